@@ -189,7 +189,7 @@ public sealed class TxProcessor
             account.PublicKey = ByteString.CopyFrom(tx.PublicKey);
         }
 
-        _accounts.SetAccount(ctx.Store, account);
+        _accounts.SetAccount(ctx.Store, tx.Signer, account);
         ctx.Events.Emit("tx", ("signer", Address.ToBech32(tx.Signer)), ("sequence", tx.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fee", tx.FeeAmount + _options.FeeDenom));
         return ExecResult.Ok;
     }
