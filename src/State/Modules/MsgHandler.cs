@@ -6,7 +6,7 @@ namespace Chain.State.Modules;
 public abstract class MsgHandler<TMsg> : IMsgHandler
     where TMsg : IMessage<TMsg>, new()
 {
-    private static readonly MessageParser<TMsg> TypedParser = new(() => new TMsg());
+    private static readonly MessageParser<TMsg> TypedParser = new MessageParser<TMsg>(() => new TMsg()).WithDiscardUnknownFields(true);
 
     public string TypeUrl { get; } = "/" + new TMsg().Descriptor.FullName;
 
