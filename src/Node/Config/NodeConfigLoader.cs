@@ -52,6 +52,12 @@ public static class NodeConfigLoader
         {
             throw new ConfigException($"{sourceName}: not valid TOML: {FirstLine(e.Message)}", e);
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // Tomlyn 2.10.2 fails while describing a backslash at the end of the input inside a
+            // string (its end-of-file marker is not a valid code point), e.g. a truncated `moniker = "\`.
+            throw new ConfigException($"{sourceName}: not valid TOML: unterminated string or escape sequence", e);
+        }
 
         var config = new NodeConfig();
         foreach (var (name, value) in root)
