@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Chain.Proto.NodeService;
+using Grpc.Net.Client;
+
+namespace Chain.Integration.Tests;
+
+/// <summary>
+/// A real chaind process on free loopback ports with its own home. Its output is kept so a failing
+/// test can show it. Disposing kills it.
+/// </summary>
+public sealed class ChaindProcess : IDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public ChaindProcess(string home)
+    {
+        Home = home;
+        GrpcPort = FreePort();
+        MetricsPort = FreePort();
+    }
+
+    public string Home { get; }
+
+    public int GrpcPort { get; }
+
+    public int MetricsPort { get; }
+
+    public string GrpcAddress => $"127.0.0.1:{GrpcPort}";
+
+    /// <summary>The chaind.dll built beside this test assembly.</summary>
+    public static string ChaindDll => Path.Combine(AppContext.BaseDirectory, "chaind.dll");
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Runs a chaind command to completion and returns its exit code and output.</summary>
+    public static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var psi = Start(args);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(true);
+            throw new TimeoutException($"chaind {string.Join(' ', args)} did not finish in 60 s");
+        }
+
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static ProcessStartInfo Start(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(ChaindDll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return psi;
+    }
+
+    public void Start(string timeoutCommit = "200ms")
+    {
+        var psi = Start([
+            "start", "--home", Home,
+            "--grpc.address", GrpcAddress,
+            "--metrics.address", $"127.0.0.1:{MetricsPort}",
+            "--consensus.timeout_commit", timeoutCommit,
+        ]);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    public GrpcChannel Channel() => GrpcChannel.ForAddress($"http://{GrpcAddress}");
+
+    /// <summary>Waits until the node answers Status with at least <paramref name="height"/>.</summary>
+    public async Task<StatusResponse> WaitForHeight(ulong height, TimeSpan within)
+    {
+        using var channel = Channel();
+        var client = new Status.StatusClient(channel);
+        var deadline = DateTime.UtcNow + within;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"chaind exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                var status = await client.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                if (status.LatestHeight >= height)
+                {
+                    return status;
+                }
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                last = e;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"node did not reach height {height} within {within} (last error: {last?.Message}):\n{Output}");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what was not synced is lost.</summary>
+    public void KillHard()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        KillHard();
+        _process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
