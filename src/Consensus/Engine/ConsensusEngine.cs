@@ -166,6 +166,23 @@ public sealed class ConsensusEngine
     public (Proposal Proposal, Block Block)? GetProposal(uint round) =>
         _rounds.TryGetValue(round, out RoundState? rs) && rs.Proposal is not null ? (rs.Proposal, rs.ProposalBlock!) : null;
 
+    /// <summary>Every accepted proposal of the current height, any round (for catch-up gossip).</summary>
+    public IEnumerable<(Proposal Proposal, Block Block)> Proposals()
+    {
+        foreach (RoundState rs in _rounds.Values)
+        {
+            if (rs.Proposal is not null)
+            {
+                yield return (rs.Proposal, rs.ProposalBlock!);
+            }
+
+            foreach ((Proposal Proposal, Block Block) other in rs.OtherProposals)
+            {
+                yield return other;
+            }
+        }
+    }
+
     /// <summary>The votes held for a round and type of the current height (for gossip).</summary>
     public IReadOnlyList<Vote> GetVotes(uint round, SignedMsgType type) =>
         _rounds.TryGetValue(round, out RoundState? rs) ? rs.Votes(type).All().ToList() : [];
@@ -182,9 +199,9 @@ public sealed class ConsensusEngine
         }
 
         RoundState rs = RoundAt(proposal.Round);
-        if (rs.Proposal is not null)
+        if (rs.Proposal is not null && rs.Proposal.Signature.Equals(proposal.Signature))
         {
-            return; // duplicate, or a second proposal from an equivocating proposer: the first one stands
+            return; // the same proposal again
         }
 
         ConsensusValidator proposer = ProposerFor(proposal.Round);
@@ -206,9 +223,27 @@ public sealed class ConsensusEngine
             return;
         }
 
+        if (rs.Proposal is not null && rs.OtherProposals.Count >= VoteSet.MaxConflictingPerValidator)
+        {
+            return;
+        }
+
+        _blocks[BlockIdentity.Key(id)] = block;
+        if (rs.Proposal is not null)
+        {
+            // An equivocating proposer: the first proposal stands for prevoting, but the other block is kept,
+            // since +2/3 may precommit it (line 49 accepts any proposal of the round).
+            if (rs.OtherProposals.Count < VoteSet.MaxConflictingPerValidator)
+            {
+                rs.OtherProposals.Add((proposal, block));
+            }
+
+            CheckRules();
+            return;
+        }
+
         rs.Proposal = proposal;
         rs.ProposalBlock = block;
-        _blocks[BlockIdentity.Key(id)] = block;
         rs.MarkSeen(Validators.IndexOf(proposer.Address), proposer.VotingPower);
         NoteLaterRound(proposal.Round, rs);
         CheckRules();
@@ -236,9 +271,9 @@ public sealed class ConsensusEngine
         RoundState rs = RoundAt(vote.Round);
         VoteSet set = rs.Votes(vote.Type);
         Vote? existing = set.Get(index);
-        if (existing is not null && existing.Signature.Equals(vote.Signature))
+        if (existing is not null && (existing.Signature.Equals(vote.Signature) || set.GetFor(index, BlockIdentity.Key(vote.BlockId)) is not null))
         {
-            return; // the same vote again
+            return; // the same vote again (or another signature over the same block id)
         }
 
         if (!_verifier.Verify(validator.PublicKey, CanonicalSignBytes.ForVote(_chainId, vote), vote.Signature.Span))
@@ -248,13 +283,18 @@ public sealed class ConsensusEngine
 
         if (existing is not null)
         {
-            if (BlockIdentity.Key(existing.BlockId) != BlockIdentity.Key(vote.BlockId) &&
-                _evidenceSeen.Add((index, vote.Round, vote.Type)))
+            // Two votes for different block ids: double signing.
+            if (!_faults.SuppressEvidence && _evidenceSeen.Add((index, vote.Round, vote.Type)))
             {
                 _outputs.Add(new EvidenceFound(MakeEvidence(existing, vote, validator.VotingPower, Validators.TotalVotingPower)));
             }
 
-            return; // the first vote counts; a conflicting one is only evidence
+            if (set.AddConflicting(index, validator.VotingPower, vote))
+            {
+                CheckRules();
+            }
+
+            return;
         }
 
         set.Add(index, validator.VotingPower, vote);
@@ -275,7 +315,7 @@ public sealed class ConsensusEngine
             case TimeoutStep.NewHeight when Step == RoundStep.NewHeight:
                 StartRound(0);
                 break;
-            case TimeoutStep.Propose when Step == RoundStep.Propose:
+            case TimeoutStep.Propose when Step == RoundStep.Propose && !_faults.IgnoreProposeTimeout:
                 // line 57: no acceptable proposal in time
                 Prevote(BlockIdentity.Nil);
                 Step = RoundStep.Prevote;
@@ -502,7 +542,7 @@ public sealed class ConsensusEngine
         var commit = new Commit { Height = Height, Round = round, BlockId = id };
         for (int i = 0; i < Validators.Count; i++)
         {
-            Vote? vote = rs.Precommits.Get(i);
+            Vote? vote = rs.Precommits.GetFor(i, key) ?? rs.Precommits.Get(i);
             string voteKey = vote is null ? "-" : BlockIdentity.Key(vote.BlockId);
             if (vote is null || (voteKey.Length > 0 && voteKey != key))
             {
@@ -570,7 +610,7 @@ public sealed class ConsensusEngine
     {
         if (!_validity.TryGetValue(key, out bool valid))
         {
-            valid = _proposalValidator.IsValid(block);
+            valid = _faults.AcceptInvalidBlocks || _proposalValidator.IsValid(block);
             _validity[key] = valid;
         }
 

@@ -16,4 +16,13 @@ internal sealed record EngineFaults
 
     /// <summary>As proposer, always build a fresh block instead of re-proposing the valid value (a byzantine habit).</summary>
     public bool IgnoreValidValue { get; init; }
+
+    /// <summary>Never report double signing.</summary>
+    public bool SuppressEvidence { get; init; }
+
+    /// <summary>Treat every proposed block as valid (valid(v) always true).</summary>
+    public bool AcceptInvalidBlocks { get; init; }
+
+    /// <summary>Wait for a proposal forever (no timeout_propose): a silent proposer stalls the chain.</summary>
+    public bool IgnoreProposeTimeout { get; init; }
 }

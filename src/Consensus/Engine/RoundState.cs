@@ -18,6 +18,9 @@ internal sealed class RoundState
 
     public Block? ProposalBlock { get; set; }
 
+    /// <summary>Further proposals of an equivocating proposer (bounded), kept so their blocks can be committed.</summary>
+    public List<(Proposal Proposal, Block Block)> OtherProposals { get; } = new();
+
     public VoteSet Prevotes { get; }
 
     public VoteSet Precommits { get; }
