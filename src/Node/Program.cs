@@ -1,6 +1,8 @@
+using Chain.Node.Cli;
+
 namespace Chain.Node;
 
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static Task<int> Main(string[] args) => new ChaindCli(CliEnvironment.FromProcess()).InvokeAsync(args);
 }

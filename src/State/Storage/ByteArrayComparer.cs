@@ -1,7 +1,7 @@
 namespace Chain.State.Storage;
 
 /// <summary>Bytewise ordering and equality of byte arrays, the order RocksDB keeps keys in.</summary>
-public sealed class ByteArrayComparer : IComparer<byte[]>, IEqualityComparer<byte[]>
+public sealed class ByteArrayComparer : IComparer<byte[]>, IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
 {
     public static readonly ByteArrayComparer Instance = new();
 
@@ -28,10 +28,16 @@ public sealed class ByteArrayComparer : IComparer<byte[]>, IEqualityComparer<byt
     public bool Equals(byte[]? x, byte[]? y) =>
         ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
 
-    public int GetHashCode(byte[] obj)
+    public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+    public int GetHashCode(ReadOnlySpan<byte> span)
     {
         var h = new HashCode();
-        h.AddBytes(obj);
+        h.AddBytes(span);
         return h.ToHashCode();
     }
+
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => other is not null && alternate.SequenceEqual(other);
+
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }

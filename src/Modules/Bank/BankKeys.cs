@@ -1,0 +1,35 @@
+using System.Text;
+
+namespace Chain.Modules.Bank;
+
+/// <summary>
+/// The bank's key space under "bank/": "a"+address → Account, "b"+address+denom → balance (u64 BE),
+/// "s"+denom → supply (u64 BE), "n" → next account number, "p" → Params.
+/// </summary>
+public static class BankKeys
+{
+    public static readonly byte[] ModulePrefix = "bank/"u8.ToArray();
+    public static readonly byte[] NextAccountNumber = "n"u8.ToArray();
+    public static readonly byte[] Params = "p"u8.ToArray();
+
+    public static byte[] Account(ReadOnlySpan<byte> address) => Concat((byte)'a', address, []);
+
+    public static byte[] Balance(ReadOnlySpan<byte> address, string denom) => Concat((byte)'b', address, Encoding.ASCII.GetBytes(denom));
+
+    public static byte[] BalancesOf(ReadOnlySpan<byte> address) => Concat((byte)'b', address, []);
+
+    public static byte[] Supply(string denom) => Concat((byte)'s', Encoding.ASCII.GetBytes(denom), []);
+
+    public static readonly byte[] AllSupply = "s"u8.ToArray();
+
+    public static readonly byte[] AllBalances = "b"u8.ToArray();
+
+    private static byte[] Concat(byte kind, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        var key = new byte[1 + a.Length + b.Length];
+        key[0] = kind;
+        a.CopyTo(key.AsSpan(1));
+        b.CopyTo(key.AsSpan(1 + a.Length));
+        return key;
+    }
+}

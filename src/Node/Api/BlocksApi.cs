@@ -1,0 +1,42 @@
+using Chain.Proto.NodeService;
+using Chain.State.Blocks;
+using Chain.State.Execution;
+using Google.Protobuf;
+using Grpc.Core;
+using Status = Grpc.Core.Status;
+
+namespace Chain.Node.Api;
+
+/// <summary>chain.node.v1.Blocks: committed blocks with their results.</summary>
+public sealed class BlocksApi(BlockExecutor executor) : Blocks.BlocksBase
+{
+    public override Task<GetBlockResponse> GetBlock(GetBlockRequest request, ServerCallContext context)
+    {
+        var latest = executor.LastHeight;
+        var height = request.Height == 0 ? latest : request.Height;
+        if (height == 0)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, "no block has been committed yet"));
+        }
+
+        if (height > latest)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"height {height} is above the latest committed height {latest}"));
+        }
+
+        var block = executor.Blocks.GetBlock(height)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"block {height} is not stored on this node"));
+        var response = new GetBlockResponse
+        {
+            Block = block,
+            BlockId = new Proto.Types.BlockId { Hash = ByteString.CopyFrom(BlockStore.HeaderHash(block.Header)) },
+        };
+        var results = executor.Blocks.GetResults(height);
+        if (results is not null)
+        {
+            response.Results.AddRange(results.Results);
+        }
+
+        return Task.FromResult(response);
+    }
+}

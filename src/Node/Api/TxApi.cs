@@ -1,0 +1,84 @@
+using Chain.Proto.TxService;
+using Chain.Proto.Types;
+using Chain.State.Execution;
+using Chain.State.Modules;
+using Chain.State.Store;
+using Chain.State.Transactions;
+using Chain.Node.Production;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Chain.Node.Api;
+
+/// <summary>chain.tx.v1.Service: broadcast (sync or commit), simulate, and look up committed txs.</summary>
+public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, CommitWaiters waiters) : Service.ServiceBase
+{
+    /// <summary>How long commit mode waits for the tx to land in a block.</summary>
+    public static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(30);
+
+    public override async Task<BroadcastTxResponse> BroadcastTx(BroadcastTxRequest request, ServerCallContext context)
+    {
+        var mode = request.Mode == BroadcastMode.Unspecified ? BroadcastMode.Sync : request.Mode;
+        if (mode is not (BroadcastMode.Sync or BroadcastMode.Commit))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"mode: unknown broadcast mode {(int)request.Mode}; use SYNC or COMMIT"));
+        }
+
+        var bytes = request.TxBytes.ToByteArray();
+        var hash = TxFactory.Hash(bytes);
+        Task<TxResult>? committed = mode == BroadcastMode.Commit ? waiters.WaitFor(hash) : null;
+        var check = mempool.CheckTx(bytes);
+        if (check.Code != 0 || committed is null)
+        {
+            if (committed is not null)
+            {
+                waiters.Cancel(hash);
+            }
+
+            return new BroadcastTxResponse { TxHash = ByteString.CopyFrom(hash), Result = check };
+        }
+
+        var finished = await Task.WhenAny(committed, Task.Delay(CommitWait, context.CancellationToken));
+        if (finished != committed)
+        {
+            waiters.Cancel(hash);
+            if (context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Cancelled, "client cancelled while waiting for the commit"));
+            }
+
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                $"tx {Convert.ToHexString(hash)} is in the mempool but was not committed within {CommitWait.TotalSeconds:0} s; query it later with GetTx"));
+        }
+
+        var result = await committed;
+        return new BroadcastTxResponse { TxHash = ByteString.CopyFrom(hash), Result = result, Height = result.Height };
+    }
+
+    public override Task<SimulateResponse> Simulate(SimulateRequest request, ServerCallContext context)
+    {
+        var bytes = request.TxBytes.ToByteArray();
+        var tx = executor.Processor.Decoder.Decode(bytes, out var error);
+        if (tx is null)
+        {
+            return Task.FromResult(new SimulateResponse { Result = TxProcessor.Result(null, error, 0, []) });
+        }
+
+        var cache = new CacheState(executor.Committed);
+        var next = new BlockInfo(executor.ChainId, executor.LastHeight + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000, []);
+        var result = executor.Processor.Deliver(cache, tx, next);
+        return Task.FromResult(new SimulateResponse { Result = result });
+    }
+
+    public override Task<GetTxResponse> GetTx(GetTxRequest request, ServerCallContext context)
+    {
+        if (request.TxHash.Length != 32)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"tx_hash: expected 32 bytes, got {request.TxHash.Length}"));
+        }
+
+        var stored = executor.Blocks.GetTx(request.TxHash.Span)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"tx {Convert.ToHexString(request.TxHash.Span)} is not in a committed block"));
+        return Task.FromResult(new GetTxResponse { TxBytes = stored.Tx, Result = stored.Result });
+    }
+}

@@ -1,0 +1,87 @@
+using Chain.Crypto;
+using Chain.Modules.Bank;
+using Chain.Node.Config;
+using Chain.Proto.Genesis;
+using Chain.State.Blocks;
+using Chain.State.Commitment;
+using Chain.State.Execution;
+using Chain.State.Modules;
+using Chain.State.Storage;
+using Chain.State.Transactions;
+using Google.Protobuf;
+
+namespace Chain.Node.App;
+
+/// <summary>
+/// The composition root of the state machine: store, state commitment, modules, tx pipeline and block
+/// executor, built from genesis and the state options. The node, the benchmarks and the tests all get
+/// their chain from here, so they run the same code.
+/// </summary>
+public sealed class NodeApplication : IDisposable
+{
+    private NodeApplication(IKeyValueStore store, GenesisDoc genesis, byte[] genesisHash)
+    {
+        Store = store;
+        Genesis = genesis;
+        GenesisHash = genesisHash;
+        Bank = new BankKeeper();
+        Router = new ModuleRouter([new BankModule(Bank)]);
+        var consensus = genesis.ConsensusParams ?? new ConsensusParams();
+        Options = new TxPipelineOptions
+        {
+            ChainId = genesis.ChainId,
+            MaxTxBytes = consensus.TxMaxBytes == 0 ? 1024 * 1024 : consensus.TxMaxBytes,
+        };
+        Signatures = new SignatureCache();
+        Processor = new TxProcessor(Router, Bank, Options, Signatures);
+        Commitment = new HashChainCommitment(store);
+        Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas);
+    }
+
+    public IKeyValueStore Store { get; }
+
+    public GenesisDoc Genesis { get; }
+
+    public byte[] GenesisHash { get; }
+
+    public BankKeeper Bank { get; }
+
+    public ModuleRouter Router { get; }
+
+    public TxPipelineOptions Options { get; }
+
+    public SignatureCache Signatures { get; }
+
+    public TxProcessor Processor { get; }
+
+    public IStateCommitment Commitment { get; }
+
+    public BlockExecutor Executor { get; }
+
+    public string ChainId => Genesis.ChainId;
+
+    /// <summary>Opens (or creates) the node's state under <paramref name="dataDirectory"/> and writes genesis on first start.</summary>
+    public static NodeApplication Open(string dataDirectory, StateOptions options, GenesisDoc genesis)
+    {
+        IKeyValueStore store = options.Backend == StateBackend.Memory
+            ? new MemoryKeyValueStore()
+            : new RocksDbKeyValueStore(Path.Combine(dataDirectory, "state.db"));
+        return Open(store, genesis);
+    }
+
+    /// <summary>Opens the chain over a given store (an in-memory one for tests and benchmarks).</summary>
+    public static NodeApplication Open(IKeyValueStore store, GenesisDoc genesis)
+    {
+        var app = new NodeApplication(store, genesis, Hashes.Sha256(genesis.ToByteArray()));
+        var init = app.Executor.InitChain(genesis, app.GenesisHash);
+        if (!init.IsOk)
+        {
+            app.Dispose();
+            throw new GenesisStateException(init.Log);
+        }
+
+        return app;
+    }
+
+    public void Dispose() => Store.Dispose();
+}

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using Chain.Crypto;
+using Chain.Node.Config;
+using Chain.Node.Genesis;
+using Chain.Node.Keys;
+
+namespace Chain.Node.Cli;
+
+/// <summary>`chaind init`: a new home with config, a single-validator genesis, node and validator keys and a funded keyring key.</summary>
+internal sealed class InitCommand
+{
+    public const string ValidatorKeyName = "validator";
+
+    private readonly CliEnvironment _environment;
+    private readonly CommandHandler _handler;
+    private readonly Option<string> _home;
+
+    public InitCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    {
+        _environment = environment;
+        _handler = handler;
+        _home = home;
+    }
+
+    public Command Build()
+    {
+        var moniker = new Option<string?>("--moniker") { Description = "Name of this node (default: the host name)" };
+        var chainId = new Option<string>("--chain-id")
+        {
+            Description = "Chain id written to genesis.json",
+            DefaultValueFactory = _ => DefaultGenesis.ChainId,
+        };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the config, genesis and keys of an existing home" };
+        var command = new Command("init", "Create a node home: config.toml, genesis.json, node and validator keys, keyring key 'validator'")
+        {
+            moniker,
+            chainId,
+            overwrite,
+        };
+        command.SetAction(_handler.Wrap((parse, _) =>
+            Task.FromResult(Run(
+                new NodeHome(parse.GetRequiredValue(_home)),
+                parse.GetValue(moniker),
+                parse.GetRequiredValue(chainId),
+                parse.GetValue(overwrite)))));
+        return command;
+    }
+
+    private int Run(NodeHome home, string? moniker, string chainId, bool overwrite)
+    {
+        var existing = new[] { home.ConfigFile, home.GenesisFile, home.NodeKeyFile, home.PrivValidatorKeyFile }
+            .Where(File.Exists)
+            .Select(p => Path.GetRelativePath(home.Root, p))
+            .ToArray();
+        if (existing.Length > 0 && !overwrite)
+        {
+            throw new CliException(
+                $"{home.Root} already holds a node ({string.Join(", ", existing)}); pass --overwrite to replace its config, genesis and keys");
+        }
+
+        var config = new NodeConfig();
+        var monikerKey = ConfigSchema.Find("moniker")!;
+        config = monikerKey.TrySet(config, moniker ?? DefaultMoniker())
+            ?? throw new CliException($"--moniker '{moniker}' is not allowed; expected {monikerKey.Allowed}");
+
+        // Check the chain id before anything is written.
+        var probe = DefaultGenesis.Create(chainId, PrivateKey.Generate().PublicKey, new byte[Address.Size], _environment.Time.GetUtcNow());
+        try
+        {
+            GenesisRules.Validate(probe, "--chain-id");
+        }
+        catch (GenesisException e)
+        {
+            throw new CliException($"--chain-id '{chainId}' must be 1 to 48 characters of a-z, 0-9 and '-'", e);
+        }
+
+        Directory.CreateDirectory(home.Root);
+        CreatePrivateDirectory(home.ConfigDirectory);
+        CreatePrivateDirectory(home.DataDirectory);
+
+        var nodeKey = PrivateKey.Generate();
+        var validatorKey = PrivateKey.Generate();
+        KeyPairFile.Write(home.NodeKeyFile, nodeKey, overwrite);
+        KeyPairFile.Write(home.PrivValidatorKeyFile, validatorKey, overwrite);
+
+        var keyring = new Keyring(home.KeyringDirectory);
+        var keyFile = Path.Combine(home.KeyringDirectory, ValidatorKeyName + ".json");
+        if (overwrite && File.Exists(keyFile))
+        {
+            File.Delete(keyFile);
+        }
+
+        var account = keyring.Add(ValidatorKeyName);
+        var genesis = DefaultGenesis.Create(chainId, validatorKey.PublicKey, Address.FromBech32(account.Address), _environment.Time.GetUtcNow());
+        GenesisRules.Validate(genesis);
+        GenesisFile.Write(home.GenesisFile, genesis);
+        NodeConfigWriter.Write(home.ConfigFile, config);
+
+        var output = _environment.Output;
+        output.WriteLine($"Initialized node home {home.Root}");
+        output.WriteLine($"  chain id:          {chainId}");
+        output.WriteLine($"  moniker:           {config.Moniker}");
+        output.WriteLine($"  validator address: {Convert.ToHexStringLower(validatorKey.Address)}");
+        output.WriteLine($"  account '{ValidatorKeyName}':   {account.Address} ({DefaultGenesis.AccountFunds}uchn)");
+        if (Directory.EnumerateFileSystemEntries(home.DataDirectory).Any())
+        {
+            _environment.Error.WriteLine($"Warning: {home.DataDirectory} still holds data from before; remove it before `chaind start`");
+        }
+
+        return 0;
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static string DefaultMoniker()
+    {
+        var name = Environment.MachineName;
+        return string.IsNullOrWhiteSpace(name) ? "node" : name[..Math.Min(64, name.Length)];
+    }
+}

@@ -1,0 +1,8 @@
+namespace Chain.Node.Cli;
+
+/// <summary>How query, status and tx results are printed.</summary>
+public enum OutputFormat
+{
+    Text,
+    Json,
+}

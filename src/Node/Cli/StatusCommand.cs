@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using Chain.Proto.NodeService;
+
+namespace Chain.Node.Cli;
+
+/// <summary>`chaind status`: chain id, latest block and the node's identity.</summary>
+internal sealed class StatusCommand
+{
+    private readonly CliEnvironment _environment;
+    private readonly CommandHandler _handler;
+    private readonly Option<string> _home;
+
+    public StatusCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    {
+        _environment = environment;
+        _handler = handler;
+        _home = home;
+    }
+
+    public Command Build()
+    {
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("status", "Status of a node");
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            using var node = client.Connect(parse);
+            var s = await node.CallAsync(o => new Status.StatusClient(node.Channel).GetStatusAsync(new StatusRequest(), o), ct);
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), s, () =>
+            [
+                ("chain_id", s.ChainId),
+                ("moniker", s.Moniker),
+                ("node_id", s.NodeId),
+                ("version", s.Version),
+                ("latest_height", s.LatestHeight.ToString(CultureInfo.InvariantCulture)),
+                ("latest_block_hash", ResultPrinter.Hex(s.LatestBlockHash)),
+                ("latest_app_hash", ResultPrinter.Hex(s.LatestAppHash)),
+                ("latest_block_time", ResultPrinter.Time(s.LatestBlockTimeUnixNanos)),
+                ("mempool_size", s.MempoolSize.ToString(CultureInfo.InvariantCulture)),
+                ("validator_address", ResultPrinter.Hex(s.ValidatorAddress)),
+            ]);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,190 @@
+using Serilog.Events;
+
+namespace Chain.Node.Config;
+
+/// <summary>
+/// Every key of config.toml in file order. The loader, the file written by init, the
+/// environment and flag overrides, and the docs test all go through this list, so a key
+/// exists in all of them or in none.
+/// </summary>
+public static class ConfigSchema
+{
+    private const string PositiveInt = "a whole number from 1 to 2147483647";
+    private const string NonNegativeInt = "a whole number from 0 to 2147483647";
+    private const string Bool = "true or false";
+
+    public static IReadOnlyList<ConfigKey> Keys { get; } =
+    [
+        Key("", "moniker", ConfigValueKind.String,
+            "A human name for this node, shown by `chaind status`.",
+            "a string of 1 to 64 printable characters",
+            c => c.Moniker,
+            (c, v) => v is string s && s.Length is >= 1 and <= 64 && !s.Any(char.IsControl) ? c with { Moniker = s } : null),
+
+        Address("grpc", "address", "Listen address of the gRPC API (queries, txs, blocks, status, events).",
+            c => c.Grpc.Address, (c, a) => c with { Grpc = c.Grpc with { Address = a } }),
+
+        Key("metrics", "enabled", ConfigValueKind.Boolean,
+            "Serve Prometheus metrics (height, round, peers, mempool size, block time, tx/s).",
+            Bool,
+            c => c.Metrics.Enabled,
+            (c, v) => v is bool b ? c with { Metrics = c.Metrics with { Enabled = b } } : null),
+        Address("metrics", "address", "Listen address of the Prometheus /metrics endpoint.",
+            c => c.Metrics.Address, (c, a) => c with { Metrics = c.Metrics with { Address = a } }),
+
+        Address("p2p", "listen_address", "Address peers connect to (peer networking lands in a later release).",
+            c => c.P2p.ListenAddress, (c, a) => c with { P2p = c.P2p with { ListenAddress = a } }),
+        Key("p2p", "persistent_peers", ConfigValueKind.StringArray,
+            "Peers to keep connections to, each \"host:port\" or \"node_id@host:port\".",
+            "a list of \"host:port\" or \"node_id@host:port\" strings",
+            c => c.P2p.PersistentPeers.ToArray(),
+            (c, v) => v is string[] peers && peers.All(P2pOptions.IsValidPeer)
+                ? c with { P2p = c.P2p with { PersistentPeers = peers } }
+                : null),
+
+        Timeout("timeout_propose", "How long to wait for a proposal before prevoting nil.", positive: true,
+            c => c.Consensus.TimeoutPropose, (c, t) => c with { Consensus = c.Consensus with { TimeoutPropose = t } }),
+        Timeout("timeout_propose_delta", "Added to timeout_propose for each further round.", positive: false,
+            c => c.Consensus.TimeoutProposeDelta, (c, t) => c with { Consensus = c.Consensus with { TimeoutProposeDelta = t } }),
+        Timeout("timeout_prevote", "How long to wait after +2/3 of any prevotes before precommitting nil.", positive: true,
+            c => c.Consensus.TimeoutPrevote, (c, t) => c with { Consensus = c.Consensus with { TimeoutPrevote = t } }),
+        Timeout("timeout_prevote_delta", "Added to timeout_prevote for each further round.", positive: false,
+            c => c.Consensus.TimeoutPrevoteDelta, (c, t) => c with { Consensus = c.Consensus with { TimeoutPrevoteDelta = t } }),
+        Timeout("timeout_precommit", "How long to wait after +2/3 of any precommits before moving to the next round.", positive: true,
+            c => c.Consensus.TimeoutPrecommit, (c, t) => c with { Consensus = c.Consensus with { TimeoutPrecommit = t } }),
+        Timeout("timeout_precommit_delta", "Added to timeout_precommit for each further round.", positive: false,
+            c => c.Consensus.TimeoutPrecommitDelta, (c, t) => c with { Consensus = c.Consensus with { TimeoutPrecommitDelta = t } }),
+        Timeout("timeout_commit", "Pause after a commit before the next height starts; sets the block time.", positive: false,
+            c => c.Consensus.TimeoutCommit, (c, t) => c with { Consensus = c.Consensus with { TimeoutCommit = t } }),
+
+        Key("mempool", "max_txs", ConfigValueKind.Integer,
+            "Most txs held in the mempool; when full the lowest fee is evicted.",
+            PositiveInt,
+            c => (long)c.Mempool.MaxTxs,
+            (c, v) => v is long n && n is >= 1 and <= int.MaxValue ? c with { Mempool = c.Mempool with { MaxTxs = (int)n } } : null),
+        Key("mempool", "max_bytes", ConfigValueKind.Integer,
+            "Most total bytes of txs held in the mempool.",
+            "a whole number of bytes from 1 to 9223372036854775807",
+            c => c.Mempool.MaxBytes,
+            (c, v) => v is long n && n >= 1 ? c with { Mempool = c.Mempool with { MaxBytes = n } } : null),
+        Key("mempool", "recheck", ConfigValueKind.Boolean,
+            "Re-check the remaining txs against the new state after each block.",
+            Bool,
+            c => c.Mempool.Recheck,
+            (c, v) => v is bool b ? c with { Mempool = c.Mempool with { Recheck = b } } : null),
+        Key("mempool", "cache_size", ConfigValueKind.Integer,
+            "How many recently seen tx hashes are remembered so duplicates are answered, not re-checked (0 = none).",
+            NonNegativeInt,
+            c => (long)c.Mempool.CacheSize,
+            (c, v) => v is long n && n is >= 0 and <= int.MaxValue ? c with { Mempool = c.Mempool with { CacheSize = (int)n } } : null),
+
+        Key("tx", "min_gas_price", ConfigValueKind.String,
+            "Lowest fee per unit of gas this node accepts into its mempool; decimals allowed.",
+            GasPrice.Expected,
+            c => c.Tx.MinGasPrice.ToString(),
+            (c, v) => v is string s && GasPrice.TryParse(s, out var p) ? c with { Tx = c.Tx with { MinGasPrice = p } } : null),
+        Key("tx", "max_block_txs", ConfigValueKind.Integer,
+            "Most txs in a block this node proposes (0 = no limit beyond the block's byte and gas limits).",
+            NonNegativeInt,
+            c => (long)c.Tx.MaxBlockTxs,
+            (c, v) => v is long n && n is >= 0 and <= int.MaxValue ? c with { Tx = c.Tx with { MaxBlockTxs = (int)n } } : null),
+
+        Key("state", "backend", ConfigValueKind.String,
+            "Where state and blocks are kept: \"rocksdb\" (under data/) or \"memory\" (lost on exit; for tests).",
+            "\"rocksdb\" or \"memory\"",
+            c => c.State.Backend == StateBackend.Memory ? "memory" : "rocksdb",
+            (c, v) => v switch
+            {
+                "rocksdb" => c with { State = c.State with { Backend = StateBackend.RocksDb } },
+                "memory" => c with { State = c.State with { Backend = StateBackend.Memory } },
+                _ => null,
+            }),
+        Key("state", "keep_versions", ConfigValueKind.Integer,
+            "How many recent state versions to keep for queries (0 = keep all).",
+            "a whole number from 0 up",
+            c => (long)c.State.KeepVersions,
+            (c, v) => v is long n && n >= 0 ? c with { State = c.State with { KeepVersions = (ulong)n } } : null),
+
+        Key("log", "level", ConfigValueKind.String,
+            "Least severe messages written: verbose, debug, info, warning or error.",
+            "one of verbose, debug, info, warning, error",
+            c => LevelName(c.Log.Level),
+            (c, v) => v is string s && TryParseLevel(s, out var level) ? c with { Log = c.Log with { Level = level } } : null),
+        Key("log", "format", ConfigValueKind.String,
+            "Console format: \"plain\" (human) or \"json\" (one JSON object per line).",
+            "\"plain\" or \"json\"",
+            c => c.Log.Format == LogFormat.Json ? "json" : "plain",
+            (c, v) => v switch
+            {
+                "plain" => c with { Log = c.Log with { Format = LogFormat.Plain } },
+                "json" => c with { Log = c.Log with { Format = LogFormat.Json } },
+                _ => null,
+            }),
+        Key("log", "file", ConfigValueKind.String,
+            "Also write JSON log lines to this file (relative to the home directory); empty = console only.",
+            "a file path, or empty",
+            c => c.Log.File,
+            (c, v) => v is string s && s.IndexOfAny(System.IO.Path.GetInvalidPathChars()) < 0 && !s.Contains('\0')
+                ? c with { Log = c.Log with { File = s } }
+                : null),
+    ];
+
+    /// <summary>The TOML tables in file order (without the top level).</summary>
+    public static IReadOnlyList<string> Sections { get; } = Keys.Select(k => k.Section).Where(s => s.Length > 0).Distinct().ToArray();
+
+    /// <summary>The key at "section.name" (or "name"), or null.</summary>
+    public static ConfigKey? Find(string path) => Keys.FirstOrDefault(k => k.Path == path);
+
+    public static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => "verbose",
+        LogEventLevel.Debug => "debug",
+        LogEventLevel.Information => "info",
+        LogEventLevel.Warning => "warning",
+        _ => "error",
+    };
+
+    public static bool TryParseLevel(string text, out LogEventLevel level)
+    {
+        level = text switch
+        {
+            "verbose" => LogEventLevel.Verbose,
+            "debug" => LogEventLevel.Debug,
+            "info" => LogEventLevel.Information,
+            "warning" => LogEventLevel.Warning,
+            "error" => LogEventLevel.Error,
+            _ => (LogEventLevel)(-1),
+        };
+        return level >= 0;
+    }
+
+    private static ConfigKey Key(
+        string section,
+        string name,
+        ConfigValueKind kind,
+        string description,
+        string allowed,
+        Func<NodeConfig, object> get,
+        Func<NodeConfig, object, NodeConfig?> set) => new(section, name, kind, description, allowed, get, set);
+
+    private static ConfigKey Address(
+        string section,
+        string name,
+        string description,
+        Func<NodeConfig, EndpointAddress> get,
+        Func<NodeConfig, EndpointAddress, NodeConfig> set) =>
+        new(section, name, ConfigValueKind.String, description, EndpointAddress.Expected,
+            c => get(c).ToString(),
+            (c, v) => v is string s && EndpointAddress.TryParse(s, out var a) ? set(c, a) : null);
+
+    private static ConfigKey Timeout(
+        string name,
+        string description,
+        bool positive,
+        Func<NodeConfig, TimeSpan> get,
+        Func<NodeConfig, TimeSpan, NodeConfig> set) =>
+        new("consensus", name, ConfigValueKind.String, description,
+            positive ? Duration.Expected + ", above zero" : Duration.Expected,
+            c => Duration.Format(get(c)),
+            (c, v) => v is string s && Duration.TryParse(s, out var t) && (!positive || t > TimeSpan.Zero) ? set(c, t) : null);
+}

@@ -1,0 +1,54 @@
+namespace Chain.Node.Config;
+
+/// <summary>
+/// Everything in config/config.toml, after environment variables and flags were applied.
+/// Built by <see cref="NodeConfigLoader"/>; <c>new NodeConfig()</c> holds the documented defaults.
+/// </summary>
+public sealed record NodeConfig
+{
+    /// <summary>A human name for this node, shown in status.</summary>
+    public string Moniker { get; init; } = "node";
+
+    public GrpcOptions Grpc { get; init; } = new();
+
+    public MetricsOptions Metrics { get; init; } = new();
+
+    public P2pOptions P2p { get; init; } = new();
+
+    public ConsensusOptions Consensus { get; init; } = new();
+
+    public MempoolOptions Mempool { get; init; } = new();
+
+    public TxOptions Tx { get; init; } = new();
+
+    public StateOptions State { get; init; } = new();
+
+    public LogOptions Log { get; init; } = new();
+
+    /// <summary>Checks rules that span keys; throws <see cref="ConfigException"/> naming them.</summary>
+    public void Validate(string source)
+    {
+        var listeners = new List<(string Key, EndpointAddress Address)>
+        {
+            ("grpc.address", Grpc.Address),
+            ("p2p.listen_address", P2p.ListenAddress),
+        };
+        if (Metrics.Enabled)
+        {
+            listeners.Add(("metrics.address", Metrics.Address));
+        }
+
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            for (var j = i + 1; j < listeners.Count; j++)
+            {
+                if (listeners[i].Address.Port == listeners[j].Address.Port
+                    && string.Equals(listeners[i].Address.Host, listeners[j].Address.Host, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ConfigException(
+                        $"{source}: '{listeners[i].Key}' and '{listeners[j].Key}' both use {listeners[i].Address}; give each its own port");
+                }
+            }
+        }
+    }
+}

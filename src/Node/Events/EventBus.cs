@@ -1,0 +1,98 @@
+using System.Threading.Channels;
+using Chain.Proto.NodeService;
+using Chain.Proto.Types;
+using Google.Protobuf;
+
+namespace Chain.Node.Events;
+
+/// <summary>
+/// Fans committed events out to subscribers. Each subscriber has a bounded queue; one that falls too
+/// far behind is dropped (its stream ends) rather than slowing the node.
+/// </summary>
+public sealed class EventBus
+{
+    private readonly Lock _gate = new();
+    private readonly List<Channel<EventMessage>> _subscribers = new();
+
+    public int Capacity { get; init; } = 10_000;
+
+    public ChannelReader<EventMessage> Subscribe(CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<EventMessage>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        lock (_gate)
+        {
+            _subscribers.Add(channel);
+        }
+
+        ct.Register(() => Unsubscribe(channel));
+        return channel.Reader;
+    }
+
+    private void Unsubscribe(Channel<EventMessage> channel)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(channel);
+        }
+
+        channel.Writer.TryComplete();
+    }
+
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>Publishes every event of a committed block, in order.</summary>
+    public void Publish(ulong height, BlockResults results)
+    {
+        Channel<EventMessage>[] targets;
+        lock (_gate)
+        {
+            if (_subscribers.Count == 0)
+            {
+                return;
+            }
+
+            targets = _subscribers.ToArray();
+        }
+
+        var messages = new List<EventMessage>();
+        foreach (var e in results.BeginBlockEvents)
+        {
+            messages.Add(new EventMessage { Height = height, Event = e });
+        }
+
+        foreach (var r in results.Results)
+        {
+            foreach (var e in r.Events)
+            {
+                messages.Add(new EventMessage { Height = height, TxHash = r.TxHash, Event = e });
+            }
+        }
+
+        foreach (var e in results.EndBlockEvents)
+        {
+            messages.Add(new EventMessage { Height = height, Event = e });
+        }
+
+        messages.Add(new EventMessage { Height = height, TxHash = ByteString.Empty, Event = new Event { Type = "new_block" } });
+        foreach (var target in targets)
+        {
+            foreach (var m in messages)
+            {
+                if (!target.Writer.TryWrite(m))
+                {
+                    Unsubscribe(target);
+                    break;
+                }
+            }
+        }
+    }
+}

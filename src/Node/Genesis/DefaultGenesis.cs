@@ -1,0 +1,53 @@
+using System.Globalization;
+using Chain.Crypto;
+using Chain.Proto.Bank;
+using Chain.Proto.Genesis;
+using Chain.Proto.Types;
+using Chain.State.Types;
+
+namespace Chain.Node.Genesis;
+
+/// <summary>The single-validator genesis that `chaind init` writes.</summary>
+public static class DefaultGenesis
+{
+    public const string ChainId = "chain-local";
+    public const ulong BlockMaxBytes = 4 * 1024 * 1024;
+    public const ulong BlockMaxGas = 1_000_000_000;
+    public const ulong TxMaxBytes = 1024 * 1024;
+    public const long ValidatorPower = 10;
+    public const ulong AccountFunds = 1_000_000_000_000;
+
+    /// <param name="chainId">The chain id.</param>
+    /// <param name="validatorPublicKey">The node's consensus key (priv_validator_key.json).</param>
+    /// <param name="operatorAddress">The 20-byte address of the funded operator account.</param>
+    /// <param name="genesisTime">The time of the first block.</param>
+    public static GenesisDoc Create(string chainId, byte[] validatorPublicKey, byte[] operatorAddress, DateTimeOffset genesisTime)
+    {
+        var doc = new GenesisDoc
+        {
+            ChainId = chainId,
+            GenesisTime = genesisTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            InitialHeight = 1,
+            ConsensusParams = new ConsensusParams
+            {
+                BlockMaxBytes = BlockMaxBytes,
+                BlockMaxGas = BlockMaxGas,
+                TxMaxBytes = TxMaxBytes,
+            },
+            AppState = new AppState
+            {
+                Bank = new GenesisState { Params = new Params { SendEnabled = true } },
+            },
+        };
+        doc.Validators.Add(new GenesisValidator
+        {
+            Name = Address.ToBech32(operatorAddress, Address.ValidatorOperatorPrefix),
+            PublicKey = Convert.ToHexStringLower(validatorPublicKey),
+            Power = ValidatorPower,
+        });
+        var balance = new Balance { Address = Address.ToBech32(operatorAddress) };
+        balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = AccountFunds });
+        doc.AppState.Bank.Balances.Add(balance);
+        return doc;
+    }
+}

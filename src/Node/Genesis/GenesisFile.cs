@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Chain.Proto.Genesis;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace Chain.Node.Genesis;
+
+/// <summary>
+/// Reads and writes config/genesis.json as protobuf JSON (snake_case keys; lowerCamelCase is accepted too).
+/// Before Google.Protobuf's JsonParser runs, the JSON is walked against the message descriptors so
+/// that an unknown key or a value of the wrong type is reported with its full key path.
+/// </summary>
+public static class GenesisFile
+{
+    private const int MaxBytes = 64 * 1024 * 1024;
+    private const int MaxDepth = 32;
+
+    private static readonly JsonFormatter Formatter = new(
+        JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithPreserveProtoFieldNames(true).WithIndentation("  "));
+
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithRecursionLimit(MaxDepth));
+
+    /// <summary>Reads, parses and validates a genesis file.</summary>
+    public static GenesisDoc Load(string path)
+    {
+        var name = Path.GetFileName(path);
+        string text;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxBytes)
+            {
+                throw new GenesisException($"{name}: file is larger than {MaxBytes} bytes");
+            }
+
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GenesisException($"{path}: cannot read the genesis file: {e.Message}", e);
+        }
+
+        var doc = Parse(text, name);
+        GenesisRules.Validate(doc, name);
+        return doc;
+    }
+
+    /// <summary>Parses genesis JSON without checking its values; <paramref name="sourceName"/> starts every error message.</summary>
+    public static GenesisDoc Parse(string json, string sourceName = "genesis.json")
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            CheckMessage(document.RootElement, GenesisDoc.Descriptor, string.Empty, sourceName);
+        }
+        catch (JsonException e)
+        {
+            throw new GenesisException($"{sourceName}: not valid JSON: {e.Message}", e);
+        }
+
+        try
+        {
+            return Parser.Parse<GenesisDoc>(json);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new GenesisException($"{sourceName}: {e.Message}", e);
+        }
+        catch (InvalidJsonException e)
+        {
+            throw new GenesisException($"{sourceName}: not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The indented JSON init writes, with every field present.</summary>
+    public static string Format(GenesisDoc doc) => Formatter.Format(doc) + Environment.NewLine;
+
+    public static void Write(string path, GenesisDoc doc)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, Format(doc));
+    }
+
+    private static void CheckMessage(JsonElement element, MessageDescriptor descriptor, string path, string source)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new GenesisException($"{source}: {Where(path)} must be a JSON object");
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            var field = descriptor.Fields.InDeclarationOrder()
+                .FirstOrDefault(f => f.Name == property.Name || f.JsonName == property.Name);
+            var fieldPath = path.Length == 0 ? property.Name : path + "." + property.Name;
+            if (field is null)
+            {
+                throw new GenesisException($"{source}: unknown key '{fieldPath}'");
+            }
+
+            CheckField(property.Value, field, fieldPath, source);
+        }
+    }
+
+    private static void CheckField(JsonElement value, FieldDescriptor field, string path, string source)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (field.IsRepeated)
+        {
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                throw new GenesisException($"{source}: '{path}' must be a JSON array");
+            }
+
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                CheckValue(item, field, $"{path}[{i}]", source);
+                i++;
+            }
+
+            return;
+        }
+
+        CheckValue(value, field, path, source);
+    }
+
+    private static void CheckValue(JsonElement value, FieldDescriptor field, string path, string source)
+    {
+        var ok = field.FieldType switch
+        {
+            FieldType.Message => true,
+            FieldType.String or FieldType.Bytes => value.ValueKind == JsonValueKind.String,
+            FieldType.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            FieldType.Enum => value.ValueKind is JsonValueKind.String or JsonValueKind.Number,
+            FieldType.Double or FieldType.Float => value.ValueKind is JsonValueKind.Number or JsonValueKind.String,
+            _ => IsInteger(value, field.FieldType),
+        };
+        if (!ok)
+        {
+            throw new GenesisException($"{source}: '{path}' must be {Expected(field.FieldType)}");
+        }
+
+        if (field.FieldType == FieldType.Message)
+        {
+            CheckMessage(value, field.MessageType, path, source);
+        }
+    }
+
+    private static bool IsInteger(JsonElement value, FieldType type)
+    {
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.String => value.GetString() ?? string.Empty,
+            _ => null,
+        };
+        if (text is null)
+        {
+            return false;
+        }
+
+        var unsigned = type is FieldType.UInt32 or FieldType.UInt64 or FieldType.Fixed32 or FieldType.Fixed64;
+        var wide = type is FieldType.Int64 or FieldType.UInt64 or FieldType.SInt64 or FieldType.Fixed64 or FieldType.SFixed64;
+        var style = System.Globalization.NumberStyles.AllowLeadingSign;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return (unsigned, wide) switch
+        {
+            (true, true) => ulong.TryParse(text, style, culture, out _),
+            (true, false) => uint.TryParse(text, style, culture, out _),
+            (false, true) => long.TryParse(text, style, culture, out _),
+            (false, false) => int.TryParse(text, style, culture, out _),
+        };
+    }
+
+    private static string Expected(FieldType type) => type switch
+    {
+        FieldType.String => "a string",
+        FieldType.Bytes => "a base64 string",
+        FieldType.Bool => "true or false",
+        FieldType.Enum => "an enum name",
+        FieldType.Double or FieldType.Float => "a number",
+        FieldType.UInt32 or FieldType.Fixed32 => "a whole number from 0 to 4294967295",
+        FieldType.UInt64 or FieldType.Fixed64 => "a whole number from 0 to 18446744073709551615",
+        FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => "a whole number that fits in 32 bits",
+        _ => "a whole number that fits in 64 bits",
+    };
+
+    private static string Where(string path) => path.Length == 0 ? "the document" : $"'{path}'";
+}

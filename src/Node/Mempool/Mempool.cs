@@ -1,0 +1,274 @@
+using Chain.Crypto;
+using Chain.Node.Config;
+using Chain.Proto.Types;
+using Chain.State.Execution;
+using Chain.State.Modules;
+using Chain.State.Storage;
+using Chain.State.Store;
+using Chain.State.Transactions;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Node.Mempool;
+
+/// <summary>
+/// Txs waiting for a block. CheckTx runs the ante checks against a check state (committed state plus the
+/// fees and sequences of txs already admitted), so a sender can queue several txs in sequence order.
+/// Priority is fee per unit of gas; a full pool evicts its cheapest tx for a better one; duplicates are
+/// answered, not re-added. After each block the included txs leave and the rest are checked again.
+/// </summary>
+public sealed class Mempool
+{
+    private readonly BlockExecutor _executor;
+    private readonly MempoolOptions _options;
+    private readonly GasPrice _minGasPrice;
+    private readonly ILogger<Mempool> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<byte[], MempoolEntry> _byHash = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], SortedList<ulong, MempoolEntry>> _bySender = new(ByteArrayComparer.Instance);
+    private readonly RecentHashes _recent;
+    private CacheState _checkState;
+    private long _bytes;
+    private long _arrivals;
+
+    public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger)
+    {
+        _executor = executor;
+        _options = options;
+        _minGasPrice = minGasPrice;
+        _logger = logger;
+        _recent = new RecentHashes(Math.Max(1, options.CacheSize));
+        _checkState = new CacheState(executor.Committed);
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byHash.Count;
+            }
+        }
+    }
+
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>Admits a tx or says why not. The result's code is 0 when the tx is in the pool.</summary>
+    public TxResult CheckTx(byte[] bytes)
+    {
+        var tx = _executor.Processor.Decoder.Decode(bytes, out var error);
+        if (tx is null)
+        {
+            var r = TxProcessor.Result(null, error, 0, []);
+            r.TxHash = Google.Protobuf.ByteString.CopyFrom(TxFactory.Hash(bytes));
+            return r;
+        }
+
+        // Verify the signature outside the lock so admission uses every core.
+        _executor.Processor.PreVerify([tx], _executor.Committed);
+
+        lock (_gate)
+        {
+            if (_byHash.ContainsKey(tx.Hash))
+            {
+                return Refuse(tx, TxCodes.TxInMempoolCache, "tx is already in the mempool");
+            }
+
+            if (_recent.Contains(tx.Hash))
+            {
+                return Refuse(tx, TxCodes.TxInMempoolCache, "tx was already committed in a recent block");
+            }
+
+            var price = Price(tx);
+            if (_byHash.Count >= _options.MaxTxs || _bytes + tx.Bytes.Length > _options.MaxBytes)
+            {
+                if (!EvictCheaperThan(price, tx.Bytes.Length))
+                {
+                    return Refuse(tx, TxCodes.MempoolIsFull,
+                        $"mempool is full ({_byHash.Count} txs, {_bytes} bytes) and holds no tx with a lower fee per gas");
+                }
+            }
+
+            var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
+            var result = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
+            if (result.Code == 0)
+            {
+                Add(new MempoolEntry(tx, price, _arrivals++));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Txs for the next block, best fee first but each sender's txs in sequence order, within the limits.</summary>
+    public List<DecodedTx> Reap(long maxBytes, ulong maxGas, int maxTxs)
+    {
+        lock (_gate)
+        {
+            var picked = new List<DecodedTx>(Math.Min(_byHash.Count, maxTxs <= 0 ? int.MaxValue : maxTxs));
+            var queue = new PriorityQueue<(SortedList<ulong, MempoolEntry> List, int Index), (double, long)>();
+            foreach (var list in _bySender.Values)
+            {
+                var head = list.Values[0];
+                queue.Enqueue((list, 0), (-head.Price, head.Arrival));
+            }
+
+            long bytes = 0;
+            ulong gas = 0;
+            while (queue.TryDequeue(out var item, out _))
+            {
+                var entry = item.List.Values[item.Index];
+                if (bytes + entry.Tx.Bytes.Length > maxBytes || gas + entry.Tx.GasLimit > maxGas || gas + entry.Tx.GasLimit < gas)
+                {
+                    continue; // the rest of this sender's txs depend on this one
+                }
+
+                picked.Add(entry.Tx);
+                bytes += entry.Tx.Bytes.Length;
+                gas += entry.Tx.GasLimit;
+                if (maxTxs > 0 && picked.Count >= maxTxs)
+                {
+                    break;
+                }
+
+                if (item.Index + 1 < item.List.Count)
+                {
+                    var nextEntry = item.List.Values[item.Index + 1];
+                    queue.Enqueue((item.List, item.Index + 1), (-nextEntry.Price, nextEntry.Arrival));
+                }
+            }
+
+            return picked;
+        }
+    }
+
+    /// <summary>After a commit: drops the block's txs, remembers their hashes, and re-checks what is left.</summary>
+    public void Update(IReadOnlyList<byte[]> committedHashes)
+    {
+        lock (_gate)
+        {
+            foreach (var hash in committedHashes)
+            {
+                _recent.Add(hash);
+                if (_byHash.TryGetValue(hash, out var entry))
+                {
+                    Remove(entry);
+                }
+            }
+
+            _checkState = new CacheState(_executor.Committed);
+            if (!_options.Recheck || _byHash.Count == 0)
+            {
+                return;
+            }
+
+            var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
+            var dropped = 0;
+            foreach (var list in _bySender.Values.ToList())
+            {
+                foreach (var entry in list.Values.ToList())
+                {
+                    var result = _executor.Processor.Check(_checkState, entry.Tx, next, _minGasPrice.Amount);
+                    if (result.Code != 0)
+                    {
+                        Remove(entry);
+                        dropped++;
+                    }
+                }
+            }
+
+            if (dropped > 0)
+            {
+                _logger.LogDebug("Recheck dropped {Dropped} txs; {Remaining} remain", dropped, _byHash.Count);
+            }
+        }
+    }
+
+    private static double Price(DecodedTx tx) => (double)tx.FeeAmount / tx.GasLimit;
+
+    private TxResult Refuse(DecodedTx tx, uint code, string log) =>
+        TxProcessor.Result(tx, ExecResult.Error(TxCodes.Codespace, code, log), 0, []);
+
+    private void Add(MempoolEntry entry)
+    {
+        _byHash[entry.Tx.Hash] = entry;
+        if (!_bySender.TryGetValue(entry.Tx.Signer, out var list))
+        {
+            list = new SortedList<ulong, MempoolEntry>();
+            _bySender[entry.Tx.Signer] = list;
+        }
+
+        list[entry.Tx.Sequence] = entry;
+        _bytes += entry.Tx.Bytes.Length;
+    }
+
+    private void Remove(MempoolEntry entry)
+    {
+        _byHash.Remove(entry.Tx.Hash);
+        _bytes -= entry.Tx.Bytes.Length;
+        if (_bySender.TryGetValue(entry.Tx.Signer, out var list))
+        {
+            list.Remove(entry.Tx.Sequence);
+            if (list.Count == 0)
+            {
+                _bySender.Remove(entry.Tx.Signer);
+            }
+        }
+    }
+
+    /// <summary>Evicts the cheapest txs (each with the later txs of its sender) until the new one fits.</summary>
+    private bool EvictCheaperThan(double price, int size)
+    {
+        while (_byHash.Count >= _options.MaxTxs || _bytes + size > _options.MaxBytes)
+        {
+            MempoolEntry? cheapest = null;
+            foreach (var list in _bySender.Values)
+            {
+                var last = list.Values[list.Count - 1];
+                if (cheapest is null || last.Price < cheapest.Price || (last.Price == cheapest.Price && last.Arrival > cheapest.Arrival))
+                {
+                    cheapest = last;
+                }
+            }
+
+            if (cheapest is null || cheapest.Price >= price)
+            {
+                return false;
+            }
+
+            _logger.LogDebug("Mempool full: evicting {Hash} (fee per gas {Price})", Convert.ToHexString(cheapest.Tx.Hash), cheapest.Price);
+            Remove(cheapest);
+        }
+
+        // The check state still holds the evicted txs' sequence bumps; rebuild it from what remains.
+        RebuildCheckState();
+        return true;
+    }
+
+    private void RebuildCheckState()
+    {
+        _checkState = new CacheState(_executor.Committed);
+        var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
+        foreach (var list in _bySender.Values.ToList())
+        {
+            foreach (var entry in list.Values.ToList())
+            {
+                if (_executor.Processor.Check(_checkState, entry.Tx, next, _minGasPrice.Amount).Code != 0)
+                {
+                    Remove(entry);
+                }
+            }
+        }
+    }
+
+    private sealed record MempoolEntry(DecodedTx Tx, double Price, long Arrival);
+}

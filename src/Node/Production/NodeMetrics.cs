@@ -1,0 +1,48 @@
+using Chain.State.Execution;
+using Prometheus;
+
+namespace Chain.Node.Production;
+
+/// <summary>Prometheus metrics of the node (served as text on metrics.address).</summary>
+public sealed class NodeMetrics
+{
+    private readonly Gauge _height;
+    private readonly Gauge _round;
+    private readonly Gauge _peers;
+    private readonly Gauge _mempoolSize;
+    private readonly Counter _txs;
+    private readonly Histogram _blockInterval;
+    private readonly Histogram _commitSeconds;
+    private long _lastBlockNanos;
+
+    public NodeMetrics(CollectorRegistry registry)
+    {
+        var factory = Metrics.WithCustomRegistry(registry);
+        _height = factory.CreateGauge("chain_height", "Height of the last committed block.");
+        _round = factory.CreateGauge("chain_consensus_round", "Consensus round of the last committed block.");
+        _peers = factory.CreateGauge("chain_p2p_peers", "Connected peers.");
+        _mempoolSize = factory.CreateGauge("chain_mempool_size", "Txs in the mempool.");
+        _txs = factory.CreateCounter("chain_txs_total", "Txs committed in blocks.");
+        _blockInterval = factory.CreateHistogram("chain_block_interval_seconds", "Time between consecutive block times.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
+        _commitSeconds = factory.CreateHistogram("chain_block_commit_seconds", "Time to write a block and its state.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
+        _peers.Set(0);
+        _round.Set(0);
+    }
+
+    public void OnBlock(BlockExecution execution, int mempoolSize, double commitSeconds)
+    {
+        var header = execution.Block.Header;
+        _height.Set(header.Height);
+        _mempoolSize.Set(mempoolSize);
+        _txs.Inc(execution.Block.Data.Txs.Count);
+        _commitSeconds.Observe(commitSeconds);
+        if (_lastBlockNanos != 0)
+        {
+            _blockInterval.Observe((header.TimeUnixNanos - _lastBlockNanos) / 1e9);
+        }
+
+        _lastBlockNanos = header.TimeUnixNanos;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Buffers.Binary;
+using Chain.Proto.Types;
+using Chain.State.Storage;
+using Google.Protobuf;
+
+namespace Chain.State.Blocks;
+
+/// <summary>
+/// Committed blocks, their commits and results, and txs by hash. Everything for one block is staged into
+/// the same write batch as the block's state, so a crash leaves either all of it or none.
+/// Keys (Blocks family): "b"+height → Block, "c"+height → seen Commit, "r"+height → BlockResults,
+/// "h"+hash → height. Txs family: hash → StoredTx. Meta: "latest_height".
+/// </summary>
+public sealed class BlockStore
+{
+    private static readonly byte[] LatestKey = "latest_height"u8.ToArray();
+    private readonly IKeyValueStore _store;
+
+    public BlockStore(IKeyValueStore store)
+    {
+        _store = store;
+        var latest = store.Get(ColumnFamily.Meta, LatestKey);
+        LatestHeight = latest is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(latest) : 0;
+    }
+
+    /// <summary>Height of the last committed block; 0 when none.</summary>
+    public ulong LatestHeight { get; private set; }
+
+    public static byte[] HeaderHash(Header header) => Crypto.Hashes.Sha256(header.ToByteArray());
+
+    public void Stage(Block block, Commit seenCommit, BlockResults results, IWriteBatch batch)
+    {
+        var height = block.Header.Height;
+        var hash = HeaderHash(block.Header);
+        batch.Put(ColumnFamily.Blocks, Key('b', height), block.ToByteArray());
+        batch.Put(ColumnFamily.Blocks, Key('c', height), seenCommit.ToByteArray());
+        batch.Put(ColumnFamily.Blocks, Key('r', height), results.ToByteArray());
+        var hashKey = new byte[33];
+        hashKey[0] = (byte)'h';
+        hash.CopyTo(hashKey, 1);
+        var heightBytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(heightBytes, height);
+        batch.Put(ColumnFamily.Blocks, hashKey, heightBytes);
+        for (var i = 0; i < block.Data.Txs.Count; i++)
+        {
+            var result = results.Results[i];
+            var stored = new StoredTx { Height = height, Index = (uint)i, Tx = block.Data.Txs[i], Result = result };
+            batch.Put(ColumnFamily.Txs, result.TxHash.Span, stored.ToByteArray());
+        }
+
+        batch.Put(ColumnFamily.Meta, LatestKey, heightBytes);
+    }
+
+    /// <summary>Called once the batch holding <paramref name="height"/> is durable.</summary>
+    public void OnCommitted(ulong height) => LatestHeight = height;
+
+    public Block? GetBlock(ulong height) => Read(Key('b', height), Block.Parser);
+
+    public Commit? GetSeenCommit(ulong height) => Read(Key('c', height), Commit.Parser);
+
+    public BlockResults? GetResults(ulong height) => Read(Key('r', height), BlockResults.Parser);
+
+    public ulong? GetHeightByHash(ReadOnlySpan<byte> hash)
+    {
+        var key = new byte[1 + hash.Length];
+        key[0] = (byte)'h';
+        hash.CopyTo(key.AsSpan(1));
+        var v = _store.Get(ColumnFamily.Blocks, key);
+        return v is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(v) : null;
+    }
+
+    public StoredTx? GetTx(ReadOnlySpan<byte> hash)
+    {
+        var v = _store.Get(ColumnFamily.Txs, hash);
+        return v is null ? null : StoredTx.Parser.ParseFrom(v);
+    }
+
+    private T? Read<T>(byte[] key, MessageParser<T> parser)
+        where T : class, IMessage<T>
+    {
+        var v = _store.Get(ColumnFamily.Blocks, key);
+        return v is null ? null : parser.ParseFrom(v);
+    }
+
+    private static byte[] Key(char kind, ulong height)
+    {
+        var key = new byte[9];
+        key[0] = (byte)kind;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), height);
+        return key;
+    }
+}

@@ -1,0 +1,23 @@
+using Chain.Proto.Types;
+using Chain.State.Storage;
+
+namespace Chain.State.Execution;
+
+/// <summary>An executed but not yet committed block: its results, the new app hash and the staged batch.</summary>
+public sealed class BlockExecution : IDisposable
+{
+    public required Block Block { get; init; }
+
+    public required byte[] BlockHash { get; init; }
+
+    public required BlockResults Results { get; init; }
+
+    public required byte[] AppHash { get; init; }
+
+    public required IWriteBatch Batch { get; init; }
+
+    /// <summary>Number of state keys the block changed.</summary>
+    public int StateWrites { get; init; }
+
+    public void Dispose() => Batch.Dispose();
+}

@@ -1,0 +1,240 @@
+using Chain.Crypto;
+using Chain.Proto.Genesis;
+using Chain.Proto.Types;
+using Chain.State.Blocks;
+using Chain.State.Commitment;
+using Chain.State.Modules;
+using Chain.State.Storage;
+using Chain.State.Store;
+using Chain.State.Transactions;
+using Google.Protobuf;
+
+namespace Chain.State.Execution;
+
+/// <summary>
+/// Executes committed blocks deterministically (BeginBlock, every tx, EndBlock) over a cache of the
+/// committed state, and commits block, results and state in one synced RocksDB write batch.
+/// The state root after height H (version H) is the app hash of block H+1; genesis is version 0.
+/// Not thread-safe: the node calls it from one thread at a time.
+/// </summary>
+public sealed class BlockExecutor
+{
+    private static readonly byte[] GenesisKey = "genesis_hash"u8.ToArray();
+    private readonly IKeyValueStore _store;
+    private readonly IStateCommitment _commitment;
+    private readonly ModuleRouter _router;
+    private readonly TxProcessor _processor;
+
+    public BlockExecutor(IKeyValueStore store, IStateCommitment commitment, BlockStore blocks, ModuleRouter router, TxProcessor processor, ulong blockMaxGas)
+    {
+        _store = store;
+        _commitment = commitment;
+        Blocks = blocks;
+        _router = router;
+        _processor = processor;
+        BlockMaxGas = blockMaxGas;
+        Committed = new CommittedState(store);
+    }
+
+    public CommittedState Committed { get; }
+
+    public BlockStore Blocks { get; }
+
+    public TxProcessor Processor => _processor;
+
+    public ulong BlockMaxGas { get; }
+
+    public string ChainId => _processor.Options.ChainId;
+
+    /// <summary>Height of the last committed block (0 before the first).</summary>
+    public ulong LastHeight => Blocks.LatestHeight;
+
+    /// <summary>The app hash the next block's header must carry.</summary>
+    public byte[] LastAppHash => _commitment.LatestRoot;
+
+    public IStateCommitment Commitment => _commitment;
+
+    public bool GenesisDone => _store.Contains(ColumnFamily.Meta, GenesisKey);
+
+    /// <summary>
+    /// Writes genesis state as version 0 on a fresh store; on a store that already has it, checks that it
+    /// is the same genesis. Returns an error naming what was wrong.
+    /// </summary>
+    public ExecResult InitChain(GenesisDoc genesis, byte[] genesisHash)
+    {
+        var saved = _store.Get(ColumnFamily.Meta, GenesisKey);
+        if (saved is not null)
+        {
+            return saved.AsSpan().SequenceEqual(genesisHash)
+                ? ExecResult.Ok
+                : ExecResult.Error("genesis", 1, "the data directory was initialised from a different genesis.json; wipe data/ or restore the original genesis");
+        }
+
+        var cache = new CacheState(Committed);
+        var block = new BlockInfo(genesis.ChainId, 0, 0, []);
+        var meter = new GasMeter(ulong.MaxValue);
+        var ctx = new MsgContext(cache, block, meter, new EventSink());
+        foreach (var module in _router.Modules)
+        {
+            var r = module.InitGenesis(ctx, genesis);
+            if (!r.IsOk)
+            {
+                return r;
+            }
+        }
+
+        var writes = cache.SortedWrites();
+        using var batch = _store.CreateBatch();
+        CommittedState.StageWrites(writes, batch);
+        var root = _commitment.Stage(0, writes, batch);
+        batch.Put(ColumnFamily.Meta, GenesisKey, genesisHash);
+        _store.Write(batch, sync: true);
+        _commitment.OnCommitted(0, root);
+        return ExecResult.Ok;
+    }
+
+    /// <summary>Decodes the txs of a block; a tx that fails stateless checks gets its error as a result.</summary>
+    public (DecodedTx?[] Txs, TxResult?[] Errors) DecodeAll(Block block)
+    {
+        var count = block.Data.Txs.Count;
+        var txs = new DecodedTx?[count];
+        var errors = new TxResult?[count];
+        Parallel.For(0, count, i =>
+        {
+            var bytes = block.Data.Txs[i].ToByteArray();
+            txs[i] = _processor.Decoder.Decode(bytes, out var error);
+            if (txs[i] is null)
+            {
+                var r = TxProcessor.Result(null, error, 0, []);
+                r.TxHash = ByteString.CopyFrom(TxFactory.Hash(bytes));
+                errors[i] = r;
+            }
+        });
+        return (txs, errors);
+    }
+
+    /// <summary>Executes a block on top of the committed state; nothing is visible until <see cref="Commit"/>.</summary>
+    public BlockExecution Execute(Block block)
+    {
+        var header = block.Header;
+        if (header.Height != LastHeight + 1)
+        {
+            throw new InvalidOperationException($"block {header.Height} does not follow the committed height {LastHeight}");
+        }
+
+        var (txs, errors) = DecodeAll(block);
+        var decoded = new List<DecodedTx>(txs.Length);
+        foreach (var t in txs)
+        {
+            if (t is not null)
+            {
+                decoded.Add(t);
+            }
+        }
+
+        _processor.PreVerify(decoded, Committed);
+
+        var info = new BlockInfo(header.ChainId, header.Height, header.TimeUnixNanos, header.ProposerAddress.ToByteArray());
+        var cache = new CacheState(Committed);
+        var results = new BlockResults();
+        var phaseEvents = new EventSink();
+        var phase = new MsgContext(cache, info, new GasMeter(ulong.MaxValue), phaseEvents);
+        foreach (var module in _router.Modules)
+        {
+            module.BeginBlock(phase);
+        }
+
+        results.BeginBlockEvents.AddRange(phaseEvents.Events);
+        cache.DiscardJournal();
+
+        ulong gasWanted = 0;
+        for (var i = 0; i < txs.Length; i++)
+        {
+            var tx = txs[i];
+            if (tx is null)
+            {
+                results.Results.Add(errors[i]);
+                continue;
+            }
+
+            TxResult r;
+            if (gasWanted + tx.GasLimit > BlockMaxGas || gasWanted + tx.GasLimit < gasWanted)
+            {
+                r = TxProcessor.Result(tx, ExecResult.Error(TxCodes.Codespace, TxCodes.BlockGasExceeded,
+                    $"tx gas limit {tx.GasLimit} does not fit in the block's remaining gas {BlockMaxGas - gasWanted}"), 0, []);
+            }
+            else
+            {
+                gasWanted += tx.GasLimit;
+                r = _processor.Deliver(cache, tx, info);
+            }
+
+            r.Height = header.Height;
+            r.Index = (uint)i;
+            results.Results.Add(r);
+        }
+
+        var endEvents = new EventSink();
+        var end = new MsgContext(cache, info, new GasMeter(ulong.MaxValue), endEvents);
+        foreach (var module in _router.Modules)
+        {
+            module.EndBlock(end);
+        }
+
+        results.EndBlockEvents.AddRange(endEvents.Events);
+        cache.DiscardJournal();
+
+        var writes = cache.SortedWrites();
+        var batch = _store.CreateBatch();
+        CommittedState.StageWrites(writes, batch);
+        var appHash = _commitment.Stage(header.Height, writes, batch);
+        results.AppHash = ByteString.CopyFrom(appHash);
+        return new BlockExecution
+        {
+            Block = block,
+            BlockHash = BlockStore.HeaderHash(header),
+            Results = results,
+            AppHash = appHash,
+            Batch = batch,
+            StateWrites = writes.Count,
+        };
+    }
+
+    /// <summary>Writes block, commit, results and state atomically and durably (fsync), then makes them visible.</summary>
+    public void Commit(BlockExecution execution, Commit seenCommit)
+    {
+        Blocks.Stage(execution.Block, seenCommit, execution.Results, execution.Batch);
+        _store.Write(execution.Batch, sync: true);
+        _commitment.OnCommitted(execution.Block.Header.Height, execution.AppHash);
+        Blocks.OnCommitted(execution.Block.Header.Height);
+    }
+
+    /// <summary>Merkle root of a block's tx results (code, data-free), the next header's last_results_hash.</summary>
+    public static byte[] ResultsHash(BlockResults? results)
+    {
+        if (results is null)
+        {
+            return MerkleTree.Root([]);
+        }
+
+        var items = new List<byte[]>(results.Results.Count);
+        foreach (var r in results.Results)
+        {
+            items.Add(new TxResult { Code = r.Code, GasWanted = r.GasWanted, GasUsed = r.GasUsed }.ToByteArray());
+        }
+
+        return MerkleTree.Root(items);
+    }
+
+    /// <summary>Every broken invariant of every module over the committed state.</summary>
+    public IReadOnlyList<string> CheckInvariants()
+    {
+        var broken = new List<string>();
+        foreach (var module in _router.Modules)
+        {
+            broken.AddRange(module.CheckInvariants(Committed));
+        }
+
+        return broken;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Chain.State.Storage;
+
+namespace Chain.State.Transactions;
+
+/// <summary>
+/// Remembers which tx hashes had a valid signature for which account number, so a tx verified at
+/// CheckTx (or in the parallel pre-pass of a block) is not verified again when it executes.
+/// Bounded: the oldest entries go first.
+/// </summary>
+public sealed class SignatureCache
+{
+    private readonly ConcurrentDictionary<byte[], ulong> _verified = new(ByteArrayComparer.Instance);
+    private readonly ConcurrentQueue<byte[]> _order = new();
+    private readonly int _capacity;
+
+    public SignatureCache(int capacity = 100_000) => _capacity = capacity;
+
+    public int Count => _verified.Count;
+
+    public bool IsVerified(byte[] txHash, ulong accountNumber) =>
+        _verified.TryGetValue(txHash, out var n) && n == accountNumber;
+
+    public void Add(byte[] txHash, ulong accountNumber)
+    {
+        if (_verified.TryAdd(txHash, accountNumber))
+        {
+            _order.Enqueue(txHash);
+            while (_verified.Count > _capacity && _order.TryDequeue(out var old))
+            {
+                _verified.TryRemove(old, out _);
+            }
+        }
+    }
+
+    public void Remove(byte[] txHash) => _verified.TryRemove(txHash, out _);
+}

@@ -1,0 +1,223 @@
+using Chain.Crypto;
+using Chain.Proto.Types;
+using Chain.State.Modules;
+using Chain.State.Store;
+using Google.Protobuf;
+
+namespace Chain.State.Transactions;
+
+/// <summary>
+/// Runs a decoded tx against state: the ante checks (size gas, account, sequence, signature through the
+/// cache, fee) then each message's handler. A failed message rolls back the messages only (the fee and
+/// sequence stay spent, as in the Cosmos SDK); a failed ante check changes nothing.
+/// </summary>
+public sealed class TxProcessor
+{
+    private readonly IAccountKeeper _accounts;
+    private readonly TxPipelineOptions _options;
+    private readonly SignatureCache _signatures;
+
+    public TxProcessor(ModuleRouter router, IAccountKeeper accounts, TxPipelineOptions options, SignatureCache signatures)
+    {
+        _accounts = accounts;
+        _options = options;
+        _signatures = signatures;
+        Decoder = new TxDecoder(router, options);
+    }
+
+    public TxDecoder Decoder { get; }
+
+    public TxPipelineOptions Options => _options;
+
+    /// <summary>
+    /// Verifies the signatures of many txs on all cores against the account numbers in <paramref name="state"/>
+    /// and caches the good ones; txs whose account is not there yet are left to execution.
+    /// </summary>
+    public void PreVerify(IReadOnlyList<DecodedTx> txs, IStateReader state)
+    {
+        var store = new ReadOnlyStateStore(state);
+        var accountNumbers = new ulong?[txs.Count];
+        for (var i = 0; i < txs.Count; i++)
+        {
+            accountNumbers[i] = _accounts.GetAccount(store, txs[i].Signer)?.AccountNumber;
+        }
+
+        Parallel.For(0, txs.Count, i =>
+        {
+            if (accountNumbers[i] is { } number && !_signatures.IsVerified(txs[i].Hash, number) && VerifySignature(txs[i], number) == SignatureCheck.Valid)
+            {
+                _signatures.Add(txs[i].Hash, number);
+            }
+        });
+    }
+
+    /// <summary>CheckTx: ante checks only, with the node's minimum fee; on success the check state keeps the fee and sequence.</summary>
+    public TxResult Check(CacheState checkState, DecodedTx tx, BlockInfo next, decimal minGasPrice)
+    {
+        var required = decimal.Ceiling(minGasPrice * tx.GasLimit);
+        if (tx.FeeAmount < required)
+        {
+            return Result(tx, ExecResult.Error(TxCodes.Codespace, TxCodes.InsufficientFee,
+                $"fee {tx.FeeAmount}{_options.FeeDenom} is below the minimum {required}{_options.FeeDenom} (gas limit {tx.GasLimit} x min gas price {minGasPrice}{_options.FeeDenom})"), 0, []);
+        }
+
+        var snapshot = checkState.Snapshot();
+        var meter = new GasMeter(tx.GasLimit);
+        var events = new EventSink();
+        var ctx = new MsgContext(new GasMeteredStore(checkState, meter, _options.Gas), next, meter, events);
+        ExecResult ante;
+        try
+        {
+            ante = Ante(ctx, tx);
+        }
+        catch (OutOfGasException e)
+        {
+            ante = ExecResult.Error(TxCodes.Codespace, TxCodes.OutOfGas, e.Message);
+        }
+
+        if (!ante.IsOk)
+        {
+            checkState.RevertTo(snapshot);
+        }
+
+        checkState.DiscardJournal();
+        return Result(tx, ante, meter.Consumed, ante.IsOk ? events.Events : []);
+    }
+
+    /// <summary>Executes a tx in a block; returns its result. State changes stay in <paramref name="blockState"/>.</summary>
+    public TxResult Deliver(CacheState blockState, DecodedTx tx, BlockInfo block)
+    {
+        var start = blockState.Snapshot();
+        var meter = new GasMeter(tx.GasLimit);
+        var events = new EventSink();
+        var ctx = new MsgContext(new GasMeteredStore(blockState, meter, _options.Gas), block, meter, events);
+        ExecResult result;
+        try
+        {
+            result = Ante(ctx, tx);
+        }
+        catch (OutOfGasException e)
+        {
+            result = ExecResult.Error(TxCodes.Codespace, TxCodes.OutOfGas, e.Message);
+        }
+
+        if (!result.IsOk)
+        {
+            blockState.RevertTo(start);
+            blockState.DiscardJournal();
+            return Result(tx, result, meter.Consumed, []);
+        }
+
+        var afterAnte = blockState.Snapshot();
+        var anteEvents = events.Mark();
+        try
+        {
+            for (var i = 0; i < tx.Messages.Length && result.IsOk; i++)
+            {
+                result = tx.Handlers[i].Handle(ctx, tx.Messages[i]);
+                if (!result.IsOk)
+                {
+                    result = result with { Log = $"message {i} ({tx.Handlers[i].TypeUrl}): {result.Log}" };
+                }
+            }
+        }
+        catch (OutOfGasException e)
+        {
+            result = ExecResult.Error(TxCodes.Codespace, TxCodes.OutOfGas, e.Message);
+        }
+
+        if (!result.IsOk)
+        {
+            blockState.RevertTo(afterAnte);
+            events.TruncateTo(anteEvents);
+        }
+
+        blockState.DiscardJournal();
+        return Result(tx, result, meter.Consumed, events.Events);
+    }
+
+    private ExecResult Ante(MsgContext ctx, DecodedTx tx)
+    {
+        var block = ctx.Block;
+        if (tx.Tx.Body.TimeoutHeight != 0 && block.Height > tx.Tx.Body.TimeoutHeight)
+        {
+            return Fail(TxCodes.TxTimeoutHeight, $"tx timed out at height {tx.Tx.Body.TimeoutHeight}; the chain is at {block.Height}");
+        }
+
+        ctx.Gas.Consume(_options.Gas.TxSizePerByte * (ulong)tx.Bytes.Length, "tx size");
+        var account = _accounts.GetAccount(ctx.Store, tx.Signer);
+        if (account is null)
+        {
+            return Fail(TxCodes.UnknownAddress, $"account {Address.ToBech32(tx.Signer)} does not exist: it must receive funds before it can send a tx");
+        }
+
+        if (tx.Sequence != account.Sequence)
+        {
+            return Fail(TxCodes.InvalidSequence, $"account sequence mismatch: expected {account.Sequence}, got {tx.Sequence}");
+        }
+
+        ctx.Gas.Consume(_options.Gas.SignatureVerify, "signature");
+        if (!_signatures.IsVerified(tx.Hash, account.AccountNumber))
+        {
+            var check = VerifySignature(tx, account.AccountNumber);
+            if (check == SignatureCheck.HighS)
+            {
+                return Fail(TxCodes.HighSSignature, "signature has a high S value; only low-S signatures are accepted");
+            }
+
+            if (check != SignatureCheck.Valid)
+            {
+                return Fail(TxCodes.Unauthorized,
+                    $"signature verification failed: check chain id ('{block.ChainId}'), account number ({account.AccountNumber}) and sequence ({account.Sequence})");
+            }
+
+            _signatures.Add(tx.Hash, account.AccountNumber);
+        }
+
+        if (tx.FeeAmount > 0)
+        {
+            var fee = _accounts.DeductFee(ctx, tx.Signer, tx.Fee);
+            if (!fee.IsOk)
+            {
+                return fee;
+            }
+        }
+
+        account.Sequence++;
+        if (account.PublicKey.IsEmpty)
+        {
+            account.PublicKey = ByteString.CopyFrom(tx.PublicKey);
+        }
+
+        _accounts.SetAccount(ctx.Store, tx.Signer, account);
+        ctx.Events.Emit("tx", ("signer", Address.ToBech32(tx.Signer)), ("sequence", tx.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fee", tx.FeeAmount + _options.FeeDenom));
+        return ExecResult.Ok;
+    }
+
+    private SignatureCheck VerifySignature(DecodedTx tx, ulong accountNumber)
+    {
+        var signBytes = TxFactory.SignBytes(_options.ChainId, accountNumber, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
+        return Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(signBytes), tx.Tx.Signature.Span);
+    }
+
+    private static ExecResult Fail(uint code, string log) => ExecResult.Error(TxCodes.Codespace, code, log);
+
+    public static TxResult Result(DecodedTx? tx, ExecResult result, ulong gasUsed, IEnumerable<Event> events)
+    {
+        var r = new TxResult
+        {
+            Code = result.Code,
+            Codespace = result.Codespace,
+            Log = result.Log,
+            GasWanted = tx?.GasLimit ?? 0,
+            GasUsed = gasUsed,
+        };
+        if (tx is not null)
+        {
+            r.TxHash = ByteString.CopyFrom(tx.Hash);
+        }
+
+        r.Events.AddRange(events);
+        return r;
+    }
+}

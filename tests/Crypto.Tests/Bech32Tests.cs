@@ -1,0 +1,66 @@
+using Chain.Crypto;
+
+namespace Chain.Crypto.Tests;
+
+public class Bech32Tests
+{
+    // BIP-173 valid checksums.
+    [Theory]
+    [InlineData("A12UEL5L")]
+    [InlineData("a12uel5l")]
+    [InlineData("an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs")]
+    [InlineData("abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw")]
+        [InlineData("split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w")]
+    [InlineData("?1ezyfcl")]
+    [InlineData("11" + "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq" + "c8247j")]
+    public void Bip173_valid_strings_decode_and_reencode(string text)
+    {
+        var (hrp, data) = Bech32.Decode(text);
+        Assert.Equal(text.ToLowerInvariant(), Bech32.Encode(hrp, data));
+    }
+
+    // BIP-173 invalid strings, each for its own reason.
+    [Theory]
+    [InlineData("\u00201nwldj5")]
+    [InlineData("\u007f1axkwrx")]
+    [InlineData("\u00801eym55h")]
+    [InlineData("an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx")]
+    [InlineData("pzry9x0s0muk")]
+    [InlineData("1pzry9x0s0muk")]
+    [InlineData("x1b4n0q5v")]
+    [InlineData("li1dgmt3")]
+    [InlineData("de1lg7wt\u00ff")]
+    [InlineData("A1G7SGD8")]
+    [InlineData("10a06t8")]
+    [InlineData("1qzzfhee")]
+    public void Bip173_invalid_strings_are_rejected(string text)
+    {
+        Assert.Throws<FormatException>(() => Bech32.Decode(text));
+    }
+
+    [Fact]
+    public void Address_round_trips_with_prefix()
+    {
+        var key = PrivateKey.Generate();
+        var text = Address.ToBech32(key.Address);
+        Assert.StartsWith("chain1", text);
+        Assert.Equal(key.Address, Address.FromBech32(text));
+        var ex = Assert.Throws<FormatException>(() => Address.FromBech32(text, Address.ValidatorOperatorPrefix));
+        Assert.Contains("prefix", ex.Message);
+    }
+
+    [Fact]
+    public void Random_strings_only_ever_raise_format_errors()
+    {
+        Gen.String[0, 100].Sample(s =>
+        {
+            try
+            {
+                Bech32.Decode(s);
+            }
+            catch (FormatException)
+            {
+            }
+        }, iter: 20_000);
+    }
+}

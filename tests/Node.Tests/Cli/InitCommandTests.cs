@@ -1,0 +1,98 @@
+using Chain.Crypto;
+using Chain.Node.Config;
+using Chain.Node.Genesis;
+using Chain.Node.Keys;
+
+namespace Chain.Node.Tests.Cli;
+
+public sealed class InitCommandTests
+{
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [Fact]
+    public async Task Init_creates_a_home_a_node_can_start_from()
+    {
+        using var temp = new TempHome();
+        var home = new NodeHome(temp.PathOf("h"));
+
+        var run = await CliRun.Invoke(home.Root, ["init", "--moniker", "val-1", "--chain-id", "test-7"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(string.Empty, run.Error);
+        Assert.True(Directory.Exists(home.DataDirectory));
+        var config = NodeConfigLoader.Load(home.ConfigFile, _ => null);
+        Assert.Equal("val-1", config.Moniker);
+        Assert.Equal(new NodeConfig() with { Moniker = "val-1" }, config);
+
+        var genesis = GenesisFile.Load(home.GenesisFile);
+        Assert.Equal("test-7", genesis.ChainId);
+        var validatorKey = KeyPairFile.Read(home.PrivValidatorKeyFile);
+        Assert.Equal(Convert.ToHexStringLower(validatorKey.PublicKey), genesis.Validators.Single().PublicKey);
+        Assert.Equal(10, genesis.Validators.Single().Power);
+        var account = new Keyring(home.KeyringDirectory).Show("validator");
+        var balance = genesis.AppState.Bank.Balances.Single();
+        Assert.Equal(account.Address, balance.Address);
+        Assert.Equal(1_000_000_000_000UL, balance.Coins.Single(c => c.Denom == "uchn").Amount);
+        Assert.True(genesis.AppState.Bank.Params.SendEnabled);
+        Assert.NotEqual(Convert.ToHexStringLower(KeyPairFile.Read(home.NodeKeyFile).ToBytes()), Convert.ToHexStringLower(validatorKey.ToBytes()));
+        Assert.Contains(account.Address, run.Output);
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(Private, File.GetUnixFileMode(home.PrivValidatorKeyFile));
+            Assert.Equal(Private, File.GetUnixFileMode(home.NodeKeyFile));
+            Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(home.KeyringDirectory, "validator.json")));
+        }
+    }
+
+    [Fact]
+    public async Task Second_init_refuses_without_overwrite_and_keeps_the_keys()
+    {
+        using var temp = new TempHome();
+        var home = new NodeHome(temp.PathOf("h"));
+        await CliRun.Invoke(home.Root, ["init"]);
+        var before = File.ReadAllText(home.PrivValidatorKeyFile);
+
+        var run = await CliRun.Invoke(home.Root, ["init"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("already holds a node", run.Error);
+        Assert.Contains("--overwrite", run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+        Assert.Equal(before, File.ReadAllText(home.PrivValidatorKeyFile));
+    }
+
+    [Fact]
+    public async Task Init_with_overwrite_replaces_the_keys()
+    {
+        using var temp = new TempHome();
+        var home = new NodeHome(temp.PathOf("h"));
+        await CliRun.Invoke(home.Root, ["init"]);
+        var before = KeyPairFile.Read(home.PrivValidatorKeyFile).PublicKey;
+
+        var run = await CliRun.Invoke(home.Root, ["init", "--overwrite", "--chain-id", "other"]);
+
+        Assert.Equal(0, run.ExitCode);
+        var genesis = GenesisFile.Load(home.GenesisFile);
+        Assert.Equal("other", genesis.ChainId);
+        Assert.NotEqual(before, KeyPairFile.Read(home.PrivValidatorKeyFile).PublicKey);
+        Assert.Equal(
+            Address.ToBech32(new Keyring(home.KeyringDirectory).GetPrivateKey("validator").Address),
+            genesis.AppState.Bank.Balances.Single().Address);
+    }
+
+    [Theory]
+    [InlineData("--chain-id", "Bad_Chain")]
+    [InlineData("--moniker", "")]
+    public async Task Init_with_a_bad_value_writes_nothing(string flag, string value)
+    {
+        using var temp = new TempHome();
+        var root = temp.PathOf("h");
+
+        var run = await CliRun.Invoke(root, ["init", flag, value]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Error: " + flag, run.Error);
+        Assert.False(Directory.Exists(root));
+    }
+}

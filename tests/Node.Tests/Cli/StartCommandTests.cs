@@ -1,0 +1,54 @@
+namespace Chain.Node.Tests.Cli;
+
+public sealed class StartCommandTests
+{
+    [Fact]
+    public async Task Start_without_a_home_asks_for_init()
+    {
+        using var temp = new TempHome();
+
+        var run = await CliRun.Invoke(temp.PathOf("none"), ["start"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("run `chaind init", run.Error);
+    }
+
+    [Fact]
+    public async Task Bad_flag_value_names_the_flag_and_key()
+    {
+        using var temp = new TempHome();
+        await CliRun.Invoke(temp.Root, ["init"]);
+
+        var run = await CliRun.Invoke(temp.Root, ["start", "--consensus.timeout_commit", "soon"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Error: flag --consensus.timeout_commit: invalid value \"soon\" for 'consensus.timeout_commit'", run.Error);
+    }
+
+    [Fact]
+    public async Task Bad_environment_value_names_the_variable()
+    {
+        using var temp = new TempHome();
+        await CliRun.Invoke(temp.Root, ["init"]);
+        var env = new Dictionary<string, string> { ["CHAIND_LOG_LEVEL"] = "chatty" };
+
+        var run = await CliRun.Invoke(temp.Root, ["start"], environment: env);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Error: environment variable CHAIND_LOG_LEVEL: ", run.Error);
+    }
+
+    [Fact]
+    public async Task Broken_genesis_stops_start_with_its_key_path()
+    {
+        using var temp = new TempHome();
+        await CliRun.Invoke(temp.Root, ["init"]);
+        var path = temp.PathOf("config/genesis.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"power\": \"10\"", "\"power\": \"0\""));
+
+        var run = await CliRun.Invoke(temp.Root, ["start"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("Error: genesis.json: 'validators[0].power' must be above 0", run.Error.Trim());
+    }
+}
