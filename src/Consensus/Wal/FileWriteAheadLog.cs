@@ -37,7 +37,12 @@ public sealed class FileWriteAheadLog : IWriteAheadLog, IDisposable
     /// <summary>Bytes of torn or corrupt tail cut off when the file was opened.</summary>
     public long TruncatedBytes { get; }
 
-    public void Append(WalRecord record) => _stream.Write(WalFraming.Encode(record));
+    /// <summary>Hands the record to the OS (it survives the process dying, not a power cut, until the next sync).</summary>
+    public void Append(WalRecord record)
+    {
+        _stream.Write(WalFraming.Encode(record));
+        _stream.Flush(flushToDisk: false);
+    }
 
     public void AppendSync(WalRecord record)
     {

@@ -6,7 +6,7 @@ namespace Chain.Consensus.Tests.Simulation;
 public sealed class SimulationTests(ITestOutputHelper output)
 {
     /// <summary>Seeds run in CI; CONSENSUS_SIM_SEEDS overrides (e.g. 100000 for a long soak).</summary>
-    private static int SeedCount => int.TryParse(Environment.GetEnvironmentVariable("CONSENSUS_SIM_SEEDS"), out int n) && n > 0 ? n : 1000;
+    private static int SeedCount => int.TryParse(Environment.GetEnvironmentVariable("CONSENSUS_SIM_SEEDS"), out int n) && n > 0 ? n : 3000;
 
     [Fact]
     public void Random_schedules_keep_agreement_validity_evidence_and_liveness()
