@@ -1,0 +1,9 @@
+namespace Chain.Consensus.Evidence;
+
+public enum EvidenceAddResult
+{
+    Added,
+    Duplicate,
+    AlreadyCommitted,
+    Invalid,
+}

@@ -1,0 +1,71 @@
+using Chain.Consensus.Blocks;
+using Chain.Consensus.Signing;
+using Chain.Consensus.Validators;
+using Chain.Proto.Types;
+
+namespace Chain.Consensus.Evidence;
+
+/// <summary>Checks DuplicateVoteEvidence: two validly signed votes of one validator at one height, round and type,
+/// for different block ids, with the validator's and the set's power as recorded.</summary>
+public sealed class EvidenceVerifier(ISignatureVerifier verifier, string chainId, IValidatorSetHistory history)
+{
+    /// <summary>Null when valid, else what is wrong.</summary>
+    public string? Check(DuplicateVoteEvidence evidence)
+    {
+        Vote? a = evidence.VoteA, b = evidence.VoteB;
+        if (a is null || b is null)
+        {
+            return "evidence lacks a vote";
+        }
+
+        if (a.Height != b.Height || a.Round != b.Round || a.Type != b.Type)
+        {
+            return $"votes differ in height/round/type: {a.Height}/{a.Round}/{a.Type} vs {b.Height}/{b.Round}/{b.Type}";
+        }
+
+        if (a.Type != SignedMsgType.Prevote && a.Type != SignedMsgType.Precommit)
+        {
+            return $"vote type {a.Type} is not a prevote or precommit";
+        }
+
+        if (!a.ValidatorAddress.Equals(b.ValidatorAddress) || a.ValidatorIndex != b.ValidatorIndex)
+        {
+            return "votes are from different validators";
+        }
+
+        if (BlockIdentity.Key(a.BlockId) == BlockIdentity.Key(b.BlockId))
+        {
+            return "votes are for the same block id";
+        }
+
+        ConsensusValidatorSet? set = history.ValidatorsAt(a.Height);
+        if (set is null)
+        {
+            return $"no validator set known for height {a.Height}";
+        }
+
+        int index = set.IndexOf(a.ValidatorAddress.Span);
+        if (index < 0 || index != (int)a.ValidatorIndex)
+        {
+            return $"{Convert.ToHexString(a.ValidatorAddress.Span)} is not validator {a.ValidatorIndex} at height {a.Height}";
+        }
+
+        ConsensusValidator validator = set[index];
+        if (evidence.ValidatorPower != validator.VotingPower || evidence.TotalVotingPower != set.TotalVotingPower)
+        {
+            return $"evidence claims power {evidence.ValidatorPower}/{evidence.TotalVotingPower}, the set says {validator.VotingPower}/{set.TotalVotingPower}";
+        }
+
+        if (!verifier.Verify(validator.PublicKey, CanonicalSignBytes.ForVote(chainId, a), a.Signature.Span))
+        {
+            return "vote A's signature does not verify";
+        }
+
+        if (!verifier.Verify(validator.PublicKey, CanonicalSignBytes.ForVote(chainId, b), b.Signature.Span))
+        {
+            return "vote B's signature does not verify";
+        }
+
+        return null;
+    }
+}

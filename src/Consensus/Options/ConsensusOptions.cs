@@ -1,0 +1,95 @@
+namespace Chain.Consensus.Options;
+
+/// <summary>
+/// Timeouts of the Tendermint rounds. Each round-based timeout grows linearly with the round
+/// (base + round x delta) so that, after the network stabilises, rounds eventually last long enough
+/// for every honest validator to hear from every other one.
+/// </summary>
+public sealed record ConsensusOptions
+{
+    public TimeSpan TimeoutPropose { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan TimeoutProposeDelta { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan TimeoutPrevote { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan TimeoutPrevoteDelta { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan TimeoutPrecommit { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan TimeoutPrecommitDelta { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long to wait after a commit, collecting late precommits, before round 0 of the next height.</summary>
+    public TimeSpan TimeoutCommit { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The production defaults (CometBFT's).</summary>
+    public static ConsensusOptions Default { get; } = new();
+
+    /// <summary>A fast profile for local testnets and the simulator: blocks every few hundred milliseconds.</summary>
+    public static ConsensusOptions Testnet { get; } = new()
+    {
+        TimeoutPropose = TimeSpan.FromMilliseconds(400),
+        TimeoutProposeDelta = TimeSpan.FromMilliseconds(100),
+        TimeoutPrevote = TimeSpan.FromMilliseconds(200),
+        TimeoutPrevoteDelta = TimeSpan.FromMilliseconds(100),
+        TimeoutPrecommit = TimeSpan.FromMilliseconds(200),
+        TimeoutPrecommitDelta = TimeSpan.FromMilliseconds(100),
+        TimeoutCommit = TimeSpan.FromMilliseconds(100),
+    };
+
+    public TimeSpan ProposeTimeout(uint round) => TimeoutPropose + TimeoutProposeDelta * round;
+
+    public TimeSpan PrevoteTimeout(uint round) => TimeoutPrevote + TimeoutPrevoteDelta * round;
+
+    public TimeSpan PrecommitTimeout(uint round) => TimeoutPrecommit + TimeoutPrecommitDelta * round;
+
+    /// <summary>Returns every problem with these options; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        Positive(TimeoutPropose, nameof(TimeoutPropose), errors);
+        Positive(TimeoutPrevote, nameof(TimeoutPrevote), errors);
+        Positive(TimeoutPrecommit, nameof(TimeoutPrecommit), errors);
+        NotNegative(TimeoutProposeDelta, nameof(TimeoutProposeDelta), errors);
+        NotNegative(TimeoutPrevoteDelta, nameof(TimeoutPrevoteDelta), errors);
+        NotNegative(TimeoutPrecommitDelta, nameof(TimeoutPrecommitDelta), errors);
+        NotNegative(TimeoutCommit, nameof(TimeoutCommit), errors);
+        TimeSpan ceiling = TimeSpan.FromMinutes(10);
+        foreach ((TimeSpan value, string name) in new[]
+                 {
+                     (TimeoutPropose, nameof(TimeoutPropose)), (TimeoutPrevote, nameof(TimeoutPrevote)),
+                     (TimeoutPrecommit, nameof(TimeoutPrecommit)), (TimeoutCommit, nameof(TimeoutCommit)),
+                 })
+        {
+            if (value > ceiling)
+            {
+                errors.Add($"consensus.{name} is {value}, more than the ceiling of {ceiling}");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every problem, if there is any.</summary>
+    public ConsensusOptions EnsureValid()
+    {
+        IReadOnlyList<string> errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid consensus options: " + string.Join("; ", errors));
+        }
+
+        return this;
+    }
+
+    private static void Positive(TimeSpan value, string name, List<string> errors)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"consensus.{name} must be positive, was {value}");
+        }
+    }
+
+    private static void NotNegative(TimeSpan value, string name, List<string> errors)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            errors.Add($"consensus.{name} must not be negative, was {value}");
+        }
+    }
+}
