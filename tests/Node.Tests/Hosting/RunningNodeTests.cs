@@ -181,4 +181,35 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
         Assert.True(response.Height >= 1);
         Assert.Equal(response.Height, (await Txs.GetTxAsync(new GetTxRequest { TxHash = response.TxHash })).Result.Height);
     }
+
+    [Fact]
+    public async Task Resending_a_pending_tx_in_commit_mode_does_not_cut_off_the_first_wait()
+    {
+        var key = Key("commit-twice-sender");
+
+        // The resend must reach the node while the first tx is still in the mempool; a block can come first, so try a few txs.
+        var pendingResends = 0;
+        for (ulong sequence = 0; sequence < 10 && pendingResends == 0; sequence++)
+        {
+            var tx = await SignedSend(key, sequence, 11);
+            var first = Broadcast(tx, BroadcastMode.Commit);
+            var deadline = DateTime.UtcNow + Wait;
+            while (!first.IsCompleted && (await node.StatusAsync()).MempoolSize == 0 && DateTime.UtcNow < deadline)
+            {
+            }
+
+            var second = await Broadcast(tx, BroadcastMode.Commit);
+            var committed = await first;
+
+            Assert.Equal(TxCodes.TxInMempoolCache, second.Result.Code);
+            Assert.Equal(0U, committed.Result.Code);
+            Assert.True(committed.Height >= 1);
+            if (second.Result.Log == "tx is already in the mempool")
+            {
+                pendingResends++;
+            }
+        }
+
+        Assert.Equal(1, pendingResends);
+    }
 }
