@@ -18,4 +18,20 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
         var code = await cli.InvokeAsync(["--home", home, .. args]);
         return new CliRun(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>The value of the "name: value" line of text output; fails the test when there is none.</summary>
+    public string Field(string name)
+    {
+        foreach (var line in Output.Split('\n'))
+        {
+            if (line.StartsWith(name + ": ", StringComparison.Ordinal) || line.TrimEnd() == name + ":")
+            {
+                return line[(name.Length + 1)..].Trim();
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"no '{name}' line in the output (exit {ExitCode}):\n{Output}{Error}");
+    }
+
+    public ulong Number(string name) => ulong.Parse(Field(name), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,19 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Chain.Node.Tests.Cli;
 
 public sealed class ClientCommandTests
 {
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
-    private static string ClosedAddress()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"127.0.0.1:{port}";
-    }
+    private static string ClosedAddress() => $"127.0.0.1:{TestNode.FreePort()}";
 
     [Fact]
     public async Task Unreachable_node_is_one_clear_line()

@@ -1,118 +1,251 @@
+using System.Globalization;
 using System.Text.Json;
 using Chain.Crypto;
 using Chain.Proto.Bank;
 using Chain.Proto.TxService;
 using Chain.Proto.Types;
 using Chain.State.Transactions;
+using Google.Protobuf;
 
 namespace Chain.Node.Tests.Cli;
 
-public sealed class SendAgainstNodeTests
+/// <summary>tx bank send and the queries, end to end through the CLI against one real node; each test has its own sender.</summary>
+public sealed class SendAgainstNodeTests(TestNode node) : IClassFixture<TestNode>
 {
-    private static async Task<(TempHome Temp, string From)> Home()
+    /// <summary>The CLI's default fee (--fees 2000uchn).</summary>
+    private const ulong Fee = 2000;
+
+    private static string NewAddress() => Address.ToBech32(PrivateKey.Generate().Address);
+
+    /// <summary>Waits until `query tx` finds <paramref name="hash"/> in a committed block.</summary>
+    private async Task<CliRun> CommittedTx(string hash)
     {
-        var temp = new TempHome();
-        await CliRun.Invoke(temp.Root, ["init"]);
-        var from = (await CliRun.Invoke(temp.Root, ["keys", "show", "validator", "-a"])).Output.Trim();
-        return (temp, from);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var run = await node.Cli("query", "tx", hash);
+            if (run.ExitCode == 0 || DateTime.UtcNow > deadline)
+            {
+                Assert.True(run.ExitCode == 0, $"tx {hash} was not committed within 15 s: {run.Error}");
+                return run;
+            }
+
+            await Task.Delay(TestNode.BlockTime / 2);
+        }
+    }
+
+    private async Task<ulong> Balance(string address)
+    {
+        var run = await node.Cli("query", "bank", "balance", address);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var balance = run.Field("balance");
+        Assert.EndsWith("uchn", balance);
+        return ulong.Parse(balance[..^"uchn".Length], CultureInfo.InvariantCulture);
+    }
+
+    private async Task<ulong> Sequence(string address)
+    {
+        var run = await node.Cli("query", "bank", "account", address);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return run.Number("sequence");
     }
 
     [Fact]
-    public async Task Send_signs_for_the_chain_and_account_the_node_reports()
+    public async Task Sync_send_moves_the_amount_and_the_sender_pays_the_fee()
     {
-        var (temp, from) = await Home();
-        using var _ = temp;
-        var state = new FakeNodeState();
-        state.Accounts[from] = new Account { Address = from, AccountNumber = 5, Sequence = 9 };
-        await using var node = await FakeNode.StartAsync(state);
-        var to = Address.ToBech32(PrivateKey.Generate().Address);
+        var from = node.FundedKey("sync-sender");
+        var to = NewAddress();
 
-        var run = await CliRun.Invoke(temp.Root, ["tx", "bank", "send", "validator", to, "1.5chn", "--memo", "hi", "--node", node.Address]);
+        var run = await node.Cli("tx", "bank", "send", "sync-sender", to, "1.5chn", "--memo", "hi");
 
-        Assert.Equal(0, run.ExitCode);
-        var request = Assert.Single(state.Broadcasts);
-        Assert.Equal(BroadcastMode.Sync, request.Mode);
-        var tx = Tx.Parser.ParseFrom(request.TxBytes);
-        var msg = MsgSend.Parser.ParseFrom(tx.Body.Messages.Single().Value);
-        Assert.Equal(from, msg.FromAddress);
-        Assert.Equal(to, msg.ToAddress);
-        Assert.Equal(1_500_000UL, msg.Amount.Single().Amount);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("0", run.Field("code"));
+        var hash = run.Field("txhash");
+        var committed = await CommittedTx(hash);
+        Assert.Equal("0", committed.Field("code"));
+        Assert.True(committed.Number("height") >= 1);
+        Assert.Equal(TestNode.AccountFunds - 1_500_000 - Fee, await Balance(from));
+        Assert.Equal(1_500_000UL, await Balance(to));
+        Assert.Equal(1UL, await Sequence(from));
+
+        // The stored tx is the one the CLI signed: its memo, amount, and a signature over this chain's sign bytes.
+        var stored = await new Service.ServiceClient(node.Channel).GetTxAsync(
+            new GetTxRequest { TxHash = ByteString.CopyFrom(Convert.FromHexString(hash)) });
+        var tx = Tx.Parser.ParseFrom(stored.TxBytes);
         Assert.Equal("hi", tx.Body.Memo);
-        Assert.Equal(9UL, tx.AuthInfo.Signer.Sequence);
-        Assert.Equal(200_000UL, tx.AuthInfo.Fee.GasLimit);
-        Assert.Equal(2000UL, tx.AuthInfo.Fee.Amount.Single().Amount);
-        var signBytes = TxFactory.SignBytes("fake-1", 5, 9, tx.AuthInfo.Fee, tx.Body);
+        Assert.Equal(0UL, tx.AuthInfo.Signer.Sequence);
+        var msg = MsgSend.Parser.ParseFrom(tx.Body.Messages.Single().Value);
+        Assert.Equal((from, to, 1_500_000UL), (msg.FromAddress, msg.ToAddress, msg.Amount.Single().Amount));
+        var account = await node.Cli("query", "bank", "account", from);
+        var signBytes = TxFactory.SignBytes(node.ChainId, account.Number("account_number"), 0, tx.AuthInfo.Fee, tx.Body);
         Assert.True(PublicKey.VerifyMessage(tx.AuthInfo.Signer.PublicKey.Span, signBytes, tx.Signature.Span));
-        Assert.Contains("txhash: " + Convert.ToHexString(TxFactory.Hash(request.TxBytes.Span)), run.Output);
-        Assert.Contains("code: 0", run.Output);
+        Assert.Equal(Convert.ToHexStringLower(tx.AuthInfo.Signer.PublicKey.Span), account.Field("public_key"));
     }
 
     [Fact]
-    public async Task Given_sequence_and_chain_id_skip_the_queries_and_commit_mode_is_sent()
+    public async Task Commit_send_returns_the_block_height_of_the_tx()
     {
-        var (temp, from) = await Home();
-        using var _ = temp;
-        var state = new FakeNodeState();
-        await using var node = await FakeNode.StartAsync(state);
+        var from = node.FundedKey("commit-sender");
+        var to = NewAddress();
 
-        var run = await CliRun.Invoke(temp.Root,
-        [
-            "tx", "bank", "send", "validator", from, "10uchn", "--node", node.Address, "--chain-id", "mine",
-            "--sequence", "3", "--account-number", "1", "--broadcast-mode", "commit", "--output", "json",
-        ]);
+        var run = await node.Cli("tx", "bank", "send", "commit-sender", to, "250uchn", "--broadcast-mode", "commit", "--output", "json");
 
-        Assert.Equal(0, run.ExitCode);
-        var request = Assert.Single(state.Broadcasts);
-        Assert.Equal(BroadcastMode.Commit, request.Mode);
-        var tx = Tx.Parser.ParseFrom(request.TxBytes);
-        Assert.True(PublicKey.VerifyMessage(
-            tx.AuthInfo.Signer.PublicKey.Span, TxFactory.SignBytes("mine", 1, 3, tx.AuthInfo.Fee, tx.Body), tx.Signature.Span));
+        Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.Output);
-        Assert.Equal(43UL, ulong.Parse(json.RootElement.GetProperty("height").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var height = ulong.Parse(json.RootElement.GetProperty("height").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(height >= 1);
+        Assert.Equal(0, json.RootElement.GetProperty("result").GetProperty("code").GetInt32());
+        var hash = Convert.ToHexString(Convert.FromBase64String(json.RootElement.GetProperty("tx_hash").GetString()!));
+
+        // Committed means queryable right away, at the height the broadcast reported.
+        var tx = await node.Cli("query", "tx", hash);
+        Assert.True(tx.ExitCode == 0, tx.Error);
+        Assert.Equal(height, tx.Number("height"));
+        Assert.Equal("0", tx.Field("code"));
+        Assert.Contains("transfer", tx.Field("events"));
+        Assert.Equal(TestNode.AccountFunds - 250 - Fee, await Balance(from));
+        Assert.Equal(250UL, await Balance(to));
+        Assert.Equal(1UL, await Sequence(from));
+
+        var block = await node.Cli("query", "block", height.ToString(CultureInfo.InvariantCulture));
+        Assert.True(block.ExitCode == 0, block.Error);
+        Assert.Equal(height, block.Number("height"));
+        Assert.Equal(node.ChainId, block.Field("chain_id"));
+        Assert.True(block.Number("txs") >= 1);
+        Assert.Matches("^[0-9A-F]{64}$", block.Field("hash"));
     }
 
     [Fact]
-    public async Task Failed_tx_exits_non_zero_with_its_code_and_log()
+    public async Task Transfers_leave_the_supply_unchanged()
     {
-        var (temp, from) = await Home();
-        using var _ = temp;
-        var state = new FakeNodeState { Result = new TxResult { Code = 5, Codespace = "bank", Log = "insufficient funds" } };
-        state.Accounts[from] = new Account { Address = from };
-        await using var node = await FakeNode.StartAsync(state);
+        node.FundedKey("supply-sender");
+        var before = await node.Cli("query", "bank", "supply");
 
-        var run = await CliRun.Invoke(temp.Root, ["tx", "bank", "send", "validator", from, "10uchn", "--node", node.Address]);
+        var send = await node.Cli("tx", "bank", "send", "supply-sender", NewAddress(), "1000uchn", "--broadcast-mode", "commit");
+        var after = await node.Cli("query", "bank", "supply");
+
+        Assert.True(send.ExitCode == 0, send.Error);
+        Assert.Equal($"{node.GenesisSupply}uchn", before.Field("supply"));
+        Assert.Equal($"{node.GenesisSupply}uchn", after.Field("supply"));
+        Assert.True(after.Number("height") >= send.Number("height"));
+    }
+
+    [Fact]
+    public async Task Latest_block_and_block_by_height_are_served()
+    {
+        await node.WaitForHeightAsync(2);
+
+        var latest = await node.Cli("query", "block");
+        var first = await node.Cli("query", "block", "1");
+        var missing = await node.Cli("query", "block", "999999");
+
+        Assert.True(latest.ExitCode == 0, latest.Error);
+        Assert.True(latest.Number("height") >= 2);
+        Assert.Equal(node.ChainId, latest.Field("chain_id"));
+        Assert.Equal(1UL, first.Number("height"));
+        Assert.Matches("^[0-9A-F]{64}$", first.Field("hash"));
+        Assert.NotEqual(first.Field("hash"), latest.Field("hash"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("Error: ", missing.Error);
+        Assert.Single(missing.Error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Status_prints_text_and_json()
+    {
+        var text = await node.Cli("status");
+        var json = await node.Cli("status", "--output", "json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Equal(node.ChainId, text.Field("chain_id"));
+        Assert.Equal("test-node", text.Field("moniker"));
+        Assert.True(text.Number("latest_height") >= 1);
+        Assert.Matches("^[0-9A-F]{64}$", text.Field("latest_block_hash"));
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.Equal(node.ChainId, doc.RootElement.GetProperty("chain_id").GetString());
+        Assert.Equal("test-node", doc.RootElement.GetProperty("moniker").GetString());
+        Assert.True(ulong.Parse(doc.RootElement.GetProperty("latest_height").GetString()!, CultureInfo.InvariantCulture) >= 1);
+    }
+
+    [Fact]
+    public async Task Send_beyond_the_balance_fails_with_code_5_and_still_pays_the_fee()
+    {
+        var from = node.FundedKey("poor-sender");
+        var to = NewAddress();
+
+        var run = await node.Cli("tx", "bank", "send", "poor-sender", to, $"{TestNode.AccountFunds}uchn", "--broadcast-mode", "commit");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("code: 5", run.Output);
-        Assert.Equal("Error: tx failed with code 5 (bank): insufficient funds", run.Error.Trim());
+        Assert.Equal("5", run.Field("code"));
+        Assert.Equal("bank", run.Field("codespace"));
+        Assert.EndsWith($"{from} has {TestNode.AccountFunds - Fee}uchn, needs {TestNode.AccountFunds}uchn", run.Field("log"));
+        Assert.StartsWith("Error: tx failed with code 5 (bank): ", run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+        Assert.Equal(TestNode.AccountFunds - Fee, await Balance(from));
+        Assert.Equal(0UL, await Balance(to));
+        Assert.Equal(1UL, await Sequence(from));
     }
 
     [Fact]
-    public async Task Unknown_sender_account_is_a_clear_error()
+    public async Task Fee_below_the_min_gas_price_is_refused_with_code_13()
     {
-        var (temp, from) = await Home();
-        using var _ = temp;
-        await using var node = await FakeNode.StartAsync(new FakeNodeState());
+        var from = node.FundedKey("cheap-sender");
 
-        var run = await CliRun.Invoke(temp.Root, ["tx", "bank", "send", "validator", from, "10uchn", "--node", node.Address]);
+        // 1999uchn for 200000 gas is below the node's 0.01uchn per gas.
+        var run = await node.Cli("tx", "bank", "send", "cheap-sender", NewAddress(), "10uchn", "--fees", "1999uchn");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal($"Error: account {from} not found", run.Error.Trim());
+        Assert.Equal("13", run.Field("code"));
+        Assert.Contains("below the minimum", run.Field("log"));
+        Assert.StartsWith("Error: tx failed with code 13 ", run.Error);
+        await node.WaitForHeightAsync((await node.StatusAsync()).LatestHeight + 1);
+        Assert.Equal(TestNode.AccountFunds, await Balance(from));
+        Assert.Equal(0UL, await Sequence(from));
+    }
+
+    [Theory]
+    [InlineData("chain1xyz", "5uchn", "invalid recipient address")]
+    [InlineData("", "5", "invalid amount")]
+    [InlineData("", "-5uchn", "invalid amount")]
+    [InlineData("", "0uchn", "amounts must be above 0")]
+    public async Task Bad_address_or_amount_is_one_line_and_nothing_is_sent(string to, string amount, string expected)
+    {
+        var name = "bad-input-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(to + amount)))[..8];
+        var from = node.FundedKey(name);
+
+        var run = await node.Cli("tx", "bank", "send", name, to.Length == 0 ? NewAddress() : to, amount);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Output);
+        Assert.StartsWith("Error: ", run.Error);
+        Assert.Contains(expected, run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", run.Error);
+        Assert.Equal(0UL, await Sequence(from));
     }
 
     [Fact]
-    public async Task Balance_and_status_print_text_and_json()
+    public async Task Sender_without_an_account_is_told_it_has_none()
     {
-        var (temp, from) = await Home();
-        using var _ = temp;
-        await using var node = await FakeNode.StartAsync(new FakeNodeState());
+        await CliRun.Invoke(node.Home, ["keys", "add", "never-funded"]);
+        var from = (await CliRun.Invoke(node.Home, ["keys", "show", "never-funded", "-a"])).Output.Trim();
 
-        var text = await CliRun.Invoke(temp.Root, ["query", "bank", "balance", from, "--node", node.Address]);
-        var status = await CliRun.Invoke(temp.Root, ["status", "--node", node.Address, "-o", "json"]);
+        var run = await node.Cli("tx", "bank", "send", "never-funded", NewAddress(), "10uchn");
 
-        Assert.Contains("balance: 777uchn", text.Output);
-        using var json = JsonDocument.Parse(status.Output);
-        Assert.Equal("fake-1", json.RootElement.GetProperty("chain_id").GetString());
-        Assert.Equal("fake", json.RootElement.GetProperty("moniker").GetString());
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"Error: account {from} does not exist", run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Unknown_tx_hash_is_not_found()
+    {
+        var hash = new string('A', 64);
+
+        var run = await node.Cli("query", "tx", hash);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"Error: tx {hash} is not in a committed block", run.Error.Trim());
     }
 }

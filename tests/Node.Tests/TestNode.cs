@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Sockets;
+using Chain.Crypto;
+using Chain.Node.Config;
+using Chain.Node.Genesis;
+using Chain.Node.Hosting;
+using Chain.Node.Keys;
+using Chain.Node.Tests.Cli;
+using Chain.Proto.Bank;
+using Chain.Proto.Genesis;
+using Chain.Proto.NodeService;
+using Chain.Proto.Types;
+using Chain.State.Types;
+using Grpc.Net.Client;
+using Serilog.Events;
+
+namespace Chain.Node.Tests;
+
+/// <summary>
+/// A real chaind node run in-process on a free loopback port: a temporary home made by `chaind init`, the
+/// in-memory state backend, metrics off and a short timeout_commit. Genesis also funds a pool of accounts
+/// that tests claim by name with <see cref="FundedKey"/>, so tests sharing one node never share a sender.
+/// </summary>
+public sealed class TestNode : IAsyncLifetime
+{
+    /// <summary>What each pooled account holds at genesis, in uchn.</summary>
+    public const ulong AccountFunds = 1_000_000_000;
+
+    public static readonly TimeSpan BlockTime = TimeSpan.FromMilliseconds(200);
+
+    private const int PoolSize = 32;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TempHome _temp = new();
+    private readonly Queue<PrivateKey> _pool = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task<int>? _run;
+    private GrpcChannel? _channel;
+
+    /// <summary>The node's home; CLI runs use it for the keyring.</summary>
+    public string Home => _temp.Root;
+
+    /// <summary>host:port of the node's gRPC API.</summary>
+    public string Address { get; private set; } = string.Empty;
+
+    public string ChainId { get; private set; } = string.Empty;
+
+    /// <summary>Total uchn minted at genesis.</summary>
+    public ulong GenesisSupply { get; private set; }
+
+    public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("the node has not started");
+
+    public async Task InitializeAsync()
+    {
+        var init = await CliRun.Invoke(Home, ["init", "--moniker", "test-node"]);
+        if (init.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"chaind init failed: {init.Error}");
+        }
+
+        var home = new NodeHome(Home);
+        var genesis = GenesisFile.Load(home.GenesisFile);
+        for (var i = 0; i < PoolSize; i++)
+        {
+            var key = PrivateKey.Generate();
+            var balance = new Balance { Address = Crypto.Address.ToBech32(key.Address) };
+            balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = AccountFunds });
+            genesis.AppState.Bank.Balances.Add(balance);
+            _pool.Enqueue(key);
+        }
+
+        GenesisRules.Validate(genesis);
+        GenesisFile.Write(home.GenesisFile, genesis);
+        ChainId = genesis.ChainId;
+        GenesisSupply = genesis.AppState.Bank.Balances.SelectMany(b => b.Coins).Where(c => c.Denom == Coins.BaseDenom).Aggregate(0UL, (sum, c) => sum + c.Amount);
+        var validatorKey = KeyPairFile.Read(home.PrivValidatorKeyFile);
+
+        // The port is free when picked but may be taken before the node binds it; then pick another.
+        for (var attempt = 1; ; attempt++)
+        {
+            Address = $"127.0.0.1:{FreePort()}";
+            var config = NodeConfigLoader.Load(home.ConfigFile, _ => null) with
+            {
+                Grpc = new GrpcOptions { Address = EndpointAddress.Parse(Address) },
+                Metrics = new MetricsOptions { Enabled = false },
+                State = new StateOptions { Backend = StateBackend.Memory },
+                Consensus = new ConsensusOptions { TimeoutCommit = BlockTime },
+                Log = new LogOptions { Level = LogEventLevel.Warning },
+            };
+            _run = Task.Run(() => NodeRunner.RunAsync(home, config, genesis, validatorKey, _stop.Token));
+            _channel = GrpcChannel.ForAddress(config.Grpc.Address.ToHttpUri());
+            if (await WaitForFirstBlockAsync() || attempt == 3)
+            {
+                break;
+            }
+
+            _channel.Dispose();
+        }
+
+        if (_run.IsCompleted)
+        {
+            throw new InvalidOperationException($"the node at {Address} stopped during start with exit code {await _run}");
+        }
+    }
+
+    /// <summary>Stores a genesis-funded key (<see cref="AccountFunds"/> uchn) in the keyring under <paramref name="name"/>; returns its address.</summary>
+    public string FundedKey(string name)
+    {
+        lock (_pool)
+        {
+            if (!_pool.TryDequeue(out var key))
+            {
+                throw new InvalidOperationException($"all {PoolSize} funded accounts are taken; raise {nameof(PoolSize)}");
+            }
+
+            return new Keyring(new NodeHome(Home).KeyringDirectory).Import(name, key).Address;
+        }
+    }
+
+    /// <summary>Runs chaind with this node's home, against this node.</summary>
+    public Task<CliRun> Cli(params string[] args) => CliRun.Invoke(Home, [.. args, "--node", Address]);
+
+    public async Task<StatusResponse> StatusAsync() =>
+        await new Status.StatusClient(Channel).GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+
+    /// <summary>Waits until the node has committed <paramref name="height"/>; fails with the height it did reach.</summary>
+    public async Task WaitForHeightAsync(ulong height, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? StartTimeout);
+        ulong reached = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            reached = (await StatusAsync()).LatestHeight;
+            if (reached >= height)
+            {
+                return;
+            }
+
+            await Task.Delay(BlockTime / 4);
+        }
+
+        throw new TimeoutException($"the node at {Address} reached height {reached}, not {height}, within {(timeout ?? StartTimeout).TotalSeconds:0} s");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_run is not null)
+        {
+            await _run;
+        }
+
+        _channel?.Dispose();
+        _stop.Dispose();
+        _temp.Dispose();
+    }
+
+    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>True once Status reports height 1 or more; false when the run ended first (a lost port race).</summary>
+    private async Task<bool> WaitForFirstBlockAsync()
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var lastError = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_run!.IsCompleted)
+            {
+                return false;
+            }
+
+            try
+            {
+                if ((await StatusAsync()).LatestHeight >= 1)
+                {
+                    return true;
+                }
+
+                lastError = "height is still 0";
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                lastError = e.Status.Detail;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"the node at {Address} did not commit block 1 within {StartTimeout.TotalSeconds:0} s ({lastError})");
+    }
+}
