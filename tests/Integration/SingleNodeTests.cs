@@ -126,6 +126,19 @@ public sealed class SingleNodeTests(ITestOutputHelper output) : IDisposable
         var supply = await bank.SupplyAsync(new QuerySupplyRequest { Denom = "uchn" });
         Assert.Equal(supplyAtGenesis, supply.Amount.Amount);
 
+        // Each block's last_commit carries +2/3 of the genesis validators' power for the previous block.
+        var validators = Chain.Consensus.Validators.ConsensusValidatorSet.Create(genesis.Validators.Select(v =>
+        {
+            var pub = Convert.FromHexString(v.PublicKey);
+            return new Chain.Consensus.Validators.ValidatorUpdate(Address.FromPublicKey(pub), pub, v.Power);
+        }));
+        var latest = await new Blocks.BlocksClient(channel).GetBlockAsync(new GetBlockRequest());
+        var previous = await new Blocks.BlocksClient(channel).GetBlockAsync(new GetBlockRequest { Height = latest.Block.Header.Height - 1 });
+        var verified = new Chain.Consensus.Commits.CommitVerifier(new Chain.Consensus.Signing.Secp256k1SignatureVerifier())
+            .Verify("itest-1", validators, previous.Block.Header.Height, previous.BlockId, latest.Block.LastCommit);
+        Assert.True(verified.IsValid, verified.Message);
+        Assert.Equal(previous.BlockId, latest.Block.Header.LastBlockId);
+
         // Kill -9 and restart: the committed chain is intact.
         var before = await new Status.StatusClient(channel).GetStatusAsync(new StatusRequest());
         var blocks = new Blocks.BlocksClient(channel);

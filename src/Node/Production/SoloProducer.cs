@@ -1,3 +1,4 @@
+using Chain.Consensus.Signing;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Proto.Types;
@@ -76,16 +77,15 @@ public sealed class SoloProducer(
     {
         var header = execution.Block.Header;
         var blockId = new BlockId { Hash = ByteString.CopyFrom(execution.BlockHash) };
-        var vote = new CanonicalVote
+        var vote = new Vote
         {
             Type = SignedMsgType.Precommit,
-            Height = (long)header.Height,
+            Height = header.Height,
             Round = 0,
             BlockId = blockId,
             TimestampUnixNanos = header.TimeUnixNanos,
-            ChainId = header.ChainId,
         };
-        var signature = validatorKey.SignMessage(vote.ToByteArray());
+        var signature = new Secp256k1VoteSigner(validatorKey).Sign(CanonicalSignBytes.ForVote(header.ChainId, vote));
         var commit = new Commit { Height = header.Height, Round = 0, BlockId = blockId };
         commit.Signatures.Add(new CommitSig
         {
