@@ -38,7 +38,7 @@ public sealed class TestChain
         var router = new ModuleRouter([new BankModule(Bank)]);
         Options = new TxPipelineOptions { ChainId = ChainId, MaxTxBytes = 8192 };
         Processor = new TxProcessor(router, Bank, Options, new SignatureCache());
-        Executor = new BlockExecutor(Store, new HashChainCommitment(Store), new BlockStore(Store), router, Processor, 1_000_000_000);
+        Executor = new BlockExecutor(Store, new TreeCommitment(Store, Chain.State.Tree.StateTreeOptions.KeepAll), new BlockStore(Store), router, Processor, 1_000_000_000);
         var init = Executor.InitChain(genesis, Hashes.Sha256(genesis.ToByteArray()));
         Assert.True(init.IsOk, init.Log);
         Sequences = new ulong[accounts];

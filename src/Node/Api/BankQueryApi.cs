@@ -22,34 +22,40 @@ public sealed class BankQueryApi(BlockExecutor executor, BankKeeper bank) : Quer
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"denom: '{denom}' is not a valid denomination"));
         }
 
-        var height = executor.LastHeight;
-        var response = new QueryBalanceResponse
-        {
-            Balance = new Coin { Denom = denom, Amount = bank.GetBalance(executor.Committed, address, denom) },
-            Height = height,
-        };
         if (request.Prove)
         {
-            response.Proof = Prove(BankKeys.ModulePrefix.Concat(BankKeys.Balance(address, denom)).ToArray(), height);
+            var proof = Prove(BankKeys.ModulePrefix.Concat(BankKeys.Balance(address, denom)).ToArray());
+            var amount = proof.Value.Length == 8 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(proof.Value.Span) : 0;
+            return Task.FromResult(new QueryBalanceResponse { Balance = new Coin { Denom = denom, Amount = amount }, Height = proof.Version, Proof = proof });
         }
 
-        return Task.FromResult(response);
+        return Task.FromResult(new QueryBalanceResponse
+        {
+            Balance = new Coin { Denom = denom, Amount = bank.GetBalance(executor.Committed, address, denom) },
+            Height = executor.LastHeight,
+        });
     }
 
     public override Task<QueryAccountResponse> Account(QueryAccountRequest request, ServerCallContext context)
     {
         var address = ParseAddress(request.Address, "address");
-        var height = executor.LastHeight;
+        if (request.Prove)
+        {
+            var proof = Prove(BankKeys.ModulePrefix.Concat(BankKeys.Account(address)).ToArray());
+            if (!proof.Exists)
+            {
+                throw new RpcException(new Status(StatusCode.NotFound, $"account {request.Address} does not exist at height {proof.Version}"));
+            }
+
+            var proved = Proto.Bank.Account.Parser.ParseFrom(proof.Value);
+            proved.Address = request.Address;
+            return Task.FromResult(new QueryAccountResponse { Account = proved, Height = proof.Version, Proof = proof });
+        }
+
         var account = bank.GetAccount(new ReadOnlyStateStore(executor.Committed), address)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"account {request.Address} does not exist (it has never received funds)"));
         account.Address = request.Address;
-        var response = new QueryAccountResponse { Account = account, Height = height };
-        if (request.Prove)
-        {
-            response.Proof = Prove(BankKeys.ModulePrefix.Concat(BankKeys.Account(address)).ToArray(), height);
-        }
-
-        return Task.FromResult(response);
+        return Task.FromResult(new QueryAccountResponse { Account = account, Height = executor.LastHeight });
     }
 
     public override Task<QuerySupplyResponse> Supply(QuerySupplyRequest request, ServerCallContext context)
@@ -67,11 +73,42 @@ public sealed class BankQueryApi(BlockExecutor executor, BankKeeper bank) : Quer
         });
     }
 
-    private StateProof Prove(byte[] key, ulong height)
+    /// <summary>
+    /// Proves <paramref name="key"/> at the state after block H-1, where H is the latest committed block:
+    /// that root is the app hash in block H's header, so a client can check the proof against a header it has.
+    /// </summary>
+    private StateProof Prove(byte[] key)
     {
-        var proof = executor.Commitment.Prove(key, height)
-            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "this node's state commitment does not produce proofs"));
-        return new StateProof { Version = proof.Version, Key = ByteString.CopyFrom(key), Proof = ByteString.CopyFrom(proof.Proof), Exists = proof.Value is not null };
+        var latest = executor.LastHeight;
+        if (latest == 0)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "no block is committed yet, so no header carries an app hash to prove against"));
+        }
+
+        var version = latest - 1;
+        Chain.State.Commitment.StateProofResult? proof;
+        try
+        {
+            proof = executor.Commitment.Prove(key, version);
+        }
+        catch (Chain.State.Tree.VersionNotAvailableException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+
+        if (proof is null)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "this node's state commitment does not produce proofs"));
+        }
+
+        return new StateProof
+        {
+            Version = proof.Version,
+            Key = ByteString.CopyFrom(key),
+            Proof = ByteString.CopyFrom(proof.Proof),
+            Exists = proof.Value is not null,
+            Value = proof.Value is null ? ByteString.Empty : ByteString.CopyFrom(proof.Value),
+        };
     }
 
     private static byte[] ParseAddress(string text, string field) =>

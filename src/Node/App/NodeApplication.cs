@@ -8,6 +8,7 @@ using Chain.State.Execution;
 using Chain.State.Modules;
 using Chain.State.Storage;
 using Chain.State.Transactions;
+using Chain.State.Tree;
 using Google.Protobuf;
 
 namespace Chain.Node.App;
@@ -19,7 +20,7 @@ namespace Chain.Node.App;
 /// </summary>
 public sealed class NodeApplication : IDisposable
 {
-    private NodeApplication(IKeyValueStore store, GenesisDoc genesis, byte[] genesisHash)
+    private NodeApplication(IKeyValueStore store, GenesisDoc genesis, byte[] genesisHash, ulong keepVersions)
     {
         Store = store;
         Genesis = genesis;
@@ -34,7 +35,7 @@ public sealed class NodeApplication : IDisposable
         };
         Signatures = new SignatureCache();
         Processor = new TxProcessor(Router, Bank, Options, Signatures);
-        Commitment = new HashChainCommitment(store);
+        Commitment = new TreeCommitment(store, new StateTreeOptions { KeepVersions = keepVersions });
         Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas);
     }
 
@@ -66,13 +67,13 @@ public sealed class NodeApplication : IDisposable
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
             : new RocksDbKeyValueStore(Path.Combine(dataDirectory, "state.db"));
-        return Open(store, genesis);
+        return Open(store, genesis, options.KeepVersions);
     }
 
     /// <summary>Opens the chain over a given store (an in-memory one for tests and benchmarks).</summary>
-    public static NodeApplication Open(IKeyValueStore store, GenesisDoc genesis)
+    public static NodeApplication Open(IKeyValueStore store, GenesisDoc genesis, ulong keepVersions = 0)
     {
-        var app = new NodeApplication(store, genesis, Hashes.Sha256(genesis.ToByteArray()));
+        var app = new NodeApplication(store, genesis, Hashes.Sha256(genesis.ToByteArray()), keepVersions);
         var init = app.Executor.InitChain(genesis, app.GenesisHash);
         if (!init.IsOk)
         {

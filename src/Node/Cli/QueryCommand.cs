@@ -44,7 +44,8 @@ internal sealed class QueryCommand
         var address = new Argument<string>("address") { Description = "Account address (chain1...)" };
         var denom = new Option<string>("--denom") { Description = "Denomination", DefaultValueFactory = _ => Coins.BaseDenom };
         var client = new ClientOptions(_environment, _home);
-        var command = new Command("balance", "Balance of an account in one denomination") { address, denom };
+        var prove = new Option<bool>("--prove") { Description = "Ask for a Merkle proof and verify it against the app hash of a block header" };
+        var command = new Command("balance", "Balance of an account in one denomination") { address, denom, prove };
         client.AddTo(command);
         command.SetAction(_handler.Wrap(async (parse, ct) =>
         {
@@ -52,12 +53,29 @@ internal sealed class QueryCommand
             {
                 Address = ClientInput.AccountAddress(parse.GetRequiredValue(address), "address"),
                 Denom = ClientInput.Denom(parse.GetRequiredValue(denom)),
+                Prove = parse.GetValue(prove),
             };
             using var node = client.Connect(parse);
             var response = await node.CallAsync(o => new Query.QueryClient(node.Channel).BalanceAsync(request, o), ct);
             var coin = response.Balance ?? new Coin { Denom = request.Denom };
+            var proofLine = string.Empty;
+            if (request.Prove)
+            {
+                var raw = Crypto.Address.FromBech32(request.Address);
+                byte[]? value = null;
+                if (coin.Amount != 0)
+                {
+                    value = new byte[8];
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(value, coin.Amount);
+                }
+
+                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, [.. Modules.Bank.BankKeys.ModulePrefix, .. Modules.Bank.BankKeys.Balance(raw, request.Denom)], value, ct);
+            }
+
             new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
-                [("balance", Coins.Format(coin)), ("height", N(response.Height))]);
+                request.Prove
+                    ? [("balance", Coins.Format(coin)), ("height", N(response.Height)), ("proof", proofLine)]
+                    : [("balance", Coins.Format(coin)), ("height", N(response.Height))]);
             return 0;
         }));
         return command;

@@ -83,6 +83,39 @@ public sealed class SendAgainstNodeTests(TestNode node) : IClassFixture<TestNode
     }
 
     [Fact]
+    public async Task Balance_with_prove_is_verified_against_a_block_header()
+    {
+        var from = node.FundedKey("prove-sender");
+        var to = NewAddress();
+        var send = await node.Cli("tx", "bank", "send", "prove-sender", to, "777uchn", "--broadcast-mode", "commit");
+        Assert.True(send.ExitCode == 0, send.Error);
+        await node.WaitForHeightAsync(send.Number("height") + 2);
+
+        // Present key: an inclusion proof of the exact balance.
+        var run = await node.Cli("query", "bank", "balance", to, "--prove");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("777uchn", run.Field("balance"));
+        Assert.StartsWith("verified against app hash", run.Field("proof"), StringComparison.Ordinal);
+
+        // Absent key: a non-inclusion proof of a zero balance.
+        var empty = await node.Cli("query", "bank", "balance", NewAddress(), "--prove");
+        Assert.True(empty.ExitCode == 0, empty.Output + empty.Error);
+        Assert.Equal("0uchn", empty.Field("balance"));
+        Assert.StartsWith("verified", empty.Field("proof"), StringComparison.Ordinal);
+
+        // The proof is the tree's own: a changed byte no longer leads to the header's app hash.
+        var response = await new Query.QueryClient(node.Channel).BalanceAsync(new QueryBalanceRequest { Address = from, Denom = "uchn", Prove = true });
+        var block = await new Chain.Proto.NodeService.Blocks.BlocksClient(node.Channel).GetBlockAsync(
+            new Chain.Proto.NodeService.GetBlockRequest { Height = response.Proof.Version + 1 });
+        var proof = Chain.State.Tree.SparseMerkleProof.Decode(response.Proof.Proof.Span);
+        var root = block.Block.Header.AppHash.ToByteArray();
+        Assert.True(proof.VerifyInclusion(root, response.Proof.Key.Span, response.Proof.Value.Span));
+        var tampered = response.Proof.Value.ToByteArray();
+        tampered[7] ^= 1;
+        Assert.False(proof.VerifyInclusion(root, response.Proof.Key.Span, tampered));
+    }
+
+    [Fact]
     public async Task Commit_send_returns_the_block_height_of_the_tx()
     {
         var from = node.FundedKey("commit-sender");
