@@ -12,6 +12,12 @@ public static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "--micro")
+        {
+            Micro.Run();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
