@@ -78,6 +78,6 @@ public class BlockExecutionBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(StatisticColumn.OperationsPerSecond);
+        public Config() => AddColumn(StatisticColumn.Median, StatisticColumn.OperationsPerSecond);
     }
 }

@@ -85,6 +85,6 @@ public class SignatureBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(StatisticColumn.OperationsPerSecond);
+        public Config() => AddColumn(StatisticColumn.Median, StatisticColumn.OperationsPerSecond);
     }
 }

@@ -52,6 +52,6 @@ public class TxBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(StatisticColumn.OperationsPerSecond);
+        public Config() => AddColumn(StatisticColumn.Median, StatisticColumn.OperationsPerSecond);
     }
 }
