@@ -32,21 +32,18 @@ public sealed class TxProcessor
     /// <summary>
     /// Verifies the signatures of many txs on all cores against the account numbers in <paramref name="state"/>
     /// and caches the good ones; txs whose account is not there yet are left to execution.
+    /// <paramref name="state"/> is read from several threads at once: it must be committed state (or another
+    /// reader that is safe for concurrent reads), never a block's cache.
     /// </summary>
     public void PreVerify(IReadOnlyList<DecodedTx> txs, IStateReader state)
     {
         var store = new ReadOnlyStateStore(state);
-        var accountNumbers = new ulong?[txs.Count];
-        for (var i = 0; i < txs.Count; i++)
-        {
-            accountNumbers[i] = _accounts.GetAccount(store, txs[i].Signer)?.AccountNumber;
-        }
-
         Parallel.For(0, txs.Count, i =>
         {
-            if (accountNumbers[i] is { } number && !_signatures.IsVerified(txs[i].Hash, number) && VerifySignature(txs[i], number) == SignatureCheck.Valid)
+            var tx = txs[i];
+            if (_accounts.GetAccount(store, tx.Signer)?.AccountNumber is { } number && !_signatures.IsVerified(tx.Hash, number) && VerifySignature(tx, number) == SignatureCheck.Valid)
             {
-                _signatures.Add(txs[i].Hash, number);
+                _signatures.Add(tx.Hash, number);
             }
         });
     }
