@@ -57,6 +57,26 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
     }
 
     [Fact]
+    public async Task Simulate_reports_gas_and_changes_nothing()
+    {
+        var key = Key("simulator");
+        var before = await new Query.QueryClient(node.Channel).BalanceAsync(new QueryBalanceRequest { Address = Address.ToBech32(key.Address), Denom = "uchn" });
+        var tx = await SignedSend(key, 0, 10);
+        var sim = await Txs.SimulateAsync(new SimulateRequest { TxBytes = ByteString.CopyFrom(tx) });
+        Assert.True(sim.Result.Code == 0, sim.Result.Log);
+        Assert.InRange(sim.Result.GasUsed, 1UL, sim.Result.GasWanted);
+        Assert.Contains(sim.Result.Events, e => e.Type == "transfer");
+
+        // Nothing was committed or spent: the same tx still goes through afterwards.
+        var after = await new Query.QueryClient(node.Channel).BalanceAsync(new QueryBalanceRequest { Address = Address.ToBech32(key.Address), Denom = "uchn" });
+        Assert.Equal(before.Balance.Amount, after.Balance.Amount);
+        Assert.Equal(0u, (await Broadcast(tx)).Result.Code);
+
+        var garbage = await Txs.SimulateAsync(new SimulateRequest { TxBytes = ByteString.CopyFrom(new byte[] { 1, 2, 3 }) });
+        Assert.Equal(TxCodes.TxDecode, garbage.Result.Code);
+    }
+
+    [Fact]
     public async Task Events_stream_delivers_the_transfer_of_a_committed_send()
     {
         var key = Key("events-sender");

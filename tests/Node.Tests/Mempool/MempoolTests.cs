@@ -1,0 +1,123 @@
+using Chain.Crypto;
+using Chain.Node.App;
+using Chain.Node.Config;
+using Chain.Proto.Bank;
+using Chain.Proto.Genesis;
+using Chain.Proto.Types;
+using Chain.State.Storage;
+using Chain.State.Transactions;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chain.Node.Tests.Mempool;
+
+public sealed class MempoolTests : IDisposable
+{
+    private readonly PrivateKey[] _keys = Enumerable.Range(0, 4).Select(_ => PrivateKey.Generate()).ToArray();
+    private readonly NodeApplication _app;
+
+    public MempoolTests()
+    {
+        var genesis = new GenesisDoc
+        {
+            ChainId = "mempool-test",
+            InitialHeight = 1,
+            ConsensusParams = new ConsensusParams { BlockMaxBytes = 1 << 22, BlockMaxGas = 1_000_000_000, TxMaxBytes = 1 << 20 },
+            AppState = new AppState { Bank = new GenesisState { Params = new Params { SendEnabled = true } } },
+        };
+        foreach (var k in _keys)
+        {
+            genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = 1_000_000_000 } } });
+        }
+
+        _app = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private Node.Mempool.Mempool NewPool(int maxTxs = 100) =>
+        new(_app.Executor, new MempoolOptions { MaxTxs = maxTxs }, new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
+
+    private byte[] Send(int from, ulong sequence, ulong fee, ulong gas = 200_000)
+    {
+        var msg = new MsgSend { FromAddress = Address.ToBech32(_keys[from].Address), ToAddress = Address.ToBech32(_keys[(from + 1) % _keys.Length].Address), Amount = { new Coin { Denom = "uchn", Amount = 1 } } };
+        var account = _app.Bank.GetAccount(new State.Store.ReadOnlyStateStore(_app.Executor.Committed), _keys[from].Address)!;
+        return TxFactory.Sign(_keys[from], "mempool-test", account.AccountNumber, sequence,
+            new Fee { Amount = { new Coin { Denom = "uchn", Amount = fee } }, GasLimit = gas }, [msg]).ToByteArray();
+    }
+
+    [Fact]
+    public void Reap_orders_by_fee_per_gas_but_keeps_each_senders_sequence_order()
+    {
+        var pool = NewPool();
+        Assert.Equal(0u, pool.CheckTx(Send(0, 0, fee: 2_000)).Code);
+        Assert.Equal(0u, pool.CheckTx(Send(0, 1, fee: 90_000)).Code); // richer, but must follow sequence 0
+        Assert.Equal(0u, pool.CheckTx(Send(1, 0, fee: 50_000)).Code);
+        var reaped = pool.Reap(long.MaxValue, ulong.MaxValue, 0);
+        Assert.Equal(3, reaped.Count);
+        Assert.Equal((1, 0UL), (Array.FindIndex(_keys, k => k.Address.AsSpan().SequenceEqual(reaped[0].Signer)), reaped[0].Sequence));
+        Assert.Equal(0UL, reaped[1].Sequence);
+        Assert.Equal(1UL, reaped[2].Sequence);
+        Assert.True(reaped[1].Signer.AsSpan().SequenceEqual(reaped[2].Signer));
+    }
+
+    [Fact]
+    public void Reap_respects_the_gas_and_count_limits()
+    {
+        var pool = NewPool();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0u, pool.CheckTx(Send(i, 0, fee: 2_000)).Code);
+        }
+
+        Assert.Equal(2, pool.Reap(long.MaxValue, 400_000, 0).Count);
+        Assert.Single(pool.Reap(long.MaxValue, ulong.MaxValue, 1));
+    }
+
+    [Fact]
+    public void A_fee_below_the_minimum_is_refused()
+    {
+        var r = NewPool().CheckTx(Send(0, 0, fee: 1_999));
+        Assert.Equal(TxCodes.InsufficientFee, r.Code);
+        Assert.Contains("below the minimum 2000uchn", r.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_full_pool_evicts_its_cheapest_tx_for_a_better_one_and_refuses_a_worse_one()
+    {
+        var pool = NewPool(maxTxs: 2);
+        var cheap = Send(0, 0, fee: 2_000);
+        Assert.Equal(0u, pool.CheckTx(cheap).Code);
+        Assert.Equal(0u, pool.CheckTx(Send(1, 0, fee: 5_000)).Code);
+        var worse = pool.CheckTx(Send(2, 0, fee: 2_000));
+        Assert.Equal(TxCodes.MempoolIsFull, worse.Code);
+        Assert.Equal(0u, pool.CheckTx(Send(3, 0, fee: 9_000)).Code);
+        Assert.Equal(2, pool.Count);
+        Assert.DoesNotContain(pool.Reap(long.MaxValue, ulong.MaxValue, 0), t => t.Bytes.AsSpan().SequenceEqual(cheap));
+    }
+
+    [Fact]
+    public void Update_drops_committed_txs_and_rechecks_the_rest()
+    {
+        var pool = NewPool();
+        var first = Send(0, 0, fee: 2_000);
+        Assert.Equal(0u, pool.CheckTx(first).Code);
+        Assert.Equal(0u, pool.CheckTx(Send(0, 1, fee: 2_000)).Code);
+
+        // Sequence 0 is committed in a block; the pool keeps only sequence 1, and the duplicate is answered.
+        var block = new Block
+        {
+            Header = new Header { ChainId = "mempool-test", Height = 1, TimeUnixNanos = 1 },
+            Data = new Data { Txs = { ByteString.CopyFrom(first) } },
+        };
+        using (var execution = _app.Executor.Execute(block))
+        {
+            _app.Executor.Commit(execution, new Commit { Height = 1 });
+            pool.Update([execution.Results.Results[0].TxHash.ToByteArray()]);
+        }
+
+        Assert.Equal(1, pool.Count);
+        Assert.Equal(1UL, pool.Reap(long.MaxValue, ulong.MaxValue, 0).Single().Sequence);
+        Assert.Equal(TxCodes.TxInMempoolCache, pool.CheckTx(first).Code);
+    }
+}
