@@ -85,14 +85,25 @@ internal sealed class QueryCommand
     {
         var address = new Argument<string>("address") { Description = "Account address (chain1...)" };
         var client = new ClientOptions(_environment, _home);
-        var command = new Command("account", "Account number, sequence and public key of an account") { address };
+        var prove = new Option<bool>("--prove") { Description = "Ask for a Merkle proof and verify it against the app hash of a block header" };
+        var command = new Command("account", "Account number, sequence and public key of an account") { address, prove };
         client.AddTo(command);
         command.SetAction(_handler.Wrap(async (parse, ct) =>
         {
-            var request = new QueryAccountRequest { Address = ClientInput.AccountAddress(parse.GetRequiredValue(address), "address") };
+            var request = new QueryAccountRequest { Address = ClientInput.AccountAddress(parse.GetRequiredValue(address), "address"), Prove = parse.GetValue(prove) };
             using var node = client.Connect(parse);
             var response = await node.CallAsync(o => new Query.QueryClient(node.Channel).AccountAsync(request, o), ct);
             var account = response.Account ?? new Proto.Bank.Account { Address = request.Address };
+            var proofLine = string.Empty;
+            if (request.Prove)
+            {
+                // The state holds the account without its address (the key carries it).
+                var stored = account.Clone();
+                stored.Address = string.Empty;
+                var raw = Crypto.Address.FromBech32(request.Address);
+                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, [.. Modules.Bank.BankKeys.ModulePrefix, .. Modules.Bank.BankKeys.Account(raw)], stored.ToByteArray(), ct);
+            }
+
             new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
             [
                 ("address", account.Address),
@@ -100,6 +111,7 @@ internal sealed class QueryCommand
                 ("sequence", N(account.Sequence)),
                 ("public_key", Convert.ToHexStringLower(account.PublicKey.Span)),
                 ("height", N(response.Height)),
+                .. (request.Prove ? new[] { ("proof", proofLine) } : []),
             ]);
             return 0;
         }));

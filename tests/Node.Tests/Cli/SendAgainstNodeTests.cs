@@ -103,6 +103,11 @@ public sealed class SendAgainstNodeTests(TestNode node) : IClassFixture<TestNode
         Assert.Equal("0uchn", empty.Field("balance"));
         Assert.StartsWith("verified", empty.Field("proof"), StringComparison.Ordinal);
 
+        // An account proof covers the account number and sequence the response reports.
+        var account = await node.Cli("query", "bank", "account", from, "--prove");
+        Assert.True(account.ExitCode == 0, account.Output + account.Error);
+        Assert.StartsWith("verified", account.Field("proof"), StringComparison.Ordinal);
+
         // The proof is the tree's own: a changed byte no longer leads to the header's app hash.
         var response = await new Query.QueryClient(node.Channel).BalanceAsync(new QueryBalanceRequest { Address = from, Denom = "uchn", Prove = true });
         var block = await new Chain.Proto.NodeService.Blocks.BlocksClient(node.Channel).GetBlockAsync(
