@@ -35,6 +35,7 @@ public class StateTreeBenchmarks
     public static IEnumerable<KeyValueStoreFactory> Stores =>
     [
         new KeyValueStoreFactory("memory", () => new MemoryKeyValueStore()),
+        new KeyValueStoreFactory("rocksdb", () => new RocksDbKeyValueStore(Path.Combine(Path.GetTempPath(), "tree-bench-" + Guid.NewGuid().ToString("N")))),
     ];
 
     [GlobalSetup]
