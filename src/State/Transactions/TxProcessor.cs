@@ -58,36 +58,17 @@ public sealed class TxProcessor
                 $"fee {tx.FeeAmount}{_options.FeeDenom} is below the minimum {required}{_options.FeeDenom} (gas limit {tx.GasLimit} x min gas price {minGasPrice}{_options.FeeDenom})"), 0, []);
         }
 
-        var snapshot = checkState.Snapshot();
-        var meter = new GasMeter(tx.GasLimit);
-        var events = new EventSink();
-        var ctx = new MsgContext(new GasMeteredStore(checkState, meter, _options.Gas), next, meter, events);
-        ExecResult ante;
-        try
-        {
-            ante = Ante(ctx, tx);
-        }
-        catch (OutOfGasException e)
-        {
-            ante = ExecResult.Error(TxCodes.Codespace, TxCodes.OutOfGas, e.Message);
-        }
-
-        if (!ante.IsOk)
-        {
-            checkState.RevertTo(snapshot);
-        }
-
+        var (ante, ctx) = RunAnte(checkState, tx, next);
         checkState.DiscardJournal();
-        return Result(tx, ante, meter.Consumed, ante.IsOk ? events.Events : []);
+        return Result(tx, ante, ctx.Gas.Consumed, ante.IsOk ? ctx.Events.Events : []);
     }
 
-    /// <summary>Executes a tx in a block; returns its result. State changes stay in <paramref name="blockState"/>.</summary>
-    public TxResult Deliver(CacheState blockState, DecodedTx tx, BlockInfo block)
+    /// <summary>Runs the ante checks in a fresh gas-metered context; on failure every write they made is undone.</summary>
+    private (ExecResult Result, MsgContext Context) RunAnte(CacheState state, DecodedTx tx, BlockInfo block)
     {
-        var start = blockState.Snapshot();
+        var snapshot = state.Snapshot();
         var meter = new GasMeter(tx.GasLimit);
-        var events = new EventSink();
-        var ctx = new MsgContext(new GasMeteredStore(blockState, meter, _options.Gas), block, meter, events);
+        var ctx = new MsgContext(new GasMeteredStore(state, meter, _options.Gas), block, meter, new EventSink());
         ExecResult result;
         try
         {
@@ -100,7 +81,20 @@ public sealed class TxProcessor
 
         if (!result.IsOk)
         {
-            blockState.RevertTo(start);
+            state.RevertTo(snapshot);
+        }
+
+        return (result, ctx);
+    }
+
+    /// <summary>Executes a tx in a block; returns its result. State changes stay in <paramref name="blockState"/>.</summary>
+    public TxResult Deliver(CacheState blockState, DecodedTx tx, BlockInfo block)
+    {
+        var (result, ctx) = RunAnte(blockState, tx, block);
+        var meter = ctx.Gas;
+        var events = ctx.Events;
+        if (!result.IsOk)
+        {
             blockState.DiscardJournal();
             return Result(tx, result, meter.Consumed, []);
         }
