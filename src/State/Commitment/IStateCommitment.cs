@@ -3,8 +3,8 @@ using Chain.State.Storage;
 namespace Chain.State.Commitment;
 
 /// <summary>
-/// What commits a block's state changes to a root hash (the next header's app hash). The interim
-/// <see cref="HashChainCommitment"/> and the authenticated tree sit behind this one interface.
+/// What commits a block's state changes to a root hash (the next header's app hash). The node uses
+/// <see cref="TreeCommitment"/>; the block executor knows only this interface.
 /// </summary>
 public interface IStateCommitment
 {

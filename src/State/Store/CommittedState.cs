@@ -4,7 +4,7 @@ namespace Chain.State.Store;
 
 /// <summary>
 /// The latest committed value of every logical key, kept flat in the State column family under the
-/// prefix 'L' so that a read is one point lookup. The state commitment (hash chain or tree) is kept
+/// prefix 'L' so that a read is one point lookup. The state commitment (the Merkle tree) is kept
 /// beside it and proves these values.
 /// </summary>
 public sealed class CommittedState : IStateReader
