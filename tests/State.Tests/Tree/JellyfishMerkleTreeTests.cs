@@ -1,3 +1,4 @@
+using System.Text;
 using Chain.State.Storage;
 using Chain.State.Tree;
 using static Chain.State.Tests.Tree.TreeFixture;
