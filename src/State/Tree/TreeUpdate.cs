@@ -1,4 +1,4 @@
-using System.Runtime.ExceptionServices;
+using System.Buffers.Binary;
 using Chain.State.Storage;
 
 namespace Chain.State.Tree;
@@ -14,12 +14,6 @@ internal sealed class TreeUpdate
     private const byte OpDelete = 0;
     private const byte OpPut = 1;
     private const byte OpNoop = 2;
-
-    /// <summary>
-    /// Below this many distinct changes the root's children are updated one after another: the parallel pass
-    /// costs a buffered copy of every staged entry, which only pays off when each child has real work.
-    /// </summary>
-    private const int ParallelThreshold = 256;
 
     private readonly TreeNodeReader _reader;
     private readonly IWriteBatch _batch;
@@ -95,19 +89,6 @@ internal sealed class TreeUpdate
         }
 
         _count = m;
-    }
-
-    /// <summary>A worker sharing the parent's (disjoint-range) change arrays but staging into its own batch.</summary>
-    private TreeUpdate(TreeUpdate parent, IWriteBatch batch)
-    {
-        _reader = parent._reader;
-        _batch = batch;
-        _version = parent._version;
-        _keyHashes = parent._keyHashes;
-        _valueHashes = parent._valueHashes;
-        _values = parent._values;
-        _ops = parent._ops;
-        _count = parent._count;
     }
 
     private enum ResultKind
@@ -196,12 +177,6 @@ internal sealed class TreeUpdate
         var pending = new Result[16];
         var touched = 0;
         var childDepth = depth + 1;
-
-        // The change ranges of the children, in nibble order.
-        Span<int> starts = stackalloc int[16];
-        Span<int> ends = stackalloc int[16];
-        Span<int> nibbles = stackalloc int[16];
-        var groups = 0;
         var start = lo;
         while (start < hi)
         {
@@ -212,31 +187,30 @@ internal sealed class TreeUpdate
                 end++;
             }
 
-            starts[groups] = start;
-            ends[groups] = end;
-            nibbles[groups] = nibble;
-            groups++;
+            Result r;
+            if (node.HasChild(nibble))
+            {
+                var childVersion = node.Versions[nibble];
+                r = node.IsLeaf(nibble)
+                    ? UpdateLeaf(_reader.LoadLeaf(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end)
+                    : UpdateInternal(_reader.LoadInternal(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end);
+            }
+            else
+            {
+                r = Build(childDepth, start, end, null, 0, -1);
+                if (r.Kind == ResultKind.Empty)
+                {
+                    r = Result.Unchanged;
+                }
+            }
+
+            if (r.Kind != ResultKind.Unchanged)
+            {
+                pending[nibble] = r;
+                touched |= 1 << nibble;
+            }
+
             start = end;
-        }
-
-        if (depth == 0 && hi - lo >= ParallelThreshold && groups > 1 && Environment.ProcessorCount > 1)
-        {
-            UpdateChildrenInParallel(node, childDepth, starts[..groups].ToArray(), ends[..groups].ToArray(), nibbles[..groups].ToArray(), pending);
-        }
-        else
-        {
-            for (var g = 0; g < groups; g++)
-            {
-                pending[nibbles[g]] = UpdateChild(node, nibbles[g], childDepth, starts[g], ends[g]);
-            }
-        }
-
-        for (var g = 0; g < groups; g++)
-        {
-            if (pending[nibbles[g]].Kind != ResultKind.Unchanged)
-            {
-                touched |= 1 << nibbles[g];
-            }
         }
 
         if (touched == 0)
@@ -304,60 +278,6 @@ internal sealed class TreeUpdate
 
         MarkNodeStale(nodeVersion, pathSource, depth);
         return WriteInternal(node, pathSource, depth);
-    }
-
-    /// <summary>The new state of child <paramref name="nibble"/> of <paramref name="node"/> after the changes [start, end).</summary>
-    private Result UpdateChild(InternalNode node, int nibble, int childDepth, int start, int end)
-    {
-        if (node.HasChild(nibble))
-        {
-            var childVersion = node.Versions[nibble];
-            return node.IsLeaf(nibble)
-                ? UpdateLeaf(_reader.LoadLeaf(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end)
-                : UpdateInternal(_reader.LoadInternal(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end);
-        }
-
-        var r = Build(childDepth, start, end, null, 0, -1);
-        return r.Kind == ResultKind.Empty ? Result.Unchanged : r;
-    }
-
-    /// <summary>
-    /// Updates the children of the root concurrently. The subtrees are disjoint (own change ranges, own store
-    /// keys), so each worker stages into a private buffer; the buffers are then replayed into the batch in
-    /// nibble order, which is exactly the order the sequential descent stages them in. If workers fail, the
-    /// buffers before the first failing child are replayed and that child's exception is rethrown, as the
-    /// sequential descent would have left it.
-    /// </summary>
-    private void UpdateChildrenInParallel(InternalNode node, int childDepth, int[] starts, int[] ends, int[] nibbles, Result[] pending)
-    {
-        var groups = starts.Length;
-        var buffers = new BufferedBatch[groups];
-        var results = new Result[groups];
-        var errors = new Exception?[groups];
-        Parallel.For(0, groups, g =>
-        {
-            var buffer = new BufferedBatch();
-            buffers[g] = buffer;
-            try
-            {
-                results[g] = new TreeUpdate(this, buffer).UpdateChild(node, nibbles[g], childDepth, starts[g], ends[g]);
-            }
-            catch (Exception e)
-            {
-                errors[g] = e;
-            }
-        });
-
-        for (var g = 0; g < groups; g++)
-        {
-            buffers[g].ReplayInto(_batch);
-            if (errors[g] is { } error)
-            {
-                ExceptionDispatchInfo.Capture(error).Throw();
-            }
-
-            pending[nibbles[g]] = results[g];
-        }
     }
 
     /// <summary>
@@ -546,37 +466,6 @@ internal sealed class TreeUpdate
         }
 
         throw new InvalidOperationException("no put in range");
-    }
-
-    /// <summary>A write batch that only records its operations, in order, to be replayed into a real one.</summary>
-    private sealed class BufferedBatch : IWriteBatch
-    {
-        private readonly List<(ColumnFamily Cf, byte[] Key, byte[]? Value)> _ops = [];
-
-        public int Count => _ops.Count;
-
-        public void Put(ColumnFamily cf, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => _ops.Add((cf, key.ToArray(), value.ToArray()));
-
-        public void Delete(ColumnFamily cf, ReadOnlySpan<byte> key) => _ops.Add((cf, key.ToArray(), null));
-
-        public void ReplayInto(IWriteBatch batch)
-        {
-            foreach (var (cf, key, value) in _ops)
-            {
-                if (value is null)
-                {
-                    batch.Delete(cf, key);
-                }
-                else
-                {
-                    batch.Put(cf, key, value);
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-        }
     }
 
     /// <summary>What became of a subtree: unchanged, empty, a leaf (not yet placed) or a written internal node.</summary>
