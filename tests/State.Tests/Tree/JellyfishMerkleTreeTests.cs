@@ -1,4 +1,3 @@
-using System.Text;
 using Chain.State.Storage;
 using Chain.State.Tree;
 using static Chain.State.Tests.Tree.TreeFixture;
