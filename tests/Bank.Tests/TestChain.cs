@@ -64,7 +64,7 @@ public sealed class TestChain
 
     public ulong Balance(byte[] address) => Bank.GetBalance(Executor.Committed, address, "uchn");
 
-    public ulong Supply() => Bank.GetSupply(new State.Store.ReadOnlyStateStore(Executor.Committed), "uchn");
+    public ulong Supply() => Bank.GetSupply(Executor.Committed, "uchn");
 
     public ulong AccountNumber(int i) => Bank.GetAccount(new State.Store.ReadOnlyStateStore(Executor.Committed), Keys[i].Address)!.AccountNumber;
 

@@ -61,6 +61,17 @@ public class TransferTests
     }
 
     [Fact]
+    public void Sending_to_oneself_costs_only_the_fee()
+    {
+        var chain = new TestChain(1);
+        var results = chain.Commit(chain.Send(0, chain.AddressOf(0), 5_000).ToByteArray());
+        Assert.Equal(0u, results.Results[0].Code);
+        Assert.Equal(1_000_000_000UL - 2000, chain.Balance(0));
+        var tooMuch = chain.Commit(chain.Send(0, chain.AddressOf(0), 1_000_000_000).ToByteArray());
+        Assert.Equal(BankErrors.InsufficientFunds, tooMuch.Results[0].Code);
+    }
+
+    [Fact]
     public void Running_out_of_gas_rolls_back_the_messages()
     {
         var chain = new TestChain(2);

@@ -20,6 +20,11 @@ public sealed class BankKeeper : IAccountKeeper
 
     private static IStateStore Scoped(IStateStore store) => new PrefixStore(store, BankKeys.ModulePrefix);
 
+    /// <summary>The bank's key space for reading; a store passed in (gas-metered or not) is read through as it is.</summary>
+    private static IStateStore Scoped(IStateReader state) => Scoped(state as IStateStore ?? new ReadOnlyStateStore(state));
+
+    private static ulong ReadU64(byte[]? raw) => raw is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(raw) : 0;
+
     public Account? GetAccount(IStateStore store, byte[] address)
     {
         var raw = Scoped(store).Get(BankKeys.Account(address));
@@ -38,43 +43,27 @@ public sealed class BankKeeper : IAccountKeeper
         Scoped(store).Set(BankKeys.Account(address), stored.ToByteArray());
     }
 
-    /// <summary>The account of <paramref name="address"/>, created with the next account number when missing.</summary>
-    public Account GetOrCreateAccount(IStateStore store, byte[] address)
+    /// <summary>Creates the account of <paramref name="address"/> with the next account number when it has none.</summary>
+    private void EnsureAccount(IStateStore store, byte[] address)
     {
-        var account = GetAccount(store, address);
-        if (account is not null)
+        if (GetAccount(store, address) is null)
         {
-            account.Address = Address.ToBech32(address);
-            return account;
+            CreateAccount(store, address);
         }
+    }
 
+    private void CreateAccount(IStateStore store, byte[] address)
+    {
         var s = Scoped(store);
-        var raw = s.Get(BankKeys.NextAccountNumber);
-        var number = raw is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(raw) : 0;
+        var number = ReadU64(s.Get(BankKeys.NextAccountNumber));
         s.Set(BankKeys.NextAccountNumber, U64(number + 1));
-        account = new Account { AccountNumber = number };
-        SetAccount(store, address, account);
-        account.Address = Address.ToBech32(address);
-        return account;
+        SetAccount(store, address, new Account { AccountNumber = number });
     }
 
-    public ulong GetBalance(IStateReader store, ReadOnlySpan<byte> address, string denom)
-    {
-        var raw = new PrefixStore(new ReadOnlyStateStore(store), BankKeys.ModulePrefix).Get(BankKeys.Balance(address, denom));
-        return raw is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(raw) : 0;
-    }
+    public ulong GetBalance(IStateReader store, ReadOnlySpan<byte> address, string denom) =>
+        ReadU64(Scoped(store).Get(BankKeys.Balance(address, denom)));
 
-    public ulong GetBalance(IStateStore store, ReadOnlySpan<byte> address, string denom)
-    {
-        var raw = Scoped(store).Get(BankKeys.Balance(address, denom));
-        return raw is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(raw) : 0;
-    }
-
-    public ulong GetSupply(IStateStore store, string denom)
-    {
-        var raw = Scoped(store).Get(BankKeys.Supply(denom));
-        return raw is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(raw) : 0;
-    }
+    public ulong GetSupply(IStateReader store, string denom) => ReadU64(Scoped(store).Get(BankKeys.Supply(denom)));
 
     public Params GetParams(IStateStore store)
     {
@@ -87,42 +76,48 @@ public sealed class BankKeeper : IAccountKeeper
     /// <summary>Moves coins; the sender must hold them all. The recipient's account is created if new. Changes nothing on error.</summary>
     public ExecResult Send(IStateStore store, byte[] from, byte[] to, IReadOnlyList<Coin> amount)
     {
-        var s = Scoped(store);
-        foreach (var coin in amount)
+        var toSelf = from.AsSpan().SequenceEqual(to);
+        var have = new ulong[amount.Count];
+        var received = new ulong[amount.Count];
+        for (var i = 0; i < amount.Count; i++)
         {
-            var have = GetBalance(store, from, coin.Denom);
-            if (have < coin.Amount)
+            var coin = amount[i];
+            have[i] = GetBalance(store, from, coin.Denom);
+            if (have[i] < coin.Amount)
             {
                 return BankErrors.Error(BankErrors.InsufficientFunds,
-                    $"{Address.ToBech32(from)} has {have}{coin.Denom}, needs {coin.Amount}{coin.Denom}");
+                    $"{Address.ToBech32(from)} has {have[i]}{coin.Denom}, needs {coin.Amount}{coin.Denom}");
+            }
+
+            received[i] = toSelf ? 0 : GetBalance(store, to, coin.Denom);
+            if (received[i] + coin.Amount < received[i])
+            {
+                return BankErrors.Error(BankErrors.SupplyOverflow, $"balance of {coin.Denom} would overflow");
             }
         }
 
-        if (GetAccount(store, to) is null)
+        EnsureAccount(store, to);
+
+        if (toSelf)
         {
-            GetOrCreateAccount(store, to);
+            return ExecResult.Ok; // the balances are what they were
         }
 
-        foreach (var coin in amount)
+        var s = Scoped(store);
+        for (var i = 0; i < amount.Count; i++)
         {
+            var coin = amount[i];
             var fromKey = BankKeys.Balance(from, coin.Denom);
-            var left = GetBalance(store, from, coin.Denom) - coin.Amount;
-            if (left == 0)
+            if (have[i] == coin.Amount)
             {
                 s.Delete(fromKey);
             }
             else
             {
-                s.Set(fromKey, U64(left));
+                s.Set(fromKey, U64(have[i] - coin.Amount));
             }
 
-            var received = GetBalance(store, to, coin.Denom);
-            if (received + coin.Amount < received)
-            {
-                return BankErrors.Error(BankErrors.SupplyOverflow, $"balance of {coin.Denom} would overflow");
-            }
-
-            s.Set(BankKeys.Balance(to, coin.Denom), U64(received + coin.Amount));
+            s.Set(BankKeys.Balance(to, coin.Denom), U64(received[i] + coin.Amount));
         }
 
         return ExecResult.Ok;
@@ -139,7 +134,8 @@ public sealed class BankKeeper : IAccountKeeper
             return BankErrors.Error(BankErrors.SupplyOverflow, $"supply of {coin.Denom} would overflow 64 bits");
         }
 
-        GetOrCreateAccount(store, to);
+        EnsureAccount(store, to);
+
         s.Set(BankKeys.Supply(coin.Denom), U64(supply + coin.Amount));
         s.Set(BankKeys.Balance(to, coin.Denom), U64(balance + coin.Amount));
         return ExecResult.Ok;

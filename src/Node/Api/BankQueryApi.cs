@@ -68,7 +68,7 @@ public sealed class BankQueryApi(BlockExecutor executor, BankKeeper bank) : Quer
 
         return Task.FromResult(new QuerySupplyResponse
         {
-            Amount = new Coin { Denom = denom, Amount = bank.GetSupply(new ReadOnlyStateStore(executor.Committed), denom) },
+            Amount = new Coin { Denom = denom, Amount = bank.GetSupply(executor.Committed, denom) },
             Height = executor.LastHeight,
         });
     }
