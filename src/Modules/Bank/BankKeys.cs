@@ -12,6 +12,9 @@ public static class BankKeys
     public static readonly byte[] NextAccountNumber = "n"u8.ToArray();
     public static readonly byte[] Params = "p"u8.ToArray();
 
+    /// <summary>The full state key (with the "bank/" prefix) of a key of the bank's space: what proofs are about.</summary>
+    public static byte[] InState(ReadOnlySpan<byte> moduleKey) => [.. ModulePrefix, .. moduleKey];
+
     public static byte[] Account(ReadOnlySpan<byte> address) => Concat((byte)'a', address, []);
 
     public static byte[] Balance(ReadOnlySpan<byte> address, string denom) => Concat((byte)'b', address, Encoding.ASCII.GetBytes(denom));

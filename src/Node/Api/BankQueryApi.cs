@@ -24,7 +24,7 @@ public sealed class BankQueryApi(BlockExecutor executor, BankKeeper bank) : Quer
 
         if (request.Prove)
         {
-            var proof = Prove(BankKeys.ModulePrefix.Concat(BankKeys.Balance(address, denom)).ToArray());
+            var proof = Prove(BankKeys.InState(BankKeys.Balance(address, denom)));
             var amount = proof.Value.Length == 8 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(proof.Value.Span) : 0;
             return Task.FromResult(new QueryBalanceResponse { Balance = new Coin { Denom = denom, Amount = amount }, Height = proof.Version, Proof = proof });
         }
@@ -41,7 +41,7 @@ public sealed class BankQueryApi(BlockExecutor executor, BankKeeper bank) : Quer
         var address = ParseAddress(request.Address, "address");
         if (request.Prove)
         {
-            var proof = Prove(BankKeys.ModulePrefix.Concat(BankKeys.Account(address)).ToArray());
+            var proof = Prove(BankKeys.InState(BankKeys.Account(address)));
             if (!proof.Exists)
             {
                 throw new RpcException(new Status(StatusCode.NotFound, $"account {request.Address} does not exist at height {proof.Version}"));

@@ -69,7 +69,7 @@ internal sealed class QueryCommand
                     System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(value, coin.Amount);
                 }
 
-                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, [.. Modules.Bank.BankKeys.ModulePrefix, .. Modules.Bank.BankKeys.Balance(raw, request.Denom)], value, ct);
+                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, Modules.Bank.BankKeys.InState(Modules.Bank.BankKeys.Balance(raw, request.Denom)), value, ct);
             }
 
             new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
@@ -101,7 +101,7 @@ internal sealed class QueryCommand
                 var stored = account.Clone();
                 stored.Address = string.Empty;
                 var raw = Crypto.Address.FromBech32(request.Address);
-                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, [.. Modules.Bank.BankKeys.ModulePrefix, .. Modules.Bank.BankKeys.Account(raw)], stored.ToByteArray(), ct);
+                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, Modules.Bank.BankKeys.InState(Modules.Bank.BankKeys.Account(raw)), stored.ToByteArray(), ct);
             }
 
             new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>

@@ -165,27 +165,13 @@ public sealed class Mempool
                 }
             }
 
-            _checkState = new CacheState(_executor.Committed);
-            if (!_options.Recheck || _byHash.Count == 0)
+            if (!_options.Recheck)
             {
+                _checkState = new CacheState(_executor.Committed);
                 return;
             }
 
-            var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
-            var dropped = 0;
-            foreach (var list in _bySender.Values.ToList())
-            {
-                foreach (var entry in list.Values.ToList())
-                {
-                    var result = _executor.Processor.Check(_checkState, entry.Tx, next, _minGasPrice.Amount);
-                    if (result.Code != 0)
-                    {
-                        Remove(entry);
-                        dropped++;
-                    }
-                }
-            }
-
+            var dropped = RebuildCheckState();
             if (dropped > 0)
             {
                 _logger.LogDebug("Recheck dropped {Dropped} txs; {Remaining} remain", dropped, _byHash.Count);
@@ -254,10 +240,12 @@ public sealed class Mempool
         return true;
     }
 
-    private void RebuildCheckState()
+    /// <summary>Checks every pooled tx again, sender by sender in sequence order, on a fresh check state; drops failures.</summary>
+    private int RebuildCheckState()
     {
         _checkState = new CacheState(_executor.Committed);
         var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
+        var dropped = 0;
         foreach (var list in _bySender.Values.ToList())
         {
             foreach (var entry in list.Values.ToList())
@@ -265,9 +253,12 @@ public sealed class Mempool
                 if (_executor.Processor.Check(_checkState, entry.Tx, next, _minGasPrice.Amount).Code != 0)
                 {
                     Remove(entry);
+                    dropped++;
                 }
             }
         }
+
+        return dropped;
     }
 
     private sealed record MempoolEntry(DecodedTx Tx, double Price, long Arrival);
