@@ -16,20 +16,9 @@ public sealed record GasPrice(decimal Amount, string Denom)
             return false;
         }
 
-        var i = 0;
-        while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-        {
-            i++;
-        }
-
-        if (i == 0 || i == text.Length)
-        {
-            return false;
-        }
-
-        var denom = text[i..];
-        if (!Coins.IsValidDenom(denom)
-            || !decimal.TryParse(text.AsSpan(0, i), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+        if (!Coins.TrySplit(text, out var number, out var denom)
+            || !Coins.IsValidDenom(denom)
+            || !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
         {
             return false;
         }

@@ -26,20 +26,12 @@ public static class Coins
         coin = new Coin();
         error = string.Empty;
         text = text?.Trim() ?? string.Empty;
-        var i = 0;
-        while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-        {
-            i++;
-        }
-
-        if (i == 0 || i == text.Length)
+        if (!TrySplit(text, out var number, out var denom))
         {
             error = $"amount '{text}' must be a number followed by a denomination, e.g. 1500uchn";
             return false;
         }
 
-        var number = text[..i];
-        var denom = text[i..];
         if (!IsValidDenom(denom))
         {
             error = $"amount '{text}' has an invalid denomination '{denom}' (3-16 lower-case letters or digits, starting with a letter)";
@@ -73,6 +65,20 @@ public static class Coins
 
         coin = new Coin { Denom = denom, Amount = amount };
         return true;
+    }
+
+    /// <summary>Splits "&lt;digits and dots&gt;&lt;rest&gt;" into the number and the denomination; false when either part is empty.</summary>
+    public static bool TrySplit(string text, out string number, out string denom)
+    {
+        var i = 0;
+        while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
+        {
+            i++;
+        }
+
+        number = text[..i];
+        denom = text[i..];
+        return i > 0 && i < text.Length;
     }
 
     public static bool IsValidDenom(string denom)
