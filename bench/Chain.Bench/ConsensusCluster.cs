@@ -101,7 +101,7 @@ internal sealed class ConsensusCluster
             }
         }
 
-        public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit) => [];
+        public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit, HeightStart decidedAt) => [];
 
         public void EvidenceFound(DuplicateVoteEvidence evidence)
         {

@@ -153,7 +153,7 @@ public sealed class SingleNodeTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"killed at height {before.LatestHeight}, app hash {Convert.ToHexString(before.LatestAppHash.Span)}");
 
         using var restarted = new ChaindProcess(_home);
-        restarted.Start(timeoutCommit: "1h");
+        restarted.Start(timeoutCommit: "10m");
         var after = await restarted.WaitForHeight(before.LatestHeight, TimeSpan.FromSeconds(60));
         Assert.InRange(after.LatestHeight, before.LatestHeight, before.LatestHeight + 2);
         using var channel2 = restarted.Channel();

@@ -1,3 +1,4 @@
+using Chain.Consensus.Options;
 using System.Net;
 using System.Net.Sockets;
 using Chain.Crypto;
@@ -84,7 +85,7 @@ public sealed class TestNode : IAsyncLifetime
                 Grpc = new GrpcOptions { Address = EndpointAddress.Parse(Address) },
                 Metrics = new MetricsOptions { Enabled = false },
                 State = new StateOptions { Backend = StateBackend.Memory },
-                Consensus = new ConsensusOptions { TimeoutCommit = BlockTime },
+                Consensus = ConsensusOptions.Testnet with { TimeoutCommit = BlockTime },
                 Log = new LogOptions { Level = LogEventLevel.Warning },
             };
             _run = Task.Run(() => NodeRunner.RunAsync(home, config, genesis, validatorKey, _stop.Token));

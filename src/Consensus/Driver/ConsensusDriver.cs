@@ -25,6 +25,7 @@ public sealed class ConsensusDriver
     private readonly IConsensusHost _host;
     private readonly ILogger<ConsensusDriver> _logger;
     private readonly Queue<ConsensusInput> _pending = new();
+    private readonly List<ConsensusInput> _nextHeight = new();
     private bool _replaying;
     private bool _started;
 
@@ -39,6 +40,13 @@ public sealed class ConsensusDriver
     }
 
     public ConsensusEngine Engine => _engine;
+
+    /// <summary>Most proposals and votes of the next height held while this one finishes; later ones are dropped
+    /// (gossip sends them again).</summary>
+    public const int MaxNextHeightMessages = 10_000;
+
+    /// <summary>Proposals and votes of the next height held until this node reaches it.</summary>
+    public int BufferedNextHeight => _nextHeight.Count;
 
     /// <summary>Records replayed from the WAL by <see cref="Start"/>.</summary>
     public int ReplayedRecords { get; private set; }
@@ -91,14 +99,66 @@ public sealed class ConsensusDriver
 
     public void OnProposal(Proposal proposal, Block block)
     {
+        if (HoldForNextHeight(proposal.Height, new ProposalInput(proposal, block)))
+        {
+            return;
+        }
+
         _wal.Append(new WalRecord { ProposalIn = new ProposalMessage { Proposal = proposal, Block = block } });
         Feed(new ProposalInput(proposal, block));
     }
 
     public void OnVote(Vote vote)
     {
+        if (HoldForNextHeight(vote.Height, new VoteInput(vote)))
+        {
+            return;
+        }
+
         _wal.Append(new WalRecord { VoteIn = vote });
         Feed(new VoteInput(vote));
+    }
+
+    /// <summary>
+    /// A message of another height is not for the engine now: one of the next height (a faster peer already moved
+    /// on) is held, bounded, and fed once this node gets there; older or further ones are dropped. Held messages
+    /// reach the WAL only when fed, so the WAL holds only inputs of the height they were acted on.
+    /// </summary>
+    private bool HoldForNextHeight(ulong height, ConsensusInput input)
+    {
+        if (height == _engine.Height)
+        {
+            return false;
+        }
+
+        if (height == _engine.Height + 1 && _nextHeight.Count < MaxNextHeightMessages)
+        {
+            _nextHeight.Add(input);
+        }
+
+        return true;
+    }
+
+    /// <summary>After the engine moved to a new height: feed what was held for it.</summary>
+    private void ReleaseNextHeight()
+    {
+        if (_nextHeight.Count == 0)
+        {
+            return;
+        }
+
+        ConsensusInput[] held = _nextHeight.ToArray();
+        _nextHeight.Clear();
+        foreach (ConsensusInput input in held)
+        {
+            _wal.Append(input switch
+            {
+                ProposalInput p => new WalRecord { ProposalIn = new ProposalMessage { Proposal = p.Proposal, Block = p.Block } },
+                VoteInput v => new WalRecord { VoteIn = v.Vote },
+                _ => throw new InvalidOperationException($"unexpected held input {input.GetType().Name}"),
+            });
+            _pending.Enqueue(input);
+        }
     }
 
     public void OnTimeout(TimeoutInfo timeout)
@@ -128,6 +188,10 @@ public sealed class ConsensusDriver
         while (_pending.TryDequeue(out ConsensusInput? input))
         {
             Act(_engine.Handle(input));
+            if (input is BlockAppliedInput && !_replaying)
+            {
+                ReleaseNextHeight();
+            }
         }
     }
 
@@ -222,7 +286,7 @@ public sealed class ConsensusDriver
     private void Commit(CommitBlock decided)
     {
         ulong height = decided.Commit.Height;
-        IReadOnlyList<ValidatorUpdate> updates = _host.CommitBlock(decided.Block, decided.Commit);
+        IReadOnlyList<ValidatorUpdate> updates = _host.CommitBlock(decided.Block, decided.Commit, _engine.Current);
         _wal.AppendSync(new WalRecord { EndHeight = new EndHeightRecord { Height = height } });
         _pending.Enqueue(new BlockAppliedInput(height, updates));
     }

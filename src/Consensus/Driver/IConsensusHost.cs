@@ -17,9 +17,11 @@ public interface IConsensusHost
     /// <summary>Call <see cref="ConsensusDriver.OnTimeout"/> with <paramref name="timeout"/> after <paramref name="delay"/>.</summary>
     void ScheduleTimeout(TimeoutInfo timeout, TimeSpan delay);
 
-    /// <summary>Store the block with its commit durably and execute it; return the application's validator updates.
+    /// <summary>Execute the block and store it with its commit durably; return the application's validator updates.
+    /// <paramref name="decidedAt"/> is the decided height with its validator sets: the host that restarts from its
+    /// own store keeps <c>decidedAt.Next(commit, updates)</c> in the same write as the block.
     /// The driver then writes the WAL's end-of-height marker and moves the engine to the next height.</summary>
-    IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit);
+    IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit, HeightStart decidedAt);
 
     /// <summary>A validator was caught signing two different votes (add it to the evidence pool, gossip it).</summary>
     void EvidenceFound(DuplicateVoteEvidence evidence);

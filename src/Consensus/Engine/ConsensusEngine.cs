@@ -98,11 +98,22 @@ public sealed class ConsensusEngine
     /// <summary>The commit of the previous height (null at height 1).</summary>
     public Commit? LastCommit { get; private set; }
 
+    /// <summary>The current height with its validator sets and last commit.</summary>
+    public HeightStart Current => new(Height, Validators, NextValidators, LastCommit);
+
     public int LockedRound => _lockedRound;
 
     public BlockId? LockedBlockId => _lockedBlock is null ? null : BlockIdentity.Of(_lockedBlock);
 
     public int ValidRound => _validRound;
+
+    /// <summary>Messages more than this many rounds ahead of the current round are dropped (they would make
+    /// the engine compute proposer priorities that far ahead).</summary>
+    public const uint MaxRoundLead = 10_000;
+
+    /// <summary>Rounds beyond the next one in which one validator may open tallies (CometBFT's catch-up rounds),
+    /// so a byzantine validator cannot make the engine keep a tally for every round number.</summary>
+    public const int MaxFutureRoundsPerValidator = 2;
 
     /// <summary>True once <see cref="Start"/> has run.</summary>
     public bool Started { get; private set; }
@@ -155,7 +166,19 @@ public sealed class ConsensusEngine
 
         if (!_proposerSets.TryGetValue(round, out ConsensusValidatorSet? set))
         {
-            set = Validators.IncrementProposerPriority((int)Math.Min(round, int.MaxValue));
+            // Step on from the nearest round already computed below this one, so skipping ahead costs the gap only.
+            uint from = 0;
+            ConsensusValidatorSet start = Validators;
+            foreach ((uint r, ConsensusValidatorSet s) in _proposerSets)
+            {
+                if (r < round && r > from)
+                {
+                    from = r;
+                    start = s;
+                }
+            }
+
+            set = start.IncrementProposerPriority((int)(round - from));
             _proposerSets[round] = set;
         }
 
@@ -198,8 +221,13 @@ public sealed class ConsensusEngine
             return;
         }
 
-        RoundState rs = RoundAt(proposal.Round);
-        if (rs.Proposal is not null && rs.Proposal.Signature.Equals(proposal.Signature))
+        if (!AcceptsRound(proposal.Round, Validators.IndexOf(proposal.ProposerAddress.Span)))
+        {
+            return;
+        }
+
+        _rounds.TryGetValue(proposal.Round, out RoundState? known);
+        if (known?.Proposal is not null && known.Proposal.Signature.Equals(proposal.Signature))
         {
             return; // the same proposal again
         }
@@ -223,6 +251,8 @@ public sealed class ConsensusEngine
             return;
         }
 
+        // Tallies open only for verified messages, so forged ones cannot make the engine keep state.
+        RoundState rs = RoundAt(proposal.Round);
         if (rs.Proposal is not null && rs.OtherProposals.Count >= VoteSet.MaxConflictingPerValidator)
         {
             return;
@@ -268,10 +298,15 @@ public sealed class ConsensusEngine
             return;
         }
 
-        RoundState rs = RoundAt(vote.Round);
-        VoteSet set = rs.Votes(vote.Type);
-        Vote? existing = set.Get(index);
-        if (existing is not null && (existing.Signature.Equals(vote.Signature) || set.GetFor(index, BlockIdentity.Key(vote.BlockId)) is not null))
+        if (!AcceptsRound(vote.Round, index))
+        {
+            return;
+        }
+
+        _rounds.TryGetValue(vote.Round, out RoundState? known);
+        VoteSet? knownSet = known?.Votes(vote.Type);
+        Vote? existing = knownSet?.Get(index);
+        if (existing is not null && (existing.Signature.Equals(vote.Signature) || knownSet!.GetFor(index, BlockIdentity.Key(vote.BlockId)) is not null))
         {
             return; // the same vote again (or another signature over the same block id)
         }
@@ -280,6 +315,10 @@ public sealed class ConsensusEngine
         {
             return;
         }
+
+        // Tallies open only for verified votes, so forged ones cannot make the engine keep state.
+        RoundState rs = RoundAt(vote.Round);
+        VoteSet set = rs.Votes(vote.Type);
 
         if (existing is not null)
         {
@@ -344,17 +383,11 @@ public sealed class ConsensusEngine
                 $"block applied for height {applied.Height}, but the engine is at height {Height} in step {Step}");
         }
 
-        ConsensusValidatorSet next = NextValidators;
-        if (applied.ValidatorUpdates.Count > 0)
-        {
-            next = next.WithUpdates(applied.ValidatorUpdates);
-        }
-
-        next = next.IncrementProposerPriority(1);
-        Validators = NextValidators;
-        NextValidators = next;
-        LastCommit = _decidedCommit;
-        Height++;
+        HeightStart next = Current.Next(_decidedCommit, applied.ValidatorUpdates);
+        Validators = next.Validators;
+        NextValidators = next.NextValidators;
+        LastCommit = next.LastCommit;
+        Height = next.Height;
         _rounds.Clear();
         _blocks.Clear();
         _validity.Clear();
@@ -591,6 +624,46 @@ public sealed class ConsensusEngine
         {
             _skipToRound = round;
         }
+    }
+
+    /// <summary>
+    /// Whether a message of validator <paramref name="index"/> for <paramref name="round"/> may be tallied: any round
+    /// up to the next one; a later one only within <see cref="MaxRoundLead"/> and only if the validator is already
+    /// seen there or has fewer than <see cref="MaxFutureRoundsPerValidator"/> such rounds. What is dropped comes
+    /// back by gossip once this node's round catches up.
+    /// </summary>
+    private bool AcceptsRound(uint round, int index)
+    {
+        if (index < 0)
+        {
+            return false;
+        }
+
+        if (round <= Round + 1)
+        {
+            return true;
+        }
+
+        if (round - Round > MaxRoundLead)
+        {
+            return false;
+        }
+
+        if (_rounds.TryGetValue(round, out RoundState? existing) && existing.HasSeen(index))
+        {
+            return true;
+        }
+
+        int ahead = 0;
+        foreach ((uint r, RoundState rs) in _rounds)
+        {
+            if (r > Round + 1 && rs.HasSeen(index))
+            {
+                ahead++;
+            }
+        }
+
+        return ahead < MaxFutureRoundsPerValidator;
     }
 
     private RoundState RoundAt(uint round)

@@ -13,4 +13,15 @@ public sealed record HeightStart(ulong Height, ConsensusValidatorSet Validators,
     /// <summary>Height 1 from a genesis set: the next set is the same validators one priority step later.</summary>
     public static HeightStart FromGenesis(ConsensusValidatorSet genesis) =>
         new(1, genesis, genesis.IncrementProposerPriority(1), null);
+
+    /// <summary>
+    /// Where the next height starts once this one is decided with <paramref name="commit"/> and the application
+    /// returned <paramref name="updates"/>: this height's next set becomes current, and the updates shape the set
+    /// after it (so they take effect at Height + 2). The engine and the node's store use this one rule.
+    /// </summary>
+    public HeightStart Next(Commit commit, IReadOnlyList<ValidatorUpdate> updates)
+    {
+        ConsensusValidatorSet after = updates.Count > 0 ? NextValidators.WithUpdates(updates) : NextValidators;
+        return new HeightStart(Height + 1, NextValidators, after.IncrementProposerPriority(1), commit);
+    }
 }

@@ -35,6 +35,8 @@ internal sealed class RoundState
     /// <summary>Line 36 of Algorithm 1 ran ("for the first time").</summary>
     public bool PolUpdateDone { get; set; }
 
+    public bool HasSeen(int index) => _seen[index];
+
     public void MarkSeen(int index, long power)
     {
         if (!_seen[index])

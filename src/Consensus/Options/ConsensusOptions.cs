@@ -58,7 +58,7 @@ public sealed record ConsensusOptions
         {
             if (value > ceiling)
             {
-                errors.Add($"consensus.{name} is {value}, more than the ceiling of {ceiling}");
+                errors.Add($"consensus.{Key(name)} is {value}, more than the ceiling of {ceiling}");
             }
         }
 
@@ -81,7 +81,7 @@ public sealed record ConsensusOptions
     {
         if (value <= TimeSpan.Zero)
         {
-            errors.Add($"consensus.{name} must be positive, was {value}");
+            errors.Add($"consensus.{Key(name)} must be positive, was {value}");
         }
     }
 
@@ -89,7 +89,24 @@ public sealed record ConsensusOptions
     {
         if (value < TimeSpan.Zero)
         {
-            errors.Add($"consensus.{name} must not be negative, was {value}");
+            errors.Add($"consensus.{Key(name)} must not be negative, was {value}");
         }
+    }
+
+    /// <summary>The config key of a property: TimeoutCommit is timeout_commit.</summary>
+    private static string Key(string property)
+    {
+        var key = new System.Text.StringBuilder(property.Length + 4);
+        foreach (char c in property)
+        {
+            if (char.IsUpper(c) && key.Length > 0)
+            {
+                key.Append('_');
+            }
+
+            key.Append(char.ToLowerInvariant(c));
+        }
+
+        return key.ToString();
     }
 }

@@ -64,6 +64,28 @@ public sealed class ConsensusValidatorSet
         return new ConsensusValidatorSet(sorted, null);
     }
 
+    /// <summary>Rebuilds a set from its wire form (<see cref="ToProto()"/>), priorities and proposer included.</summary>
+    public static ConsensusValidatorSet FromProto(Proto.Types.ValidatorSet set)
+    {
+        var validators = new ConsensusValidator[set.Validators.Count];
+        for (int i = 0; i < validators.Length; i++)
+        {
+            Validator v = set.Validators[i];
+            validators[i] = new ConsensusValidator(v.Address.ToByteArray(), v.PublicKey.ToByteArray(), v.VotingPower, v.ProposerPriority);
+        }
+
+        Array.Sort(validators, CompareByPowerThenAddress);
+        CheckNoDuplicates(validators);
+        ConsensusValidator? proposer = null;
+        if (set.Proposer is not null && !set.Proposer.Address.IsEmpty)
+        {
+            proposer = Array.Find(validators, v => v.Address.AsSpan().SequenceEqual(set.Proposer.Address.Span))
+                ?? throw new ValidatorSetException($"the stored proposer {Convert.ToHexString(set.Proposer.Address.Span)} is not in the set");
+        }
+
+        return new ConsensusValidatorSet(validators, proposer);
+    }
+
     public int IndexOf(ReadOnlySpan<byte> address) =>
         _indexByAddress.TryGetValue(Convert.ToHexString(address), out int index) ? index : -1;
 

@@ -1,3 +1,5 @@
+using Chain.Consensus.Options;
+
 namespace Chain.Node.Config;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed record NodeConfig
 
     public P2pOptions P2p { get; init; } = new();
 
+    /// <summary>[consensus]: round timeouts (CometBFT's defaults).</summary>
     public ConsensusOptions Consensus { get; init; } = new();
 
     public MempoolOptions Mempool { get; init; } = new();
@@ -28,6 +31,12 @@ public sealed record NodeConfig
     /// <summary>Checks rules that span keys; throws <see cref="ConfigException"/> naming them.</summary>
     public void Validate(string source)
     {
+        var consensus = Consensus.Validate();
+        if (consensus.Count > 0)
+        {
+            throw new ConfigException($"{source}: {string.Join("; ", consensus)}");
+        }
+
         var listeners = new List<(string Key, EndpointAddress Address)>
         {
             ("grpc.address", Grpc.Address),

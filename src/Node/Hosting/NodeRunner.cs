@@ -1,3 +1,6 @@
+using Chain.Consensus.Commits;
+using Chain.Consensus.Evidence;
+using Chain.Consensus.Signing;
 using Chain.Crypto;
 using Chain.Modules.Bank;
 using Chain.Node.Api;
@@ -20,7 +23,7 @@ namespace Chain.Node.Hosting;
 
 /// <summary>
 /// Runs a node until cancelled (or SIGINT/SIGTERM): opens state, writes genesis on first start, serves
-/// gRPC on grpc.address and metrics on metrics.address, and produces blocks.
+/// gRPC on grpc.address and metrics on metrics.address, and runs consensus.
 /// </summary>
 public static class NodeRunner
 {
@@ -42,7 +45,7 @@ public static class NodeRunner
         using (application)
         {
             var nodeKey = File.Exists(home.NodeKeyFile) ? KeyPairFile.Read(home.NodeKeyFile) : validatorKey;
-            var app = Build(application, config, validatorKey, nodeKey, logger);
+            var app = Build(home, application, config, validatorKey, nodeKey, logger);
             var metricServer = config.Metrics.Enabled
                 ? new MetricServer(config.Metrics.Address.Host, config.Metrics.Address.Port, "metrics/", app.Services.GetRequiredService<CollectorRegistry>())
                 : null;
@@ -73,7 +76,36 @@ public static class NodeRunner
         }
     }
 
-    private static WebApplication Build(NodeApplication application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger)
+    /// <summary>The validator: block building and checking, the engine's host loop, evidence and validator sets.</summary>
+    private static void AddConsensus(IServiceCollection s, NodeApplication application, NodeConfig config)
+    {
+        var consensusParams = application.Genesis.ConsensusParams;
+        ulong blockMaxBytes = consensusParams is { BlockMaxBytes: > 0 } ? consensusParams.BlockMaxBytes : 4 * 1024 * 1024;
+        var verifier = new Secp256k1SignatureVerifier();
+        var validatorSets = new ValidatorSetStore(application.Store, application.Executor.Blocks, application.Genesis);
+        var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets);
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton<IConsensusGossip, NoPeers>();
+        s.AddSingleton(validatorSets);
+        s.AddSingleton(new EvidencePool(evidenceVerifier));
+        s.AddSingleton(new CommittedEvidence(application.Store));
+        s.AddSingleton<HeaderRules>();
+        s.AddSingleton(sp => new BlockBuilder(
+            application.Executor, sp.GetRequiredService<HeaderRules>(), sp.GetRequiredService<Mempool.Mempool>(),
+            sp.GetRequiredService<EvidencePool>(), sp.GetRequiredService<CommittedEvidence>(),
+            blockMaxBytes, config.Tx.MaxBlockTxs, sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new ProposalChecker(
+            application.Executor, sp.GetRequiredService<HeaderRules>(), validatorSets, new CommitVerifier(verifier), evidenceVerifier,
+            sp.GetRequiredService<CommittedEvidence>(), blockMaxBytes, application.Options.MaxTxBytes,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProposalChecker>>()));
+        s.AddSingleton(sp => new ConsensusFactory(
+            config, application.ChainId, sp.GetRequiredService<BlockBuilder>(), sp.GetRequiredService<ProposalChecker>(), verifier));
+        s.AddSingleton<BlockCommitter>();
+        s.AddSingleton<ConsensusService>();
+        s.AddHostedService(sp => sp.GetRequiredService<ConsensusService>());
+    }
+
+    private static WebApplication Build(NodeHome home, NodeApplication application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "chaind" });
         builder.Services.AddSerilog(logger, dispose: false);
@@ -93,13 +125,13 @@ public static class NodeRunner
 
         var genesis = application.Genesis;
         var s = builder.Services;
+        s.AddSingleton(home);
         s.AddSingleton(config);
         s.AddSingleton(application);
         s.AddSingleton(application.Executor);
         s.AddSingleton(application.Bank);
         s.AddSingleton(validatorKey);
         s.AddSingleton(new NodeIdentity(Convert.ToHexStringLower(nodeKey.Address), validatorKey.Address));
-        s.AddSingleton(new ValidatorInfo(genesis));
         s.AddSingleton(Metrics.NewCustomRegistry());
         s.AddSingleton<NodeMetrics>();
         s.AddSingleton<EventBus>();
@@ -107,11 +139,7 @@ public static class NodeRunner
         s.AddSingleton(sp => new Mempool.Mempool(
             sp.GetRequiredService<BlockExecutor>(), config.Mempool, config.Tx.MinGasPrice,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Mempool.Mempool>>()));
-        s.AddSingleton(sp => new BlockBuilder(
-            sp.GetRequiredService<BlockExecutor>(), sp.GetRequiredService<Mempool.Mempool>(), sp.GetRequiredService<ValidatorInfo>(),
-            genesis.ConsensusParams?.BlockMaxBytes ?? 4 * 1024 * 1024, config.Tx.MaxBlockTxs));
-        s.AddSingleton<BlockCommitter>();
-        s.AddHostedService<SoloProducer>();
+        AddConsensus(s, application, config);
         s.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, application.Options.MaxTxBytes + 64 * 1024);

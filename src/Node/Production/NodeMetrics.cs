@@ -31,6 +31,9 @@ public sealed class NodeMetrics
         _round.Set(0);
     }
 
+    /// <summary>The round in which the last block was decided.</summary>
+    public void OnRound(uint round) => _round.Set(round);
+
     public void OnBlock(BlockExecution execution, int mempoolSize, double commitSeconds)
     {
         var header = execution.Block.Header;

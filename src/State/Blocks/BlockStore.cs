@@ -9,7 +9,7 @@ namespace Chain.State.Blocks;
 /// Committed blocks, their commits and results, and txs by hash. Everything for one block is staged into
 /// the same write batch as the block's state, so a crash leaves either all of it or none.
 /// Keys (Blocks family): "b"+height → Block, "c"+height → seen Commit, "r"+height → BlockResults,
-/// "h"+hash → height. Txs family: hash → StoredTx. Meta: "latest_height".
+/// "h"+hash → height; other letters (<see cref="Key"/>) by their owners. Txs family: hash → StoredTx. Meta: "latest_height".
 /// </summary>
 public sealed class BlockStore
 {
@@ -82,7 +82,9 @@ public sealed class BlockStore
         return v is null ? null : parser.ParseFrom(v);
     }
 
-    private static byte[] Key(char kind, ulong height)
+    /// <summary>A Blocks-family key: one letter saying what is kept, then the height big-endian. Letters in use:
+    /// b, c, r here; v (validator sets) and e (committed evidence) in the node.</summary>
+    public static byte[] Key(char kind, ulong height)
     {
         var key = new byte[9];
         key[0] = (byte)kind;

@@ -108,7 +108,7 @@ internal sealed class SimNode : IConsensusHost
 
     public void ScheduleTimeout(TimeoutInfo timeout, TimeSpan delay) => _sim.ScheduleTimeout(this, timeout, delay);
 
-    public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit)
+    public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit, HeightStart decidedAt)
     {
         _sim.RecordCommit(this, block, commit);
         if (!Decided.ContainsKey(commit.Height))

@@ -30,7 +30,7 @@ internal sealed class RecordingHost : IConsensusHost
     {
     }
 
-    public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit)
+    public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit, HeightStart decidedAt)
     {
         Commits.Add((block, commit));
         if (CrashOnCommit)

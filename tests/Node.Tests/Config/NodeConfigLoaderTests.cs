@@ -1,3 +1,4 @@
+using Chain.Consensus.Options;
 using Chain.Node.Config;
 using Serilog.Events;
 

@@ -1,0 +1,14 @@
+using Chain.Consensus.Engine;
+using Chain.Consensus.Signing;
+using Chain.Node.Config;
+
+namespace Chain.Node.Production;
+
+/// <summary>Builds the consensus engine of this node from its config and the block source and checker.</summary>
+public sealed class ConsensusFactory(NodeConfig config, string chainId, BlockBuilder builder, ProposalChecker checker, ISignatureVerifier verifier)
+{
+    public string ChainId => chainId;
+
+    public ConsensusEngine CreateEngine(HeightStart start, byte[] self) =>
+        new(config.Consensus, chainId, start, self, builder, checker, verifier);
+}

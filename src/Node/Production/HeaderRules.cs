@@ -1,0 +1,76 @@
+using Chain.Consensus.Blocks;
+using Chain.Consensus.Validators;
+using Chain.Crypto;
+using Chain.Proto.Types;
+using Chain.State.Execution;
+using Chain.State.Transactions;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+
+namespace Chain.Node.Production;
+
+/// <summary>
+/// What the header of the next block must say about the chain behind it: chain id, height, the previous block's
+/// id and results, the app hash after it, the hash of the commit it carries and the validator sets. The proposer
+/// writes a header from <see cref="Template"/>; every validator checks a proposed header against it. One rule,
+/// so a block this node builds is one this node accepts.
+/// </summary>
+public sealed class HeaderRules(BlockExecutor executor)
+{
+    /// <summary>The chain-derived fields of block <see cref="BlockExecutor.LastHeight"/> + 1 carrying
+    /// <paramref name="lastCommit"/>; time, data, evidence and proposer are the proposer's to fill in.</summary>
+    public Header Template(Commit? lastCommit, ConsensusValidatorSet validators, ConsensusValidatorSet nextValidators)
+    {
+        ulong height = executor.LastHeight + 1;
+        Block? previous = height > 1 ? executor.Blocks.GetBlock(height - 1) : null;
+        return new Header
+        {
+            ChainId = executor.ChainId,
+            Height = height,
+            LastBlockId = previous is null ? new BlockId() : BlockIdentity.Of(previous),
+            LastCommitHash = ByteString.CopyFrom(LastCommitHash(lastCommit)),
+            ValidatorsHash = ByteString.CopyFrom(validators.Hash()),
+            NextValidatorsHash = ByteString.CopyFrom(nextValidators.Hash()),
+            AppHash = ByteString.CopyFrom(executor.LastAppHash),
+            LastResultsHash = ByteString.CopyFrom(BlockExecutor.ResultsHash(height > 1 ? executor.Blocks.GetResults(height - 1) : null)),
+        };
+    }
+
+    /// <summary>Time of the previous block (0 before the first): a new block's time must be later.</summary>
+    public long PreviousTime()
+    {
+        ulong last = executor.LastHeight;
+        return last == 0 ? 0 : executor.Blocks.GetBlock(last)?.Header.TimeUnixNanos ?? 0;
+    }
+
+    /// <summary>SHA-256 of the commit a block carries; the empty Merkle root when it carries none (height 1).</summary>
+    public static byte[] LastCommitHash(Commit? commit) =>
+        commit is null || commit.Height == 0 ? MerkleTree.Root([]) : Hashes.Sha256(commit.ToByteArray());
+
+    /// <summary>Merkle root of the txs' hashes.</summary>
+    public static byte[] DataHash(RepeatedField<ByteString> txs)
+    {
+        var hashes = new List<byte[]>(txs.Count);
+        foreach (ByteString tx in txs)
+        {
+            hashes.Add(TxFactory.Hash(tx.Span));
+        }
+
+        return MerkleTree.Root(hashes);
+    }
+
+    /// <summary>Merkle root of the evidence items' bytes.</summary>
+    public static byte[] EvidenceHash(EvidenceList? evidence)
+    {
+        var items = new List<byte[]>(evidence?.Evidence.Count ?? 0);
+        if (evidence is not null)
+        {
+            foreach (Evidence e in evidence.Evidence)
+            {
+                items.Add(e.ToByteArray());
+            }
+        }
+
+        return MerkleTree.Root(items);
+    }
+}
