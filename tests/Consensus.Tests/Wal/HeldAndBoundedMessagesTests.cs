@@ -1,0 +1,98 @@
+using Chain.Consensus.Blocks;
+using Chain.Consensus.Engine;
+using Chain.Consensus.Signing;
+using Chain.Consensus.Tests.Simulation;
+using Chain.Proto.Types;
+using Google.Protobuf;
+
+namespace Chain.Consensus.Tests.Wal;
+
+/// <summary>What the driver and engine keep of messages that are not for the current height and round.</summary>
+public sealed class HeldAndBoundedMessagesTests : DriverHarness
+{
+    private FakeKey[] Others => _keys.Where(k => k != _self).ToArray();
+
+    [Fact]
+    public void Votes_of_the_next_height_are_held_and_counted_once_the_node_gets_there()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Precommit);
+        Vote early = SignedVote(Others[2], SignedMsgType.Prevote, BlockIdentity.Nil, height: 2);
+        driver.OnVote(early);
+        driver.OnVote(SignedVote(Others[2], SignedMsgType.Prevote, BlockIdentity.Nil, height: 3)); // too far: dropped
+        Assert.Equal(1, driver.BufferedNextHeight);
+        Assert.Equal(1UL, driver.Engine.Height);
+
+        BlockId decided = driver.Engine.GetProposal(0)!.Value.Proposal.BlockId;
+        driver.OnVote(SignedVote(Others[0], SignedMsgType.Precommit, decided));
+        driver.OnVote(SignedVote(Others[1], SignedMsgType.Precommit, decided));
+
+        Assert.Equal(2UL, driver.Engine.Height);
+        Assert.Equal(0, driver.BufferedNextHeight);
+        Assert.Contains(driver.Engine.GetVotes(0, SignedMsgType.Prevote), v => v.Signature.Equals(early.Signature));
+    }
+
+    [Fact]
+    public void A_validator_opens_tallies_in_at_most_two_rounds_beyond_the_next()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Propose);
+        foreach (uint round in new uint[] { 5, 6, 7, 8 })
+        {
+            driver.OnVote(SignedVote(Others[0], SignedMsgType.Prevote, BlockIdentity.Nil, round: round));
+        }
+
+        Assert.Single(driver.Engine.GetVotes(5, SignedMsgType.Prevote));
+        Assert.Single(driver.Engine.GetVotes(6, SignedMsgType.Prevote));
+        Assert.Empty(driver.Engine.GetVotes(7, SignedMsgType.Prevote));
+        Assert.Empty(driver.Engine.GetVotes(8, SignedMsgType.Prevote));
+
+        // The cap is per validator, and a validator already seen in a round may add its other vote there.
+        driver.OnVote(SignedVote(Others[1], SignedMsgType.Prevote, BlockIdentity.Nil, round: 7));
+        driver.OnVote(SignedVote(Others[0], SignedMsgType.Precommit, BlockIdentity.Nil, round: 5));
+        Assert.Single(driver.Engine.GetVotes(7, SignedMsgType.Prevote));
+        Assert.Single(driver.Engine.GetVotes(5, SignedMsgType.Precommit));
+        Assert.Equal(0U, driver.Engine.Round);
+    }
+
+    [Fact]
+    public void Forged_votes_do_not_use_up_a_validators_rounds()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Propose);
+        foreach (uint round in new uint[] { 3, 4 })
+        {
+            Vote forged = SignedVote(Others[0], SignedMsgType.Prevote, BlockIdentity.Nil, round: round);
+            forged.Signature = ByteString.CopyFrom(new byte[32]);
+            driver.OnVote(forged);
+        }
+
+        driver.OnVote(SignedVote(Others[0], SignedMsgType.Prevote, BlockIdentity.Nil, round: 9));
+        driver.OnVote(SignedVote(Others[0], SignedMsgType.Prevote, BlockIdentity.Nil, round: 10));
+        Assert.Empty(driver.Engine.GetVotes(3, SignedMsgType.Prevote));
+        Assert.Single(driver.Engine.GetVotes(9, SignedMsgType.Prevote));
+        Assert.Single(driver.Engine.GetVotes(10, SignedMsgType.Prevote));
+    }
+
+    [Fact]
+    public void Messages_beyond_the_round_lead_are_dropped()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Propose);
+        uint far = ConsensusEngine.MaxRoundLead + 1;
+        driver.OnVote(SignedVote(Others[0], SignedMsgType.Prevote, BlockIdentity.Nil, round: far));
+        Assert.Empty(driver.Engine.GetVotes(far, SignedMsgType.Prevote));
+
+        // A signed proposal at the last round number: dropped before any proposer priority is computed for it.
+        Block block = _blocks.Make(new BlockRequest(1, uint.MaxValue, _proposer.Address, null, _set, _set), "far");
+        var proposal = new Proposal
+        {
+            Height = 1, Round = uint.MaxValue, PolRound = -1, BlockId = BlockIdentity.Of(block),
+            ProposerAddress = ByteString.CopyFrom(_proposer.Address), TimestampUnixNanos = 5,
+        };
+        proposal.Signature = ByteString.CopyFrom(_proposer.Sign(CanonicalSignBytes.ForProposal(ChainId, proposal)));
+        driver.OnProposal(proposal, block);
+        Assert.Null(driver.Engine.GetProposal(uint.MaxValue));
+        Assert.Equal(0U, driver.Engine.Round);
+    }
+}

@@ -1,0 +1,151 @@
+using Chain.Consensus.Blocks;
+using Chain.Consensus.Commits;
+using Chain.Consensus.Engine;
+using Chain.Consensus.Evidence;
+using Chain.Consensus.Signing;
+using Chain.Crypto;
+using Chain.Node.App;
+using Chain.Node.Config;
+using Chain.Node.Production;
+using Chain.Proto.Bank;
+using Chain.Proto.Genesis;
+using Chain.Proto.Types;
+using Chain.State.Storage;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chain.Node.Tests.Production;
+
+/// <summary>The blocks this node builds are the blocks it accepts, and a proposal that breaks any header, commit,
+/// data or evidence rule is refused with a message naming the rule.</summary>
+public sealed class ProposalCheckerTests : IDisposable
+{
+    private const string ChainId = "checker-test";
+    private readonly PrivateKey _validator = PrivateKey.Generate();
+    private readonly NodeApplication _app;
+    private readonly ValidatorSetStore _sets;
+    private readonly BlockBuilder _builder;
+    private readonly ProposalChecker _checker;
+
+    public ProposalCheckerTests()
+    {
+        var genesis = new GenesisDoc
+        {
+            ChainId = ChainId,
+            InitialHeight = 1,
+            ConsensusParams = new ConsensusParams { BlockMaxBytes = 1 << 22, BlockMaxGas = 1_000_000_000, TxMaxBytes = 1 << 20 },
+            Validators = { new GenesisValidator { Name = "v", PublicKey = Convert.ToHexStringLower(_validator.PublicKey), Power = 10 } },
+            AppState = new AppState { Bank = new GenesisState { Params = new Params { SendEnabled = true } } },
+        };
+        _app = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+        _sets = new ValidatorSetStore(_app.Store, _app.Executor.Blocks, genesis);
+        var verifier = new Secp256k1SignatureVerifier();
+        var evidenceVerifier = new EvidenceVerifier(verifier, ChainId, _sets);
+        var committedEvidence = new CommittedEvidence(_app.Store);
+        var rules = new HeaderRules(_app.Executor);
+        var mempool = new Node.Mempool.Mempool(_app.Executor, new MempoolOptions(), new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
+        _builder = new BlockBuilder(_app.Executor, rules, mempool, new EvidencePool(evidenceVerifier), committedEvidence,
+            1 << 22, 10_000, TimeProvider.System);
+        _checker = new ProposalChecker(_app.Executor, rules, _sets, new CommitVerifier(verifier), evidenceVerifier, committedEvidence,
+            1 << 22, 1 << 20, NullLogger<ProposalChecker>.Instance);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private Block Build()
+    {
+        HeightStart start = _sets.Resume();
+        return _builder.CreateBlock(new BlockRequest(start.Height, 0, _validator.Address, start.LastCommit, start.Validators, start.NextValidators));
+    }
+
+    /// <summary>Decides a block as the single validator would: one precommit, the commit, the next sets, one batch.</summary>
+    private void Commit(Block block)
+    {
+        HeightStart start = _sets.Resume();
+        BlockId id = BlockIdentity.Of(block);
+        var vote = new Vote { Type = SignedMsgType.Precommit, Height = start.Height, Round = 0, BlockId = id, TimestampUnixNanos = block.Header.TimeUnixNanos };
+        var commit = new Commit { Height = start.Height, Round = 0, BlockId = id };
+        commit.Signatures.Add(new CommitSig
+        {
+            BlockIdFlag = BlockIdFlag.Commit,
+            ValidatorAddress = ByteString.CopyFrom(_validator.Address),
+            TimestampUnixNanos = vote.TimestampUnixNanos,
+            Signature = ByteString.CopyFrom(new Secp256k1VoteSigner(_validator).Sign(CanonicalSignBytes.ForVote(ChainId, vote))),
+        });
+        using var execution = _app.Executor.Execute(block);
+        ValidatorSetStore.Stage(start.Next(commit, []), execution.Batch);
+        _app.Executor.Commit(execution, commit);
+    }
+
+    [Fact]
+    public void Blocks_the_builder_makes_are_valid_and_a_restart_resumes_where_the_engine_would_be()
+    {
+        HeightStart genesis = _sets.Resume();
+        Block first = Build();
+        Assert.Null(_checker.Check(first));
+        Commit(first);
+        Block second = Build();
+        Assert.Null(_checker.Check(second));
+        Commit(second);
+
+        HeightStart resumed = _sets.Resume();
+        HeightStart expected = genesis.Next(_app.Executor.Blocks.GetSeenCommit(1)!, []).Next(_app.Executor.Blocks.GetSeenCommit(2)!, []);
+        Assert.Equal(3UL, resumed.Height);
+        Assert.Equal(expected.Validators.ToProto(), resumed.Validators.ToProto());
+        Assert.Equal(expected.NextValidators.ToProto(), resumed.NextValidators.ToProto());
+        Assert.Equal(_app.Executor.Blocks.GetSeenCommit(2), resumed.LastCommit);
+    }
+
+    public static TheoryData<string, string> Breakages() => new()
+    {
+        { "chain", "chain id" },
+        { "height", "height is 3" },
+        { "time", "is not after the previous block" },
+        { "last_block_id", "last_block_id" },
+        { "app_hash", "app_hash" },
+        { "validators_hash", "validators_hash" },
+        { "last_results_hash", "last_results_hash" },
+        { "proposer", "is not a validator" },
+        { "no_last_commit", "carries no commit of block 1" },
+        { "last_commit_signature", "commit of block 1 is not valid" },
+        { "extra_tx", "data_hash" },
+        { "evidence_hash", "evidence_hash" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Breakages))]
+    public void A_proposal_that_breaks_a_rule_is_refused_with_its_reason(string breakage, string expected)
+    {
+        Commit(Build());
+        Block block = Build();
+        Header h = block.Header;
+        switch (breakage)
+        {
+            case "chain": h.ChainId = "other-chain"; break;
+            case "height": h.Height = 3; break;
+            case "time": h.TimeUnixNanos = _app.Executor.Blocks.GetBlock(1)!.Header.TimeUnixNanos; break;
+            case "last_block_id": h.LastBlockId = new BlockId { Hash = ByteString.CopyFrom(new byte[32]) }; break;
+            case "app_hash": h.AppHash = ByteString.CopyFrom(new byte[32]); break;
+            case "validators_hash": h.ValidatorsHash = ByteString.CopyFrom(new byte[32]); break;
+            case "last_results_hash": h.LastResultsHash = ByteString.CopyFrom(new byte[32]); break;
+            case "proposer": h.ProposerAddress = ByteString.CopyFrom(PrivateKey.Generate().Address); break;
+            case "no_last_commit":
+                block.LastCommit = new Commit();
+                h.LastCommitHash = ByteString.CopyFrom(HeaderRules.LastCommitHash(null));
+                break;
+            case "last_commit_signature":
+                var sig = block.LastCommit.Signatures[0].Signature.ToByteArray();
+                sig[5] ^= 1;
+                block.LastCommit.Signatures[0].Signature = ByteString.CopyFrom(sig);
+                h.LastCommitHash = ByteString.CopyFrom(HeaderRules.LastCommitHash(block.LastCommit));
+                break;
+            case "extra_tx": block.Data.Txs.Add(ByteString.CopyFromUtf8("not listed in the data hash")); break;
+            case "evidence_hash": h.EvidenceHash = ByteString.CopyFrom(new byte[32]); break;
+        }
+
+        string? problem = _checker.Check(block);
+        Assert.NotNull(problem);
+        Assert.Contains(expected, problem);
+        Assert.False(_checker.IsValid(block));
+    }
+}
