@@ -114,6 +114,18 @@ public sealed class NodeConfigLoaderTests
     }
 
     [Fact]
+    public void A_timeout_above_the_ceiling_is_rejected_by_its_key()
+    {
+        using var home = new TempHome();
+        var path = home.PathOf("config.toml");
+        File.WriteAllText(path, "[consensus]\ntimeout_commit = \"11m\"\n");
+
+        var e = Assert.Throws<ConfigException>(() => NodeConfigLoader.Load(path, NoEnvironment));
+        Assert.Contains("consensus.timeout_commit", e.Message);
+        Assert.Contains("ceiling", e.Message);
+    }
+
+    [Fact]
     public void Flag_beats_environment_beats_file_beats_default()
     {
         using var home = new TempHome();
