@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a local testnet and waits until it commits blocks.
-# Until peer-to-peer networking lands this is one validator (node0) that produces a block every
-# timeout_commit; its home is testnet/.homes/node0 (created on first run, kept across runs).
+# Until peer-to-peer networking lands this is one validator (node0), which commits a block through the
+# BFT engine every timeout_commit; its home is testnet/.homes/node0 (created on first run, kept across runs).
 #   ./testnet/start.sh            start (init if needed)
 #   ./testnet/status.sh | logs.sh | stop.sh | wipe.sh
 set -euo pipefail

@@ -13,6 +13,10 @@ public static class NodeLoggerFactory
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(options.Level)
+            // Every gRPC request is logged by ASP.NET Core at Information; keep it for log.level = "debug" or lower.
+            .MinimumLevel.Override("Microsoft.AspNetCore", options.Level > Serilog.Events.LogEventLevel.Debug
+                ? Serilog.Events.LogEventLevel.Warning
+                : options.Level)
             .Enrich.FromLogContext();
         configuration = options.Format == LogFormat.Json
             ? configuration.WriteTo.Console(new CompactJsonFormatter())

@@ -169,7 +169,7 @@ public sealed class ConsensusService(
         _logger.LogInformation(
             "Consensus from height {Height} as validator {Address} with {Power} of {Total} voting power (timeout_commit {TimeoutCommit})",
             start.Height, Convert.ToHexString(validatorKey.Address), self.VotingPower, start.Validators.TotalVotingPower,
-            config.Consensus.TimeoutCommit);
+            Duration.Format(config.Consensus.TimeoutCommit));
         if (self.VotingPower * 3 <= start.Validators.TotalVotingPower * 2)
         {
             _logger.LogWarning("This validator alone holds no more than 2/3 of the power: blocks are committed only with peers' votes");
