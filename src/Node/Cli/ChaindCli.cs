@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Chain.Node.Cli;
 
-/// <summary>The `chaind` command tree: init, keys, start, tx, query, status.</summary>
+/// <summary>The `chaind` command tree: init, keys, start, tx, query, status, testnet.</summary>
 public sealed class ChaindCli
 {
     private readonly CliEnvironment _environment;
@@ -19,6 +19,7 @@ public sealed class ChaindCli
         Root.Add(new TxCommand(environment, handler, home).Build());
         Root.Add(new QueryCommand(environment, handler, home).Build());
         Root.Add(new StatusCommand(environment, handler, home).Build());
+        Root.Add(new TestnetCommand(environment, handler).Build());
     }
 
     public RootCommand Root { get; }

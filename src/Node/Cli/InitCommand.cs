@@ -2,14 +2,13 @@ using System.CommandLine;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
-using Chain.Node.Keys;
 
 namespace Chain.Node.Cli;
 
 /// <summary>`chaind init`: a new home with config, a single-validator genesis, node and validator keys and a funded keyring key.</summary>
 internal sealed class InitCommand
 {
-    public const string ValidatorKeyName = "validator";
+    public const string ValidatorKeyName = HomeKeys.AccountName;
 
     private readonly CliEnvironment _environment;
     private readonly CommandHandler _handler;
@@ -48,10 +47,7 @@ internal sealed class InitCommand
 
     private int Run(NodeHome home, string? moniker, string chainId, bool overwrite)
     {
-        var existing = new[] { home.ConfigFile, home.GenesisFile, home.NodeKeyFile, home.PrivValidatorKeyFile }
-            .Where(File.Exists)
-            .Select(p => Path.GetRelativePath(home.Root, p))
-            .ToArray();
+        var existing = HomeKeys.ExistingNodeFiles(home);
         if (existing.Length > 0 && !overwrite)
         {
             throw new CliException(
@@ -62,35 +58,11 @@ internal sealed class InitCommand
         var monikerKey = ConfigSchema.Find("moniker")!;
         config = monikerKey.TrySet(config, moniker ?? DefaultMoniker())
             ?? throw new CliException($"--moniker '{moniker}' is not allowed; expected {monikerKey.Allowed}");
+        CheckChainId(chainId, _environment.Time);
 
-        // Check the chain id before anything is written.
-        var probe = DefaultGenesis.Create(chainId, PrivateKey.Generate().PublicKey, new byte[Address.Size], _environment.Time.GetUtcNow());
-        try
-        {
-            GenesisRules.Validate(probe, "--chain-id");
-        }
-        catch (GenesisException e)
-        {
-            throw new CliException($"--chain-id '{chainId}' must be 1 to 48 characters of a-z, 0-9 and '-'", e);
-        }
-
-        Directory.CreateDirectory(home.Root);
-        CreatePrivateDirectory(home.ConfigDirectory);
-        CreatePrivateDirectory(home.DataDirectory);
-
-        var nodeKey = PrivateKey.Generate();
-        var validatorKey = PrivateKey.Generate();
-        KeyPairFile.Write(home.NodeKeyFile, nodeKey, overwrite);
-        KeyPairFile.Write(home.PrivValidatorKeyFile, validatorKey, overwrite);
-
-        var keyring = new Keyring(home.KeyringDirectory);
-        var keyFile = Path.Combine(home.KeyringDirectory, ValidatorKeyName + ".json");
-        if (overwrite && File.Exists(keyFile))
-        {
-            File.Delete(keyFile);
-        }
-
-        var account = keyring.Add(ValidatorKeyName);
+        var keys = HomeKeys.Create(home, overwrite);
+        var account = keys.Account;
+        var validatorKey = keys.ValidatorKey;
         var genesis = DefaultGenesis.Create(chainId, validatorKey.PublicKey, Address.FromBech32(account.Address), _environment.Time.GetUtcNow());
         GenesisRules.Validate(genesis);
         GenesisFile.Write(home.GenesisFile, genesis);
@@ -110,15 +82,17 @@ internal sealed class InitCommand
         return 0;
     }
 
-    private static void CreatePrivateDirectory(string path)
+    /// <summary>Checks a --chain-id before anything is written.</summary>
+    internal static void CheckChainId(string chainId, TimeProvider time)
     {
-        if (OperatingSystem.IsWindows())
+        var probe = DefaultGenesis.Create(chainId, PrivateKey.Generate().PublicKey, new byte[Address.Size], time.GetUtcNow());
+        try
         {
-            Directory.CreateDirectory(path);
+            GenesisRules.Validate(probe, "--chain-id");
         }
-        else
+        catch (GenesisException e)
         {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            throw new CliException($"--chain-id '{chainId}' must be 1 to 48 characters of a-z, 0-9 and '-'", e);
         }
     }
 

@@ -32,7 +32,7 @@ public static class ConfigSchema
         Address("metrics", "address", "Listen address of the Prometheus /metrics endpoint.",
             c => c.Metrics.Address, (c, a) => c with { Metrics = c.Metrics with { Address = a } }),
 
-        Address("p2p", "listen_address", "Address peers connect to (peer networking lands in a later release).",
+        Address("p2p", "listen_address", "Address peers connect to.",
             c => c.P2p.ListenAddress, (c, a) => c with { P2p = c.P2p with { ListenAddress = a } }),
         Key("p2p", "persistent_peers", ConfigValueKind.StringArray,
             "Peers to keep connections to, each \"host:port\" or \"node_id@host:port\".",
@@ -41,6 +41,29 @@ public static class ConfigSchema
             (c, v) => v is string[] peers && peers.All(P2pOptions.IsValidPeer)
                 ? c with { P2p = c.P2p with { PersistentPeers = peers } }
                 : null),
+        Key("p2p", "max_peers", ConfigValueKind.Integer,
+            "Most connected peers; inbound connections beyond it are refused (persistent peers are still dialed).",
+            PositiveInt,
+            c => (long)c.P2p.MaxPeers,
+            (c, v) => v is long n && n is >= 1 and <= int.MaxValue ? c with { P2p = c.P2p with { MaxPeers = (int)n } } : null),
+        Key("p2p", "send_queue_size", ConfigValueKind.Integer,
+            "Messages queued per peer and channel; when full, further messages to that peer are dropped.",
+            PositiveInt,
+            c => (long)c.P2p.SendQueueSize,
+            (c, v) => v is long n && n is >= 1 and <= int.MaxValue ? c with { P2p = c.P2p with { SendQueueSize = (int)n } } : null),
+        Key("p2p", "max_message_bytes", ConfigValueKind.Integer,
+            "Largest message on the consensus, mempool and blocks channels; a peer that sends a larger one is dropped and banned.",
+            "a whole number of bytes from 1024 to 1073741824",
+            c => (long)c.P2p.MaxMessageBytes,
+            (c, v) => v is long n && n is >= 1024 and <= 1024 * 1024 * 1024 ? c with { P2p = c.P2p with { MaxMessageBytes = (int)n } } : null),
+        P2pDuration("ban_duration", "How long a peer that sent a malformed or oversized message is refused.",
+            c => c.P2p.BanDuration, (c, t) => c with { P2p = c.P2p with { BanDuration = t } }),
+        P2pDuration("dial_backoff_min", "First wait before redialing a persistent peer; doubles after each failed dial.",
+            c => c.P2p.DialBackoffMin, (c, t) => c with { P2p = c.P2p with { DialBackoffMin = t } }),
+        P2pDuration("dial_backoff_max", "Longest wait between dials of a persistent peer (at least dial_backoff_min).",
+            c => c.P2p.DialBackoffMax, (c, t) => c with { P2p = c.P2p with { DialBackoffMax = t } }),
+        P2pDuration("handshake_timeout", "Time allowed to connect to a peer, authenticate it and open the channels.",
+            c => c.P2p.HandshakeTimeout, (c, t) => c with { P2p = c.P2p with { HandshakeTimeout = t } }),
 
         Timeout("timeout_propose", "How long to wait for a proposal before prevoting nil.", positive: true,
             c => c.Consensus.TimeoutPropose, (c, t) => c with { Consensus = c.Consensus with { TimeoutPropose = t } }),
@@ -176,6 +199,15 @@ public static class ConfigSchema
         new(section, name, ConfigValueKind.String, description, EndpointAddress.Expected,
             c => get(c).ToString(),
             (c, v) => v is string s && EndpointAddress.TryParse(s, out var a) ? set(c, a) : null);
+
+    private static ConfigKey P2pDuration(
+        string name,
+        string description,
+        Func<NodeConfig, TimeSpan> get,
+        Func<NodeConfig, TimeSpan, NodeConfig> set) =>
+        new("p2p", name, ConfigValueKind.String, description, Duration.Expected + ", above zero",
+            c => Duration.Format(get(c)),
+            (c, v) => v is string s && Duration.TryParse(s, out var t) && t >= TimeSpan.FromMilliseconds(1) ? set(c, t) : null);
 
     private static ConfigKey Timeout(
         string name,

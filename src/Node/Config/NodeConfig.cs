@@ -47,6 +47,12 @@ public sealed record NodeConfig
             listeners.Add(("metrics.address", Metrics.Address));
         }
 
+        if (P2p.DialBackoffMax < P2p.DialBackoffMin)
+        {
+            throw new ConfigException(
+                $"{source}: 'p2p.dial_backoff_max' ({Duration.Format(P2p.DialBackoffMax)}) is below 'p2p.dial_backoff_min' ({Duration.Format(P2p.DialBackoffMin)})");
+        }
+
         for (var i = 0; i < listeners.Count; i++)
         {
             for (var j = i + 1; j < listeners.Count; j++)

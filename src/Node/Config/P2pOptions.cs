@@ -1,6 +1,8 @@
+using Chain.Node.P2p.Identity;
+
 namespace Chain.Node.Config;
 
-/// <summary>[p2p]: peer connections (read and validated now; networking lands later).</summary>
+/// <summary>[p2p]: the peer-to-peer transport (docs/p2p.md).</summary>
 public sealed record P2pOptions
 {
     public EndpointAddress ListenAddress { get; init; } = new("127.0.0.1", 26656);
@@ -8,24 +10,41 @@ public sealed record P2pOptions
     /// <summary>Peers to stay connected to, each "host:port" or "node_id@host:port".</summary>
     public IReadOnlyList<string> PersistentPeers { get; init; } = [];
 
+    /// <summary>Most connected peers; inbound connections beyond it are refused (persistent peers are still dialed).</summary>
+    public int MaxPeers { get; init; } = 50;
+
+    /// <summary>Messages queued per peer and channel; when full, further messages to that peer are dropped.</summary>
+    public int SendQueueSize { get; init; } = 1024;
+
+    /// <summary>Largest message on the consensus, mempool and blocks channels (evidence and peers take less).</summary>
+    public int MaxMessageBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>How long a peer that sent a malformed or oversized message is refused.</summary>
+    public TimeSpan BanDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First wait before redialing a persistent peer; doubles after each failure.</summary>
+    public TimeSpan DialBackoffMin { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between dials of a persistent peer.</summary>
+    public TimeSpan DialBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Time allowed to connect, run the handshake and open the channels.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public bool Equals(P2pOptions? other) =>
-        other is not null && ListenAddress == other.ListenAddress && PersistentPeers.SequenceEqual(other.PersistentPeers);
+        other is not null
+        && ListenAddress == other.ListenAddress
+        && PersistentPeers.SequenceEqual(other.PersistentPeers)
+        && MaxPeers == other.MaxPeers
+        && SendQueueSize == other.SendQueueSize
+        && MaxMessageBytes == other.MaxMessageBytes
+        && BanDuration == other.BanDuration
+        && DialBackoffMin == other.DialBackoffMin
+        && DialBackoffMax == other.DialBackoffMax
+        && HandshakeTimeout == other.HandshakeTimeout;
 
-    public override int GetHashCode() => HashCode.Combine(ListenAddress, PersistentPeers.Count);
+    public override int GetHashCode() => HashCode.Combine(ListenAddress, PersistentPeers.Count, MaxPeers, MaxMessageBytes);
 
-    /// <summary>Whether <paramref name="peer"/> is "host:port" or "node_id@host:port" with a hex node id.</summary>
-    public static bool IsValidPeer(string peer)
-    {
-        var at = peer.IndexOf('@');
-        if (at >= 0)
-        {
-            var id = peer[..at];
-            if (id.Length == 0 || id.Length > 128 || !id.All(char.IsAsciiHexDigit))
-            {
-                return false;
-            }
-        }
-
-        return EndpointAddress.TryParse(peer[(at + 1)..], out _);
-    }
+    /// <summary>Whether <paramref name="peer"/> is "host:port" or "node_id@host:port" with a 40-character hex node id.</summary>
+    public static bool IsValidPeer(string peer) => PeerAddress.TryParse(peer, out _);
 }

@@ -7,7 +7,7 @@ using Chain.State.Types;
 
 namespace Chain.Node.Genesis;
 
-/// <summary>The single-validator genesis that `chaind init` writes.</summary>
+/// <summary>The genesis that `chaind init` (one validator) and `chaind testnet init` (N validators) write.</summary>
 public static class DefaultGenesis
 {
     public const string ChainId = "chain-local";
@@ -21,7 +21,17 @@ public static class DefaultGenesis
     /// <param name="validatorPublicKey">The node's consensus key (priv_validator_key.json).</param>
     /// <param name="operatorAddress">The 20-byte address of the funded operator account.</param>
     /// <param name="genesisTime">The time of the first block.</param>
-    public static GenesisDoc Create(string chainId, byte[] validatorPublicKey, byte[] operatorAddress, DateTimeOffset genesisTime)
+    public static GenesisDoc Create(string chainId, byte[] validatorPublicKey, byte[] operatorAddress, DateTimeOffset genesisTime) =>
+        Create(chainId, [(validatorPublicKey, operatorAddress)], genesisTime);
+
+    /// <summary>A genesis with one validator of <see cref="ValidatorPower"/> per entry, each operator account funded with <see cref="AccountFunds"/>.</summary>
+    /// <param name="chainId">The chain id.</param>
+    /// <param name="validators">Each validator's consensus public key and the 20-byte address of its operator account.</param>
+    /// <param name="genesisTime">The time of the first block.</param>
+    public static GenesisDoc Create(
+        string chainId,
+        IReadOnlyList<(byte[] ValidatorPublicKey, byte[] OperatorAddress)> validators,
+        DateTimeOffset genesisTime)
     {
         var doc = new GenesisDoc
         {
@@ -39,15 +49,19 @@ public static class DefaultGenesis
                 Bank = new GenesisState { Params = new Params { SendEnabled = true } },
             },
         };
-        doc.Validators.Add(new GenesisValidator
+        foreach (var (validatorPublicKey, operatorAddress) in validators)
         {
-            Name = Address.ToBech32(operatorAddress, Address.ValidatorOperatorPrefix),
-            PublicKey = Convert.ToHexStringLower(validatorPublicKey),
-            Power = ValidatorPower,
-        });
-        var balance = new Balance { Address = Address.ToBech32(operatorAddress) };
-        balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = AccountFunds });
-        doc.AppState.Bank.Balances.Add(balance);
+            doc.Validators.Add(new GenesisValidator
+            {
+                Name = Address.ToBech32(operatorAddress, Address.ValidatorOperatorPrefix),
+                PublicKey = Convert.ToHexStringLower(validatorPublicKey),
+                Power = ValidatorPower,
+            });
+            var balance = new Balance { Address = Address.ToBech32(operatorAddress) };
+            balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = AccountFunds });
+            doc.AppState.Bank.Balances.Add(balance);
+        }
+
         return doc;
     }
 }

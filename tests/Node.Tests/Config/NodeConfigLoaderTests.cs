@@ -39,7 +39,7 @@ public sealed class NodeConfigLoaderTests
         var config = new NodeConfig
         {
             Moniker = "val \"one\"",
-            P2p = new P2pOptions { PersistentPeers = ["abcdef@10.0.0.2:26656", "peer.example:26656"] },
+            P2p = new P2pOptions { PersistentPeers = ["0123456789abcdef0123456789abcdef01234567@10.0.0.2:26656", "peer.example:26656"] },
             Consensus = new ConsensusOptions { TimeoutCommit = TimeSpan.FromSeconds(90) },
             Log = new LogOptions { Level = LogEventLevel.Debug, Format = LogFormat.Json, File = "logs/node.json" },
             State = new StateOptions { Backend = StateBackend.Memory, KeepVersions = 100 },
@@ -170,11 +170,11 @@ public sealed class NodeConfigLoaderTests
     [Fact]
     public void Environment_list_values_are_comma_separated()
     {
-        var env = new Dictionary<string, string> { ["CHAIND_P2P_PERSISTENT_PEERS"] = "10.0.0.1:26656, ab12@10.0.0.2:26656" };
+        var env = new Dictionary<string, string> { ["CHAIND_P2P_PERSISTENT_PEERS"] = "10.0.0.1:26656, 0123456789abcdef0123456789abcdef01234567@10.0.0.2:26656" };
 
         var config = NodeConfigLoader.ApplyEnvironment(new NodeConfig(), env.GetValueOrDefault);
 
-        Assert.Equal(["10.0.0.1:26656", "ab12@10.0.0.2:26656"], config.P2p.PersistentPeers);
+        Assert.Equal(["10.0.0.1:26656", "0123456789abcdef0123456789abcdef01234567@10.0.0.2:26656"], config.P2p.PersistentPeers);
     }
 
     [Fact]

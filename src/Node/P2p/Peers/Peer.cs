@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.Net;
+using System.Threading.Channels;
+using Chain.Node.P2p.Channels;
+using Chain.Node.P2p.Identity;
+using Chain.Node.P2p.Transport;
+using Chain.Proto.P2p;
+using Google.Protobuf;
+using Nerdbank.Streams;
+
+namespace Chain.Node.P2p.Peers;
+
+/// <summary>
+/// One connected peer: a secret connection, a multiplexed stream over it, and per channel a bounded
+/// send queue drained by a send loop and a receive loop that checks every message before delivery.
+/// </summary>
+internal sealed class Peer : IPeer
+{
+    private const int FlushThreshold = 1024 * 1024;
+
+    private readonly SecretConnection _connection;
+    private readonly MultiplexingStream _mux;
+    private readonly OpenChannel?[] _channels;
+    private readonly PeerSwitch _switch;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _loops = [];
+    private int _closing;
+
+    public Peer(
+        SecretConnection connection,
+        MultiplexingStream mux,
+        IReadOnlyList<(ChannelDescriptor Descriptor, MultiplexingStream.Channel Stream)> channels,
+        bool isOutbound,
+        EndPoint? remoteEndPoint,
+        int sendQueueSize,
+        PeerSwitch owner)
+    {
+        _connection = connection;
+        _mux = mux;
+        _switch = owner;
+        IsOutbound = isOutbound;
+        RemoteEndPoint = remoteEndPoint;
+        _channels = new OpenChannel?[Enum.GetValues<ChannelId>().Max(c => (int)c) + 1];
+        foreach (var (descriptor, stream) in channels)
+        {
+            _channels[(int)descriptor.Id] = new OpenChannel(
+                descriptor,
+                stream,
+                Channel.CreateBounded<byte[]>(new BoundedChannelOptions(sendQueueSize)
+                {
+                    SingleReader = true,
+                    FullMode = BoundedChannelFullMode.Wait,
+                }));
+        }
+    }
+
+    public NodeId Id => _connection.RemoteId;
+
+    public NodeInfo Info => _connection.RemoteInfo;
+
+    public bool IsOutbound { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public Task Completion => _completion.Task;
+
+    /// <summary>Why the connection closed, once it did.</summary>
+    public string? CloseReason { get; private set; }
+
+    public void Start()
+    {
+        lock (_loops)
+        {
+            foreach (var channel in _channels)
+            {
+                if (channel is not null)
+                {
+                    _loops.Add(Task.Run(() => ReceiveLoopAsync(channel)));
+                    _loops.Add(Task.Run(() => SendLoopAsync(channel)));
+                }
+            }
+        }
+
+        _ = _mux.Completion.ContinueWith(
+            t => Disconnect(t.IsFaulted ? $"the connection failed: {t.Exception?.GetBaseException().Message}" : "the connection closed"),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    public bool TrySend(ChannelId channel, Envelope message) => TrySendEncoded(channel, DelimitedMessage.Encode(message));
+
+    public async ValueTask<bool> SendAsync(ChannelId channel, Envelope message, CancellationToken ct)
+    {
+        var open = Find(channel);
+        var bytes = DelimitedMessage.Encode(message);
+        if (open is null || _closing != 0 || !FitsIn(open, bytes))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _cts.Token);
+            await open.Queue.Writer.WriteAsync(bytes, linked.Token);
+            return true;
+        }
+        catch (Exception e) when (e is ChannelClosedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Queues an already length-delimited message (shared by a broadcast).</summary>
+    public bool TrySendEncoded(ChannelId channel, byte[] delimited)
+    {
+        var open = Find(channel);
+        return open is not null && _closing == 0 && FitsIn(open, delimited) && open.Queue.Writer.TryWrite(delimited);
+    }
+
+    public void Disconnect(string reason, bool ban = false)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        CloseReason = reason;
+        _ = Task.Run(() => CloseAsync(reason, ban));
+    }
+
+    private async Task CloseAsync(string reason, bool ban)
+    {
+        if (ban)
+        {
+            _switch.OnMisbehaved(this, reason);
+        }
+
+        _cts.Cancel();
+        foreach (var channel in _channels)
+        {
+            channel?.Queue.Writer.TryComplete();
+        }
+
+        try
+        {
+            await _mux.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Closing a connection that already failed.
+        }
+
+        try
+        {
+            await _connection.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // As above.
+        }
+
+        Task[] loops;
+        lock (_loops)
+        {
+            loops = [.. _loops];
+        }
+
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (Exception)
+        {
+            // Each loop reports its own failure through Disconnect.
+        }
+        _switch.OnPeerClosed(this, reason);
+        _cts.Dispose();
+        _completion.TrySetResult();
+    }
+
+    private OpenChannel? Find(ChannelId id) => (int)id < _channels.Length ? _channels[(int)id] : null;
+
+    private static bool FitsIn(OpenChannel channel, byte[] delimited) =>
+        DelimitedMessage.TryReadLength(new ReadOnlySequence<byte>(delimited), out var length, out _) == true
+        && length <= channel.Descriptor.MaxMessageBytes;
+
+    private async Task ReceiveLoopAsync(OpenChannel channel)
+    {
+        var descriptor = channel.Descriptor;
+        var ct = _cts.Token;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var (status, bytes, length) = await DelimitedMessage.ReadAsync(channel.Stream.Input, descriptor.MaxMessageBytes, ct);
+                switch (status)
+                {
+                    case DelimitedReadStatus.End:
+                        Disconnect($"the peer closed channel {descriptor.Name}");
+                        return;
+                    case DelimitedReadStatus.Oversized:
+                        Disconnect($"sent a {length}-byte message on channel {descriptor.Name}, above its limit of {descriptor.MaxMessageBytes} bytes", ban: true);
+                        return;
+                    case DelimitedReadStatus.Malformed:
+                        Disconnect($"sent a malformed length prefix or a cut message on channel {descriptor.Name}", ban: true);
+                        return;
+                }
+
+                Envelope envelope;
+                try
+                {
+                    envelope = Envelope.Parser.ParseFrom(bytes);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    Disconnect($"sent a message on channel {descriptor.Name} that does not parse: {e.Message}", ban: true);
+                    return;
+                }
+
+                if (!descriptor.Accepts.Contains(envelope.SumCase))
+                {
+                    Disconnect(
+                        envelope.SumCase == Envelope.SumOneofCase.None
+                            ? $"sent an empty envelope on channel {descriptor.Name}"
+                            : $"sent a {envelope.SumCase} message on channel {descriptor.Name}, which does not carry it",
+                        ban: true);
+                    return;
+                }
+
+                if (!_switch.Deliver(this, descriptor.Id, envelope))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Disconnect($"channel {descriptor.Name} failed: {e.Message}");
+        }
+    }
+
+    private async Task SendLoopAsync(OpenChannel channel)
+    {
+        var ct = _cts.Token;
+        var reader = channel.Queue.Reader;
+        var output = channel.Stream.Output;
+        try
+        {
+            while (await reader.WaitToReadAsync(ct))
+            {
+                var pending = 0;
+                while (pending < FlushThreshold && reader.TryRead(out var bytes))
+                {
+                    output.Write(bytes);
+                    pending += bytes.Length;
+                }
+
+                var flush = await output.FlushAsync(ct);
+                if (flush.IsCompleted)
+                {
+                    Disconnect($"the peer stopped reading channel {channel.Descriptor.Name}");
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Disconnect($"sending on channel {channel.Descriptor.Name} failed: {e.Message}");
+        }
+    }
+
+    private sealed record OpenChannel(ChannelDescriptor Descriptor, MultiplexingStream.Channel Stream, Channel<byte[]> Queue);
+}

@@ -1,0 +1,597 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Chain.Crypto;
+using Chain.Node.Config;
+using Chain.Node.P2p.Channels;
+using Chain.Node.P2p.Identity;
+using Chain.Node.P2p.Transport;
+using Chain.Proto.P2p;
+using Microsoft.Extensions.Logging;
+using Nerdbank.Streams;
+
+namespace Chain.Node.P2p.Peers;
+
+/// <summary>
+/// The peer manager: listens on p2p.listen_address, keeps persistent peers connected (redialing with
+/// exponential backoff), admits each authenticated connection at most once per node id, refuses
+/// itself, banned peers, other chains and inbound connections beyond p2p.max_peers, opens the
+/// channels of <see cref="ChannelDescriptor"/> over each connection and hands their messages to the
+/// registered reactors. See docs/p2p.md.
+/// </summary>
+public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
+{
+    /// <summary>The wire protocol version in <see cref="NodeInfo.ProtocolVersion"/>.</summary>
+    public const uint ProtocolVersion = 1;
+
+    private readonly PrivateKey _nodeKey;
+    private readonly P2pOptions _options;
+    private readonly ILogger<PeerSwitch> _logger;
+    private readonly TimeProvider _time;
+    private readonly NodeInfo _localInfo;
+    private readonly IReadOnlyList<ChannelDescriptor> _channels;
+    private readonly IReactor?[] _reactorByChannel = new IReactor?[Enum.GetValues<ChannelId>().Max(c => (int)c) + 1];
+    private readonly List<IReactor> _reactors = [];
+    private readonly Dictionary<NodeId, Peer> _peers = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private readonly SemaphoreSlim _handshakeSlots;
+    private readonly Random _random = new();
+    private TcpListener? _listener;
+    private int _state;
+
+    public PeerSwitch(PrivateKey nodeKey, string chainId, string moniker, P2pOptions options, ILogger<PeerSwitch> logger, TimeProvider? time = null)
+    {
+        _nodeKey = nodeKey;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        NodeId = NodeId.FromPublicKey(nodeKey.PublicKey);
+        ChainId = chainId;
+        _localInfo = new NodeInfo
+        {
+            ProtocolVersion = ProtocolVersion,
+            ChainId = chainId,
+            ListenAddress = options.ListenAddress.ToString(),
+            Moniker = moniker,
+        };
+        _channels = ChannelDescriptor.All(options);
+        _handshakeSlots = new SemaphoreSlim(Math.Max(1, options.MaxPeers));
+        Bans = new BanList(_time);
+        Backoff = new DialBackoff(options.DialBackoffMin, options.DialBackoffMax);
+    }
+
+    public NodeId NodeId { get; }
+
+    public string ChainId { get; }
+
+    public BanList Bans { get; }
+
+    public DialBackoff Backoff { get; }
+
+    /// <summary>The channels opened over every connection.</summary>
+    public IReadOnlyList<ChannelDescriptor> Channels => _channels;
+
+    /// <summary>Where the switch listens, once started.</summary>
+    public IPEndPoint? ListenEndPoint => _listener?.LocalEndpoint as IPEndPoint;
+
+    public IReadOnlyList<IPeer> Peers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _peers.Values];
+            }
+        }
+    }
+
+    /// <summary>Raised with the new count whenever a peer is added or removed.</summary>
+    public event Action<int>? PeerCountChanged;
+
+    /// <summary>Registers a reactor for its channels; before <see cref="StartAsync"/> only.</summary>
+    public void AddReactor(IReactor reactor)
+    {
+        if (_state != 0)
+        {
+            throw new InvalidOperationException("reactors are added before the switch starts");
+        }
+
+        foreach (var channel in reactor.Channels)
+        {
+            if (_reactorByChannel[(int)channel] is { } existing)
+            {
+                throw new InvalidOperationException($"channel {channel} already belongs to {existing.GetType().Name}");
+            }
+
+            _reactorByChannel[(int)channel] = reactor;
+        }
+
+        _reactors.Add(reactor);
+    }
+
+    public bool TryGetPeer(NodeId id, out IPeer peer)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(id, out var p))
+            {
+                peer = p;
+                return true;
+            }
+        }
+
+        peer = null!;
+        return false;
+    }
+
+    public int Broadcast(ChannelId channel, Envelope message)
+    {
+        var bytes = DelimitedMessage.Encode(message);
+        var queued = 0;
+        foreach (var peer in Peers)
+        {
+            if (((Peer)peer).TrySendEncoded(channel, bytes))
+            {
+                queued++;
+            }
+        }
+
+        return queued;
+    }
+
+    /// <summary>Refuses <paramref name="id"/> for p2p.ban_duration and drops its connection.</summary>
+    public void Ban(NodeId id, string reason)
+    {
+        Bans.Ban(id, _options.BanDuration);
+        _logger.LogWarning("Banned peer {NodeId} for {BanDuration}: {Reason}", id, _options.BanDuration, reason);
+        if (TryGetPeer(id, out var peer))
+        {
+            peer.Disconnect(reason);
+        }
+    }
+
+    /// <summary>Binds the listener and starts accepting and dialing persistent peers. Throws <see cref="SocketException"/> when the address is taken.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("the switch was already started");
+        }
+
+        var address = await ResolveAsync(_options.ListenAddress.Host, ct);
+        var listener = new TcpListener(address, _options.ListenAddress.Port);
+        listener.Start();
+        _listener = listener;
+        _logger.LogInformation("P2P listening on {ListenAddress} as node {NodeId}", listener.LocalEndpoint, NodeId);
+        lock (_loops)
+        {
+            _loops.Add(Task.Run(AcceptLoopAsync, CancellationToken.None));
+            foreach (var text in _options.PersistentPeers)
+            {
+                var peer = PeerAddress.Parse(text);
+                if (peer.Id == NodeId)
+                {
+                    _logger.LogWarning("Persistent peer {Peer} is this node; not dialing it", text);
+                    continue;
+                }
+
+                _loops.Add(Task.Run(() => KeepConnectedAsync(peer), CancellationToken.None));
+            }
+        }
+    }
+
+    /// <summary>Stops accepting and dialing and closes every connection.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        _listener?.Stop();
+        Task[] loops;
+        lock (_loops)
+        {
+            loops = [.. _loops];
+        }
+
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (Exception e) when (e is OperationCanceledException)
+        {
+        }
+
+        var peers = Peers;
+        foreach (var peer in peers)
+        {
+            peer.Disconnect("the node is stopping");
+        }
+
+        await Task.WhenAll(peers.Select(p => p.Completion));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Dials <paramref name="address"/>, runs the handshake (refusing another id than the address
+    /// names) and admits the peer. Returns the already connected peer when its id is connected.
+    /// Throws <see cref="HandshakeException"/>, <see cref="PeerRefusedException"/> or <see cref="SocketException"/>.
+    /// </summary>
+    public async Task<IPeer> DialAsync(PeerAddress address, CancellationToken ct)
+    {
+        if (address.Id is { } id)
+        {
+            if (id == NodeId)
+            {
+                throw new PeerRefusedException(id, $"{address} is this node");
+            }
+
+            if (TryGetPeer(id, out var existing))
+            {
+                return existing;
+            }
+
+            if (Bans.BannedUntil(id) is { } until)
+            {
+                throw new PeerRefusedException(id, $"peer {id} is banned until {until:u}");
+            }
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        linked.CancelAfter(_options.HandshakeTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(address.Endpoint.Host, address.Endpoint.Port, linked.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var remote = socket.RemoteEndPoint;
+        var connection = await SecretConnection.HandshakeAsync(
+            new NetworkStream(socket, ownsSocket: true), _nodeKey, _localInfo, address.Id, _options.HandshakeTimeout, linked.Token);
+        return await AdmitAsync(connection, outbound: true, remote, linked.Token);
+    }
+
+    /// <summary>Hands a message to the channel's reactor; false when the reactor failed and the peer was dropped.</summary>
+    internal bool Deliver(Peer peer, ChannelId channel, Envelope message)
+    {
+        var reactor = _reactorByChannel[(int)channel];
+        if (reactor is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            reactor.OnMessage(peer, channel, message);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "{Reactor} failed on a {Kind} message from {NodeId}", reactor.GetType().Name, message.SumCase, peer.Id);
+            peer.Disconnect($"{reactor.GetType().Name} failed on its message: {e.Message}");
+            return false;
+        }
+    }
+
+    internal void OnMisbehaved(Peer peer, string reason) => Ban(peer.Id, reason);
+
+    internal void OnPeerClosed(Peer peer, string reason)
+    {
+        int count;
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer.Id, out var current) && ReferenceEquals(current, peer))
+            {
+                _peers.Remove(peer.Id);
+            }
+
+            count = _peers.Count;
+        }
+
+        _logger.LogInformation("Peer {NodeId} ({Moniker}) disconnected: {Reason}", peer.Id, peer.Info.Moniker, reason);
+        foreach (var reactor in _reactors)
+        {
+            try
+            {
+                reactor.OnPeerRemoved(peer);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "{Reactor} failed removing peer {NodeId}", reactor.GetType().Name, peer.Id);
+            }
+        }
+
+        PeerCountChanged?.Invoke(count);
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var ip))
+        {
+            return ip;
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        var addresses = await Dns.GetHostAddressesAsync(host, ct);
+        return addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptSocketAsync(ct);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                _logger.LogWarning("Accepting a connection failed: {Message}", e.Message);
+                continue;
+            }
+
+            if (!_handshakeSlots.Wait(0))
+            {
+                _logger.LogDebug("Refused a connection from {Remote}: too many connections in progress", socket.RemoteEndPoint);
+                socket.Dispose();
+                continue;
+            }
+
+            _ = Task.Run(() => HandleInboundAsync(socket), CancellationToken.None);
+        }
+    }
+
+    private async Task HandleInboundAsync(Socket socket)
+    {
+        var remote = socket.RemoteEndPoint;
+        try
+        {
+            socket.NoDelay = true;
+            var connection = await SecretConnection.HandshakeAsync(
+                new NetworkStream(socket, ownsSocket: true), _nodeKey, _localInfo, null, _options.HandshakeTimeout, _stop.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(_options.HandshakeTimeout);
+            await AdmitAsync(connection, outbound: false, remote, timeout.Token);
+        }
+        catch (HandshakeException e)
+        {
+            _logger.LogInformation("Refused a connection from {Remote}: {Reason}", remote, e.Message);
+        }
+        catch (PeerRefusedException e)
+        {
+            _logger.LogInformation("Refused a connection from {Remote}: {Reason}", remote, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.LogDebug("A connection from {Remote} failed: {Message}", remote, e.Message);
+        }
+        finally
+        {
+            _handshakeSlots.Release();
+            if (!socket.Connected)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Why the switch refuses a peer now, or null when it takes it.</summary>
+    private string? RefusalOf(NodeId id, NodeInfo info, bool outbound, out Peer? replaced)
+    {
+        replaced = null;
+        if (id == NodeId)
+        {
+            return "it is this node (a connection to itself)";
+        }
+
+        if (info.ProtocolVersion != ProtocolVersion)
+        {
+            return $"peer {id} speaks protocol {info.ProtocolVersion}, this node {ProtocolVersion}";
+        }
+
+        if (info.ChainId != ChainId)
+        {
+            return $"peer {id} is on chain '{info.ChainId}', this node on '{ChainId}'";
+        }
+
+        if (Bans.BannedUntil(id) is { } until)
+        {
+            return $"peer {id} is banned until {until:u}";
+        }
+
+        if (_state != 1)
+        {
+            return "the switch is stopping";
+        }
+
+        if (_peers.TryGetValue(id, out var existing))
+        {
+            // Two nodes that dial each other at once: both keep the connection dialed by the lower id.
+            var keepOutbound = NodeId.CompareTo(id) < 0;
+            if (existing.IsOutbound == outbound || outbound != keepOutbound)
+            {
+                return $"peer {id} is already connected";
+            }
+
+            replaced = existing;
+            return null;
+        }
+
+        if (!outbound && _peers.Count >= _options.MaxPeers)
+        {
+            return $"this node already has {_peers.Count} peers (p2p.max_peers)";
+        }
+
+        return null;
+    }
+
+    private async Task<IPeer> AdmitAsync(SecretConnection connection, bool outbound, EndPoint? remote, CancellationToken ct)
+    {
+        var id = connection.RemoteId;
+        string? refusal;
+        lock (_gate)
+        {
+            refusal = RefusalOf(id, connection.RemoteInfo, outbound, out _);
+        }
+
+        if (refusal is not null)
+        {
+            await connection.DisposeAsync();
+            throw new PeerRefusedException(id, refusal);
+        }
+
+        var mux = MultiplexingStream.Create(connection, new MultiplexingStream.Options
+        {
+            ProtocolMajorVersion = 3,
+            TraceSource = new TraceSource("chain-p2p", SourceLevels.Off),
+        });
+        Peer peer;
+        try
+        {
+            var opened = await Task.WhenAll(_channels.Select(c => outbound
+                ? mux.OfferChannelAsync(c.Name, ct)
+                : mux.AcceptChannelAsync(c.Name, ct)));
+            peer = new Peer(connection, mux, [.. _channels.Zip(opened)], outbound, remote, _options.SendQueueSize, this);
+        }
+        catch (Exception e)
+        {
+            await mux.DisposeAsync();
+            await connection.DisposeAsync();
+            throw new HandshakeException($"peer {id} closed the connection before its channels opened ({e.GetBaseException().Message})", id, e);
+        }
+
+        Peer? replaced;
+        int count;
+        lock (_gate)
+        {
+            refusal = RefusalOf(id, connection.RemoteInfo, outbound, out replaced);
+            if (refusal is null)
+            {
+                _peers[id] = peer;
+            }
+
+            count = _peers.Count;
+        }
+
+        if (refusal is not null)
+        {
+            await mux.DisposeAsync();
+            await connection.DisposeAsync();
+            throw new PeerRefusedException(id, refusal);
+        }
+
+        if (replaced is not null)
+        {
+            replaced.Disconnect("replaced by the connection in the other direction");
+            await replaced.Completion;
+        }
+
+        _logger.LogInformation(
+            "Peer {NodeId} ({Moniker}) connected, {Direction} {Remote}",
+            id, connection.RemoteInfo.Moniker, outbound ? "dialed at" : "from", remote);
+        foreach (var reactor in _reactors)
+        {
+            try
+            {
+                reactor.OnPeerAdded(peer);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "{Reactor} failed adding peer {NodeId}", reactor.GetType().Name, id);
+            }
+        }
+
+        peer.Start();
+        PeerCountChanged?.Invoke(count);
+        return peer;
+    }
+
+    private async Task KeepConnectedAsync(PeerAddress address)
+    {
+        var ct = _stop.Token;
+        var knownId = address.Id;
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            try
+            {
+                if (knownId is { } id)
+                {
+                    if (TryGetPeer(id, out var connected))
+                    {
+                        await connected.Completion.WaitAsync(ct);
+                        await Task.Delay(Backoff.Delay(0, _random), _time, ct);
+                        continue;
+                    }
+
+                    if (Bans.BannedUntil(id) is { } until)
+                    {
+                        await Task.Delay(until - _time.GetUtcNow() + TimeSpan.FromMilliseconds(10), _time, ct);
+                        continue;
+                    }
+                }
+
+                var peer = await DialAsync(address, ct);
+                knownId = peer.Id;
+                failures = 0;
+                continue;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                if (e is PeerRefusedException refused)
+                {
+                    knownId ??= refused.RemoteId;
+                }
+                else if (e is HandshakeException { RemoteId: { } seen } && address.Id is null)
+                {
+                    knownId ??= seen;
+                }
+
+                delay = Backoff.Delay(failures, _random);
+                failures++;
+                _logger.Log(
+                    failures == 1 ? LogLevel.Information : LogLevel.Debug,
+                    "Dialing persistent peer {Peer} failed ({Failures} in a row), retrying in {Delay}: {Reason}",
+                    address, failures, delay, e is AggregateException a ? a.GetBaseException().Message : e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
