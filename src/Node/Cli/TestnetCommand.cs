@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Consensus.Options;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
