@@ -101,6 +101,7 @@ public static class NodeRunner
         s.AddSingleton(sp => new ConsensusFactory(
             config, application.ChainId, sp.GetRequiredService<BlockBuilder>(), sp.GetRequiredService<ProposalChecker>(), verifier));
         s.AddSingleton<BlockCommitter>();
+        s.AddSingleton<ConsensusInbox>();
         s.AddSingleton<ConsensusService>();
         s.AddHostedService(sp => sp.GetRequiredService<ConsensusService>());
     }

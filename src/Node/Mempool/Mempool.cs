@@ -76,6 +76,7 @@ public sealed class Mempool
         // Verify the signature outside the lock so admission uses every core.
         _executor.Processor.PreVerify([tx], _executor.Committed);
 
+        TxResult admitted;
         lock (_gate)
         {
             if (_byHash.ContainsKey(tx.Hash))
@@ -99,15 +100,23 @@ public sealed class Mempool
             }
 
             var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
-            var result = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
-            if (result.Code == 0)
+            admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
+            if (admitted.Code == 0)
             {
                 Add(new MempoolEntry(tx, price, _arrivals++));
             }
-
-            return result;
         }
+
+        if (admitted.Code == 0)
+        {
+            Admitted?.Invoke(tx);
+        }
+
+        return admitted;
     }
+
+    /// <summary>A tx entered the pool (raised outside the pool's lock, on the admitting thread): peers get it next.</summary>
+    public event Action<DecodedTx>? Admitted;
 
     /// <summary>Txs for the next block, best fee first but each sender's txs in sequence order, within the limits.</summary>
     public List<DecodedTx> Reap(long maxBytes, ulong maxGas, int maxTxs)

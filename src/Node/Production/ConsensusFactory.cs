@@ -1,13 +1,19 @@
+using Chain.Consensus.Commits;
 using Chain.Consensus.Engine;
 using Chain.Consensus.Signing;
 using Chain.Node.Config;
 
 namespace Chain.Node.Production;
 
-/// <summary>Builds the consensus engine of this node from its config and the block source and checker.</summary>
+/// <summary>Builds the consensus engine of this node from its config, block source and checker; holds the checks
+/// a block from block sync must also pass.</summary>
 public sealed class ConsensusFactory(NodeConfig config, string chainId, BlockBuilder builder, ProposalChecker checker, ISignatureVerifier verifier)
 {
     public string ChainId => chainId;
+
+    public ProposalChecker Checker => checker;
+
+    public CommitVerifier CommitVerifier { get; } = new(verifier);
 
     public ConsensusEngine CreateEngine(HeightStart start, byte[] self) =>
         new(config.Consensus, chainId, start, self, builder, checker, verifier);

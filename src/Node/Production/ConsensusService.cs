@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using Chain.Consensus.Blocks;
+using Chain.Consensus.Commits;
 using Chain.Consensus.Driver;
 using Chain.Consensus.Engine;
 using Chain.Consensus.Evidence;
@@ -15,14 +16,16 @@ namespace Chain.Node.Production;
 
 /// <summary>
 /// Runs this node's validator through the Tendermint engine: one loop owns the <see cref="ConsensusDriver"/>
-/// (engine, WAL at data/cs.wal, double-sign guard at data/priv_validator_state.pb) and everything that reaches it
-/// (timeouts, proposals and votes from peers) is posted to that loop, so the engine sees one input at a time.
-/// A decided block is executed and committed with its commit and the validator sets of the next height in one
-/// synced batch. On restart the driver resumes from the block store and replays the WAL of the open height.
+/// (engine, WAL at data/cs.wal, double-sign guard at data/priv_validator_state.pb), and everything that reaches it
+/// (timeouts, peers' proposals and votes, blocks from block sync) comes through the <see cref="ConsensusInbox"/>,
+/// so the engine sees one input at a time. A decided block is executed and committed with its commit and the
+/// validator sets of the next height in one synced batch. On restart the driver resumes from the block store and
+/// replays the WAL of the open height.
 /// </summary>
 public sealed class ConsensusService(
     NodeHome home,
     NodeConfig config,
+    ConsensusInbox inbox,
     ConsensusFactory factory,
     BlockCommitter committer,
     ValidatorSetStore validatorSets,
@@ -31,25 +34,30 @@ public sealed class ConsensusService(
     NodeMetrics metrics,
     PrivateKey validatorKey,
     TimeProvider clock,
-    ILoggerFactory loggers) : BackgroundService, IConsensusHost
+    ILoggerFactory loggers) : BackgroundService, IConsensusHost, IConsensusLoop
 {
-    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ILogger _logger = loggers.CreateLogger<ConsensusService>();
-    private ConsensusDriver? _driver;
-    private CancellationToken _stopping;
-
     /// <summary>The file names under data/.</summary>
     public const string WalFileName = "cs.wal";
 
     public const string SignerStateFileName = "priv_validator_state.pb";
 
+    private readonly ILogger _logger = loggers.CreateLogger<ConsensusService>();
+    private FileWriteAheadLog? _wal;
+    private DoubleSignGuard? _guard;
+    private ConsensusDriver? _driver;
+    private CancellationToken _stopping;
+
     public long NowUnixNanos => clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
 
+    public ConsensusDriver Driver => _driver ?? throw new InvalidOperationException("consensus has not started");
+
+    public EvidencePool Evidence => evidencePool;
+
     /// <summary>A proposal from a peer (thread-safe).</summary>
-    public void PostProposal(Proposal proposal, Block block) => Post(d => d.OnProposal(proposal, block));
+    public void PostProposal(Proposal proposal, Block block) => inbox.Post(loop => loop.Driver.OnProposal(proposal, block));
 
     /// <summary>A vote from a peer (thread-safe).</summary>
-    public void PostVote(Vote vote) => Post(d => d.OnVote(vote));
+    public void PostVote(Vote vote) => inbox.Post(loop => loop.Driver.OnVote(vote));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,23 +65,21 @@ public sealed class ConsensusService(
         await Task.Yield();
         Directory.CreateDirectory(home.DataDirectory);
         using var wal = new FileWriteAheadLog(Path.Combine(home.DataDirectory, WalFileName));
-        var guard = new DoubleSignGuard(
+        _wal = wal;
+        _guard = new DoubleSignGuard(
             new Secp256k1VoteSigner(validatorKey),
             new FileSignerStateStore(Path.Combine(home.DataDirectory, SignerStateFileName)),
             factory.ChainId);
-        HeightStart start = validatorSets.Resume();
-        ConsensusEngine engine = factory.CreateEngine(start, validatorKey.Address);
-        _driver = new ConsensusDriver(engine, wal, guard, this, loggers.CreateLogger<ConsensusDriver>());
+        HeightStart start = StartDriver();
         LogRole(start);
-        _driver.Start();
 
         try
         {
-            while (await _inbox.Reader.WaitToReadAsync(stoppingToken))
+            while (await inbox.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (_inbox.Reader.TryRead(out Action? action))
+                while (inbox.Reader.TryRead(out Action<IConsensusLoop>? work))
                 {
-                    action();
+                    work(this);
                 }
             }
         }
@@ -82,9 +88,47 @@ public sealed class ConsensusService(
         }
         catch (Exception e)
         {
-            _logger.LogCritical(e, "Consensus failed at height {Height}; stopping the node", _driver.Engine.Height);
+            _logger.LogCritical(e, "Consensus failed at height {Height}; stopping the node", Driver.Engine.Height);
             throw;
         }
+        finally
+        {
+            inbox.Complete();
+        }
+    }
+
+    /// <summary>A driver over a fresh engine at the first height not in the store; it replays the WAL of that height.</summary>
+    private HeightStart StartDriver()
+    {
+        HeightStart start = validatorSets.Resume();
+        ConsensusEngine engine = factory.CreateEngine(start, validatorKey.Address);
+        _driver = new ConsensusDriver(engine, _wal!, _guard, this, loggers.CreateLogger<ConsensusDriver>());
+        _driver.Start();
+        return start;
+    }
+
+    public SyncedBlockResult ApplySyncedBlock(Block block, Commit commit)
+    {
+        HeightStart at = validatorSets.Resume();
+        if (block.Header is null || block.Header.Height != at.Height)
+        {
+            return new SyncedBlockResult(SyncedBlockOutcome.NotNext);
+        }
+
+        if (factory.Checker.Check(block) is { } problem)
+        {
+            return new SyncedBlockResult(SyncedBlockOutcome.Refused, problem);
+        }
+
+        CommitVerificationResult verdict = factory.CommitVerifier.Verify(factory.ChainId, at.Validators, at.Height, BlockIdentity.Of(block), commit);
+        if (!verdict.IsValid)
+        {
+            return new SyncedBlockResult(SyncedBlockOutcome.Refused, $"its commit is not valid: {verdict.Message}");
+        }
+
+        CommitBlock(block, commit, at);
+        StartDriver();
+        return SyncedBlockResult.Applied;
     }
 
     public void BroadcastProposal(Proposal proposal, Block block) => gossip.BroadcastProposal(proposal, block);
@@ -93,13 +137,12 @@ public sealed class ConsensusService(
 
     public void ScheduleTimeout(TimeoutInfo timeout, TimeSpan delay)
     {
-        CancellationToken stopping = _stopping;
-        _ = Task.Delay(delay, clock, stopping).ContinueWith(
+        _ = Task.Delay(delay, clock, _stopping).ContinueWith(
             t =>
             {
                 if (t.IsCompletedSuccessfully)
                 {
-                    Post(d => d.OnTimeout(timeout));
+                    inbox.Post(loop => loop.Driver.OnTimeout(timeout));
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -141,20 +184,6 @@ public sealed class ConsensusService(
         }
     }
 
-    private void Post(Action<ConsensusDriver> action)
-    {
-        if (!_inbox.Writer.TryWrite(() =>
-            {
-                if (_driver is not null)
-                {
-                    action(_driver);
-                }
-            }))
-        {
-            _logger.LogDebug("Consensus is stopping; an input was dropped");
-        }
-    }
-
     private void LogRole(HeightStart start)
     {
         ConsensusValidator? self = start.Validators.Find(validatorKey.Address);
@@ -172,7 +201,7 @@ public sealed class ConsensusService(
             Duration.Format(config.Consensus.TimeoutCommit));
         if (self.VotingPower * 3 <= start.Validators.TotalVotingPower * 2)
         {
-            _logger.LogWarning("This validator alone holds no more than 2/3 of the power: blocks are committed only with peers' votes");
+            _logger.LogInformation("This validator alone holds no more than 2/3 of the power: blocks are committed with peers' votes");
         }
     }
 }

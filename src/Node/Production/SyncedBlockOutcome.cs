@@ -1,0 +1,8 @@
+namespace Chain.Node.Production;
+
+public enum SyncedBlockOutcome
+{
+    Applied,
+    NotNext,
+    Refused,
+}

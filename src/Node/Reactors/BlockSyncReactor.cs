@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using Chain.Node.P2p.Channels;
+using Chain.Node.P2p.Identity;
+using Chain.Node.P2p.Peers;
+using Chain.Node.Production;
+using Chain.Proto.P2p;
+using Chain.State.Execution;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chain.Node.Reactors;
+
+/// <summary>
+/// Block sync over the blocks channel. Nodes tell each other the heights they hold every
+/// <see cref="StatusInterval"/>. A node that is behind (two or more blocks, or one block for longer than
+/// <see cref="LagGrace"/>, which consensus alone did not close) asks a peer that has it for the next block, one
+/// at a time; the consensus loop checks it as a proposal, verifies its commit against the validators of its
+/// height, applies it and restarts consensus at the height after. A peer that sends a block that fails those
+/// checks is banned; one that does not answer within <see cref="RequestTimeout"/> is asked no more for that height.
+/// </summary>
+public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, BlockExecutor executor, ILogger<BlockSyncReactor> logger)
+    : BackgroundService, IReactor
+{
+    public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(500);
+
+    public static readonly TimeSpan LagGrace = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<NodeId, ulong> _heights = new();
+    private readonly Lock _lock = new();
+    private (ulong Height, NodeId Peer, long At)? _inFlight;
+    private long _oneBehindSince;
+    private int _applied;
+
+    public IReadOnlyCollection<ChannelId> Channels { get; } = [ChannelId.Blocks];
+
+    /// <summary>Blocks applied by sync since the node started.</summary>
+    public int Applied => _applied;
+
+    public void OnPeerAdded(IPeer peer)
+    {
+        peer.TrySend(ChannelId.Blocks, Status());
+        peer.TrySend(ChannelId.Blocks, new Envelope { StatusRequest = new StatusRequest() });
+    }
+
+    public void OnPeerRemoved(IPeer peer) => _heights.TryRemove(peer.Id, out _);
+
+    public void OnMessage(IPeer peer, ChannelId channel, Envelope message)
+    {
+        switch (message.SumCase)
+        {
+            case Envelope.SumOneofCase.StatusRequest:
+                peer.TrySend(ChannelId.Blocks, Status());
+                break;
+            case Envelope.SumOneofCase.StatusResponse:
+                StatusResponse status = message.StatusResponse;
+                if (status.Base > status.Height)
+                {
+                    peer.Disconnect($"said it holds blocks {status.Base} to {status.Height}", ban: true);
+                    return;
+                }
+
+                _heights[peer.Id] = status.Height;
+                RequestNext();
+                break;
+            case Envelope.SumOneofCase.BlockRequest:
+                Answer(peer, message.BlockRequest.Height);
+                break;
+            case Envelope.SumOneofCase.BlockResponse:
+                OnBlock(peer, message.BlockResponse);
+                break;
+            case Envelope.SumOneofCase.NoBlockResponse:
+                lock (_lock)
+                {
+                    if (_inFlight is { } f && f.Peer == peer.Id && f.Height == message.NoBlockResponse.Height)
+                    {
+                        _inFlight = null;
+                        _heights[peer.Id] = Math.Min(_heights.GetValueOrDefault(peer.Id), f.Height - 1);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(StatusInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                peers.Broadcast(ChannelId.Blocks, Status());
+                RequestNext();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Envelope Status()
+    {
+        ulong height = executor.LastHeight;
+        return new Envelope { StatusResponse = new StatusResponse { Base = height == 0 ? 0UL : 1UL, Height = height } };
+    }
+
+    private void Answer(IPeer peer, ulong height)
+    {
+        var block = height >= 1 && height <= executor.LastHeight ? executor.Blocks.GetBlock(height) : null;
+        var commit = block is null ? null : executor.Blocks.GetSeenCommit(height);
+        peer.TrySend(ChannelId.Blocks, block is null || commit is null
+            ? new Envelope { NoBlockResponse = new NoBlockResponse { Height = height } }
+            : new Envelope { BlockResponse = new BlockResponse { Block = block, Commit = commit } });
+    }
+
+    /// <summary>Asks a peer for the next block when this node is behind and nothing is in flight.</summary>
+    private void RequestNext()
+    {
+        ulong ours = executor.LastHeight;
+        long now = Environment.TickCount64;
+        NodeId? best = null;
+        ulong bestHeight = ours;
+        foreach ((NodeId id, ulong height) in _heights)
+        {
+            if (height > bestHeight)
+            {
+                best = id;
+                bestHeight = height;
+            }
+        }
+
+        lock (_lock)
+        {
+            if (_inFlight is { } f && (f.Height > ours && now - f.At < (long)RequestTimeout.TotalMilliseconds))
+            {
+                return;
+            }
+
+            _inFlight = null;
+            if (best is null)
+            {
+                _oneBehindSince = 0;
+                return;
+            }
+
+            if (bestHeight == ours + 1)
+            {
+                // Consensus usually closes a gap of one block by itself; sync only if it does not.
+                if (_oneBehindSince == 0)
+                {
+                    _oneBehindSince = now;
+                }
+
+                if (now - _oneBehindSince < (long)LagGrace.TotalMilliseconds)
+                {
+                    return;
+                }
+            }
+
+            if (!peers.TryGetPeer(best.Value, out IPeer peer))
+            {
+                return;
+            }
+
+            _inFlight = (ours + 1, best.Value, now);
+            peer.TrySend(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = ours + 1 } });
+        }
+    }
+
+    private void OnBlock(IPeer peer, BlockResponse response)
+    {
+        ulong height = response.Block?.Header?.Height ?? 0;
+        lock (_lock)
+        {
+            if (_inFlight is not { } f || f.Peer != peer.Id || f.Height != height)
+            {
+                return; // late or unasked for: ignore
+            }
+        }
+
+        if (response.Commit is null)
+        {
+            peer.Disconnect("sent a block without its commit", ban: true);
+            return;
+        }
+
+        inbox.Post(loop =>
+        {
+            SyncedBlockResult result = loop.ApplySyncedBlock(response.Block!, response.Commit);
+            lock (_lock)
+            {
+                _inFlight = null;
+                _oneBehindSince = 0;
+            }
+
+            switch (result.Outcome)
+            {
+                case SyncedBlockOutcome.Applied:
+                    Interlocked.Increment(ref _applied);
+                    logger.LogInformation("Block sync applied block {Height} from peer {Peer}", height, peer.Id);
+                    RequestNext();
+                    break;
+                case SyncedBlockOutcome.Refused:
+                    logger.LogWarning("Peer {Peer} sent block {Height} that fails the checks: {Reason}", peer.Id, height, result.Reason);
+                    peer.Disconnect($"sent block {height} that fails the checks", ban: true);
+                    break;
+            }
+        });
+    }
+}

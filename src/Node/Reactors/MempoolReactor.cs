@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Chain.Node.Mempool;
+using Chain.Node.P2p.Channels;
+using Chain.Node.P2p.Identity;
+using Chain.Node.P2p.Peers;
+using Chain.Proto.P2p;
+using Chain.State.Transactions;
+using Google.Protobuf;
+using Microsoft.Extensions.Hosting;
+
+namespace Chain.Node.Reactors;
+
+/// <summary>
+/// Tx gossip over the mempool channel. Every tx the mempool admits (from a client or a peer) is sent, in batches
+/// every <see cref="FlushInterval"/>, to each peer that does not already have it: a peer has a tx it sent us or
+/// we sent it (the last <see cref="KnownPerPeer"/> hashes are remembered per peer). Txs from peers are checked by
+/// the mempool on this reactor's own worker, not on the connection's thread.
+/// </summary>
+public sealed class MempoolReactor : BackgroundService, IReactor
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
+
+    public const int KnownPerPeer = 100_000;
+
+    /// <summary>Most txs in one batch (and bytes, below the channel's own limit).</summary>
+    public const int MaxBatchTxs = 500;
+
+    public const int MaxBatchBytes = 1024 * 1024;
+
+    private readonly Mempool.Mempool _mempool;
+    private readonly IPeerSet _peers;
+    private readonly ConcurrentDictionary<NodeId, RecentHashes> _known = new();
+    private readonly ConcurrentQueue<(byte[] Hash, byte[] Bytes)> _outgoing = new();
+    private readonly Channel<(IPeer Peer, TxBatch Batch)> _incoming =
+        Channel.CreateBounded<(IPeer, TxBatch)>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public MempoolReactor(Mempool.Mempool mempool, IPeerSet peers)
+    {
+        _mempool = mempool;
+        _peers = peers;
+        _mempool.Admitted += tx => _outgoing.Enqueue((tx.Hash, tx.Bytes));
+    }
+
+    public IReadOnlyCollection<ChannelId> Channels { get; } = [ChannelId.Mempool];
+
+    public void OnPeerAdded(IPeer peer) => _known[peer.Id] = new RecentHashes(KnownPerPeer);
+
+    public void OnPeerRemoved(IPeer peer) => _known.TryRemove(peer.Id, out _);
+
+    public void OnMessage(IPeer peer, ChannelId channel, Envelope message)
+    {
+        if (message.Txs.Txs.Count > MaxBatchTxs)
+        {
+            peer.Disconnect($"sent a batch of {message.Txs.Txs.Count} txs, more than {MaxBatchTxs}", ban: true);
+            return;
+        }
+
+        _incoming.Writer.TryWrite((peer, message.Txs));
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(CheckIncoming(stoppingToken), FlushOutgoing(stoppingToken));
+
+    private async Task CheckIncoming(CancellationToken ct)
+    {
+        try
+        {
+            await foreach ((IPeer peer, TxBatch batch) in _incoming.Reader.ReadAllAsync(ct))
+            {
+                RecentHashes? known = _known.GetValueOrDefault(peer.Id);
+                foreach (ByteString tx in batch.Txs)
+                {
+                    byte[] bytes = tx.ToByteArray();
+                    if (known is not null)
+                    {
+                        lock (known)
+                        {
+                            known.Add(TxFactory.Hash(bytes));
+                        }
+                    }
+
+                    _mempool.CheckTx(bytes);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task FlushOutgoing(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        var pending = new List<(byte[] Hash, byte[] Bytes)>();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                while (_outgoing.TryDequeue(out var tx))
+                {
+                    pending.Add(tx);
+                }
+
+                if (pending.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (IPeer peer in _peers.Peers)
+                {
+                    if (_known.TryGetValue(peer.Id, out RecentHashes? known))
+                    {
+                        SendMissing(peer, known, pending);
+                    }
+                }
+
+                pending.Clear();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static void SendMissing(IPeer peer, RecentHashes known, List<(byte[] Hash, byte[] Bytes)> txs)
+    {
+        var batch = new TxBatch();
+        int bytes = 0;
+        foreach ((byte[] hash, byte[] tx) in txs)
+        {
+            lock (known)
+            {
+                if (known.Contains(hash))
+                {
+                    continue;
+                }
+
+                known.Add(hash);
+            }
+
+            if (batch.Txs.Count >= MaxBatchTxs || bytes + tx.Length > MaxBatchBytes)
+            {
+                peer.TrySend(ChannelId.Mempool, new Envelope { Txs = batch });
+                batch = new TxBatch();
+                bytes = 0;
+            }
+
+            batch.Txs.Add(ByteString.CopyFrom(tx));
+            bytes += tx.Length;
+        }
+
+        if (batch.Txs.Count > 0)
+        {
+            peer.TrySend(ChannelId.Mempool, new Envelope { Txs = batch });
+        }
+    }
+}
