@@ -31,6 +31,9 @@ public sealed class NodeMetrics
         _round.Set(0);
     }
 
+    /// <summary>Sets the connected-peers gauge (chain_p2p_peers).</summary>
+    public void SetPeers(int count) => _peers.Set(count);
+
     public void OnBlock(BlockExecution execution, int mempoolSize, double commitSeconds)
     {
         var header = execution.Block.Header;
