@@ -34,6 +34,9 @@ public sealed class NodeMetrics
     /// <summary>The round in which the last block was decided.</summary>
     public void OnRound(uint round) => _round.Set(round);
 
+    /// <summary>Sets the connected-peers gauge (chain_p2p_peers).</summary>
+    public void SetPeers(int count) => _peers.Set(count);
+
     public void OnBlock(BlockExecution execution, int mempoolSize, double commitSeconds)
     {
         var header = execution.Block.Header;

@@ -233,4 +233,56 @@ public sealed class PeerSwitchTests : IAsyncLifetime
         var lowerDialed = idA.CompareTo(idB) < 0 ? a.Peers[0].IsOutbound : b.Peers[0].IsOutbound;
         Assert.True(lowerDialed);
     }
+
+    [Fact]
+    public async Task A_full_send_queue_drops_messages_while_the_peer_and_its_other_channels_keep_working()
+    {
+        using var release = new ManualResetEventSlim();
+        var stuckMempool = new BlockingReactor(release, ChannelId.Mempool);
+        var consensus = new RecordingReactor(ChannelId.Consensus);
+        var b = await StartAsync(PrivateKey.Generate(), Options(TestNode.FreePort()), [stuckMempool, consensus]);
+        var a = await StartAsync(PrivateKey.Generate(), Options(TestNode.FreePort()) with { SendQueueSize = 4 });
+        var toB = await a.DialAsync(PeerAddress.Parse(AddressOf(b)), default);
+        Assert.True(await Loopback.EventuallyAsync(() => Connected(a, b)));
+
+        var batch = new Envelope { Txs = new TxBatch { Txs = { ByteString.CopyFrom(new byte[64 * 1024]) } } };
+        var dropped = false;
+        for (var i = 0; i < 10_000 && !dropped; i++)
+        {
+            dropped = !toB.TrySend(ChannelId.Mempool, batch);
+            if (i % 64 == 0)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        try
+        {
+            Assert.True(dropped);
+            Assert.True(toB.TrySend(ChannelId.Consensus, VoteAt(9)));
+            Assert.True(await Loopback.EventuallyAsync(() => consensus.Received.Count == 1));
+            Assert.True(a.TryGetPeer(b.NodeId, out _));
+            Assert.False(b.Bans.IsBanned(a.NodeId));
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    /// <summary>A reactor whose OnMessage waits until released, so its channel stops being read.</summary>
+    private sealed class BlockingReactor(ManualResetEventSlim release, params ChannelId[] channels) : IReactor
+    {
+        public IReadOnlyCollection<ChannelId> Channels { get; } = channels;
+
+        public void OnPeerAdded(IPeer peer)
+        {
+        }
+
+        public void OnPeerRemoved(IPeer peer)
+        {
+        }
+
+        public void OnMessage(IPeer peer, ChannelId channel, Envelope message) => release.Wait(Loopback.Patience);
+    }
 }

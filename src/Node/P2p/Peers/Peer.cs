@@ -143,9 +143,10 @@ internal sealed class Peer : IPeer
             channel?.Queue.Writer.TryComplete();
         }
 
+        // The socket first: a write stuck on a peer that stopped reading then fails instead of holding up the rest.
         try
         {
-            await _mux.DisposeAsync();
+            await _connection.DisposeAsync();
         }
         catch (Exception)
         {
@@ -154,7 +155,7 @@ internal sealed class Peer : IPeer
 
         try
         {
-            await _connection.DisposeAsync();
+            await _mux.DisposeAsync();
         }
         catch (Exception)
         {

@@ -248,10 +248,11 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         linked.CancelAfter(_options.HandshakeTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var ip = await ResolveAsync(address.Endpoint.Host, linked.Token);
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(address.Endpoint.Host, address.Endpoint.Port, linked.Token);
+            await socket.ConnectAsync(new IPEndPoint(ip, address.Endpoint.Port), linked.Token);
         }
         catch
         {
@@ -350,7 +351,17 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             }
             catch (SocketException e)
             {
+                // Out of descriptors and the like: wait a little rather than spin.
                 _logger.LogWarning("Accepting a connection failed: {Message}", e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
