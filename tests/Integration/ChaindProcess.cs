@@ -16,12 +16,35 @@ public sealed class ChaindProcess : IDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    private readonly bool _portsInHome;
+
+    /// <summary>A node on free ports chosen now and passed as flags at start.</summary>
     public ChaindProcess(string home)
     {
         Home = home;
         GrpcPort = FreePort();
         MetricsPort = FreePort();
+        P2pPort = FreePort();
     }
+
+    private ChaindProcess(string home, int grpcPort, int metricsPort, int p2pPort)
+    {
+        Home = home;
+        GrpcPort = grpcPort;
+        MetricsPort = metricsPort;
+        P2pPort = p2pPort;
+        _portsInHome = true;
+    }
+
+    /// <summary>Node <paramref name="index"/> of a `chaind testnet init --base-port <paramref name="basePort"/>`, on the
+    /// ports its own config names (p2p base + 10 i, gRPC + 1, metrics + 2).</summary>
+    public static ChaindProcess TestnetNode(string home, int basePort, int index)
+    {
+        int p2p = basePort + (10 * index);
+        return new ChaindProcess(home, p2p + 1, p2p + 2, p2p);
+    }
+
+    public int P2pPort { get; }
 
     public string Home { get; }
 
@@ -75,12 +98,15 @@ public sealed class ChaindProcess : IDisposable
 
     public void Start(string timeoutCommit = "200ms")
     {
-        var psi = Start([
-            "start", "--home", Home,
-            "--grpc.address", GrpcAddress,
-            "--metrics.address", $"127.0.0.1:{MetricsPort}",
-            "--consensus.timeout_commit", timeoutCommit,
-        ]);
+        var psi = Start(_portsInHome
+            ? ["start", "--home", Home]
+            : [
+                "start", "--home", Home,
+                "--grpc.address", GrpcAddress,
+                "--metrics.address", $"127.0.0.1:{MetricsPort}",
+                "--p2p.listen_address", $"127.0.0.1:{P2pPort}",
+                "--consensus.timeout_commit", timeoutCommit,
+            ]);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

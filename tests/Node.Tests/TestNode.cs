@@ -84,6 +84,7 @@ public sealed class TestNode : IAsyncLifetime
             {
                 Grpc = new GrpcOptions { Address = EndpointAddress.Parse(Address) },
                 Metrics = new MetricsOptions { Enabled = false },
+                P2p = new P2pOptions { ListenAddress = new EndpointAddress("127.0.0.1", FreePort()) },
                 State = new StateOptions { Backend = StateBackend.Memory },
                 Consensus = ConsensusOptions.Testnet with { TimeoutCommit = BlockTime },
                 Log = new LogOptions { Level = LogEventLevel.Warning },

@@ -8,6 +8,9 @@ using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Events;
 using Chain.Node.Keys;
+using Chain.Node.P2p;
+using Chain.Node.P2p.Peers;
+using Chain.Node.Reactors;
 using Chain.Node.Production;
 using Chain.Proto.Genesis;
 using Chain.State.Execution;
@@ -85,7 +88,6 @@ public static class NodeRunner
         var validatorSets = new ValidatorSetStore(application.Store, application.Executor.Blocks, application.Genesis);
         var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets);
         s.AddSingleton(TimeProvider.System);
-        s.AddSingleton<IConsensusGossip, NoPeers>();
         s.AddSingleton(validatorSets);
         s.AddSingleton(new EvidencePool(evidenceVerifier));
         s.AddSingleton(new CommittedEvidence(application.Store));
@@ -104,6 +106,26 @@ public static class NodeRunner
         s.AddSingleton<ConsensusInbox>();
         s.AddSingleton<ConsensusService>();
         s.AddHostedService(sp => sp.GetRequiredService<ConsensusService>());
+    }
+
+    /// <summary>Peers: the switch (listening, persistent peers) and the reactors that gossip over it.</summary>
+    private static void AddNetwork(IServiceCollection s, PrivateKey nodeKey, string chainId, NodeConfig config)
+    {
+        P2pService.AddPeerToPeer(s, nodeKey, chainId, config);
+        s.AddSingleton<ConsensusReactor>();
+        s.AddSingleton<IConsensusGossip>(sp => sp.GetRequiredService<ConsensusReactor>());
+        s.AddSingleton<BlockSyncReactor>();
+        s.AddSingleton<MempoolReactor>();
+        AddReactor<ConsensusReactor>(s);
+        AddReactor<BlockSyncReactor>(s);
+        AddReactor<MempoolReactor>(s);
+    }
+
+    private static void AddReactor<T>(IServiceCollection s)
+        where T : class, IReactor, IHostedService
+    {
+        s.AddSingleton<IReactor>(sp => sp.GetRequiredService<T>());
+        s.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
     private static WebApplication Build(NodeHome home, NodeApplication application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger)
@@ -141,6 +163,7 @@ public static class NodeRunner
             sp.GetRequiredService<BlockExecutor>(), config.Mempool, config.Tx.MinGasPrice,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Mempool.Mempool>>()));
         AddConsensus(s, application, config);
+        AddNetwork(s, nodeKey, application.ChainId, config);
         s.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, application.Options.MaxTxBytes + 64 * 1024);
