@@ -1,46 +1,57 @@
 #!/usr/bin/env bash
-# Starts a local testnet and waits until it commits blocks.
-# Until peer-to-peer networking lands this is one validator (node0), which commits a block through the
-# BFT engine every timeout_commit; its home is testnet/.homes/node0 (created on first run, kept across runs).
+# Starts a local testnet of N validators (default 4, or $VALIDATORS) on loopback and waits until every node
+# commits blocks. Homes live in testnet/.homes/node0..nodeN-1 (made by `chaind testnet init` on first run and
+# kept across runs; ./testnet/wipe.sh starts over). Node i listens for peers on 26600+10i, gRPC on +1,
+# metrics on +2 ($BASE_PORT moves the block).
 #   ./testnet/start.sh            start (init if needed)
-#   ./testnet/status.sh | logs.sh | stop.sh | wipe.sh
+#   ./testnet/status.sh | logs.sh [nodeI] | stop.sh | wipe.sh | perturb.sh
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 build_chaind
 
-HOME0="$HOMES/node0"
-if [ ! -f "$HOME0/config/genesis.json" ]; then
+VALIDATORS="${VALIDATORS:-4}"
+BASE_PORT="${BASE_PORT:-26600}"
+if [ ! -f "$HOMES/node0/config/genesis.json" ]; then
   mkdir -p "$HOMES"
-  chaind init --home "$HOME0" --moniker node0 --chain-id chain-testnet >/dev/null
-  # Faster blocks for local work.
-  sed -i 's/^timeout_commit = .*/timeout_commit = "500ms"/' "$HOME0/config/config.toml"
-  echo "Initialised $HOME0"
+  chaind testnet init --validators "$VALIDATORS" --output "$HOMES" --base-port "$BASE_PORT" --chain-id chain-testnet
 fi
 
-if [ -f "$HOME0/node.pid" ] && kill -0 "$(cat "$HOME0/node.pid")" 2>/dev/null; then
-  echo "node0 is already running (pid $(cat "$HOME0/node.pid"))"
-else
-  nohup dotnet "$CHAIND_DLL" start --home "$HOME0" >>"$HOME0/node.log" 2>&1 &
-  echo $! >"$HOME0/node.pid"
-  echo "Started node0 (pid $!), log: $HOME0/node.log"
-fi
-
-for _ in $(seq 1 120); do
-  if h=$(chaind status --home "$HOME0" --output json 2>/dev/null | grep -o '"latest_height": *"[0-9]*"' | grep -o '[0-9]*'); then
-    if [ "${h:-0}" -ge 2 ]; then
-      echo "Committing blocks: height $h"
-      grpc=$(awk '/^\[grpc\]/{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3); print $3; exit}' "$HOME0/config/config.toml")
-      echo "gRPC on $grpc; funded key 'validator' in $HOME0/keyring"
-      echo "Try: dotnet $CHAIND_DLL query bank balance \$(dotnet $CHAIND_DLL keys show validator --address --home $HOME0) --home $HOME0"
-      exit 0
-    fi
+count=0
+for home in "$HOMES"/node*/; do
+  home="${home%/}"
+  name=$(basename "$home")
+  count=$((count + 1))
+  if [ -f "$home/node.pid" ] && kill -0 "$(cat "$home/node.pid")" 2>/dev/null; then
+    echo "$name is already running (pid $(cat "$home/node.pid"))"
+  else
+    nohup dotnet "$CHAIND_DLL" start --home "$home" >>"$home/node.log" 2>&1 &
+    echo $! >"$home/node.pid"
+    echo "Started $name (pid $!), log: $home/node.log"
   fi
-  if ! kill -0 "$(cat "$HOME0/node.pid")" 2>/dev/null; then
-    echo "error: node0 exited; last log lines:" >&2
-    tail -n 20 "$HOME0/node.log" >&2
-    exit 1
+done
+
+height_of() { chaind status --home "$1" --output json 2>/dev/null | grep -o '"latest_height": *"[0-9]*"' | grep -o '[0-9]*' || echo 0; }
+
+for _ in $(seq 1 240); do
+  ready=0
+  for home in "$HOMES"/node*/; do
+    home="${home%/}"
+    if ! kill -0 "$(cat "$home/node.pid")" 2>/dev/null; then
+      echo "error: $(basename "$home") exited; last log lines:" >&2
+      tail -n 20 "$home/node.log" >&2
+      exit 1
+    fi
+    h=$(height_of "$home")
+    [ "${h:-0}" -ge 2 ] && ready=$((ready + 1))
+  done
+  if [ "$ready" -eq "$count" ]; then
+    echo "All $count nodes are committing blocks: node0 at height $(height_of "$HOMES/node0")"
+    grpc=$(awk '/^\[grpc\]/{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3); print $3; exit}' "$HOMES/node0/config/config.toml")
+    echo "node0 gRPC on $grpc; each node's funded key 'validator' is in its home's keyring"
+    echo "Try: dotnet $CHAIND_DLL query bank balance \$(dotnet $CHAIND_DLL keys show validator --address --home $HOMES/node0) --home $HOMES/node0"
+    exit 0
   fi
   sleep 0.5
 done
-echo "error: node0 did not commit blocks within 60 s; see $HOME0/node.log" >&2
+echo "error: the nodes did not all commit blocks within 120 s; see ./testnet/logs.sh node0" >&2
 exit 1
