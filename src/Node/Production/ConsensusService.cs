@@ -154,8 +154,7 @@ public sealed class ConsensusService(
 
         // No module changes the validator set yet (staking lands later), so the next sets follow by priority alone.
         IReadOnlyList<ValidatorUpdate> updates = [];
-        ValidatorSetStore.Stage(decidedAt.Next(commit, updates), execution.Batch);
-        CommittedEvidence.Stage(block.Evidence, execution.Batch);
+        DecidedBlockRecords.Stage(block, decidedAt.Next(commit, updates), execution.Batch);
         committer.Commit(execution, commit);
 
         if (block.Evidence is not null)

@@ -26,6 +26,7 @@ public sealed class ProposalCheckerTests : IDisposable
     private readonly ValidatorSetStore _sets;
     private readonly BlockBuilder _builder;
     private readonly ProposalChecker _checker;
+    private readonly EvidencePool _evidence;
 
     public ProposalCheckerTests()
     {
@@ -44,7 +45,8 @@ public sealed class ProposalCheckerTests : IDisposable
         var committedEvidence = new CommittedEvidence(_app.Store);
         var rules = new HeaderRules(_app.Executor);
         var mempool = new Node.Mempool.Mempool(_app.Executor, new MempoolOptions(), new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
-        _builder = new BlockBuilder(_app.Executor, rules, mempool, new EvidencePool(evidenceVerifier), committedEvidence,
+        _evidence = new EvidencePool(evidenceVerifier);
+        _builder = new BlockBuilder(_app.Executor, rules, mempool, _evidence, committedEvidence,
             1 << 22, 10_000, TimeProvider.System);
         _checker = new ProposalChecker(_app.Executor, rules, _sets, new CommitVerifier(verifier), evidenceVerifier, committedEvidence,
             1 << 22, 1 << 20, NullLogger<ProposalChecker>.Instance);
@@ -58,7 +60,7 @@ public sealed class ProposalCheckerTests : IDisposable
         return _builder.CreateBlock(new BlockRequest(start.Height, 0, _validator.Address, start.LastCommit, start.Validators, start.NextValidators));
     }
 
-    /// <summary>Decides a block as the single validator would: one precommit, the commit, the next sets, one batch.</summary>
+    /// <summary>Decides a block as the single validator would: one precommit, the commit, the records kept beside it, one batch.</summary>
     private void Commit(Block block)
     {
         HeightStart start = _sets.Resume();
@@ -73,7 +75,7 @@ public sealed class ProposalCheckerTests : IDisposable
             Signature = ByteString.CopyFrom(new Secp256k1VoteSigner(_validator).Sign(CanonicalSignBytes.ForVote(ChainId, vote))),
         });
         using var execution = _app.Executor.Execute(block);
-        ValidatorSetStore.Stage(start.Next(commit, []), execution.Batch);
+        DecidedBlockRecords.Stage(block, start.Next(commit, []), execution.Batch);
         _app.Executor.Commit(execution, commit);
     }
 
@@ -94,6 +96,57 @@ public sealed class ProposalCheckerTests : IDisposable
         Assert.Equal(expected.Validators.ToProto(), resumed.Validators.ToProto());
         Assert.Equal(expected.NextValidators.ToProto(), resumed.NextValidators.ToProto());
         Assert.Equal(_app.Executor.Blocks.GetSeenCommit(2), resumed.LastCommit);
+    }
+
+    private DuplicateVoteEvidence DoubleSign(ulong height)
+    {
+        var signer = new Secp256k1VoteSigner(_validator);
+        Vote Signed(byte fill)
+        {
+            var vote = new Vote
+            {
+                Type = SignedMsgType.Precommit, Height = height, Round = 0, TimestampUnixNanos = 1,
+                BlockId = new BlockId { Hash = ByteString.CopyFrom(Enumerable.Repeat(fill, 32).ToArray()) },
+                ValidatorAddress = ByteString.CopyFrom(_validator.Address), ValidatorIndex = 0,
+            };
+            vote.Signature = ByteString.CopyFrom(signer.Sign(CanonicalSignBytes.ForVote(ChainId, vote)));
+            return vote;
+        }
+
+        return new DuplicateVoteEvidence { VoteA = Signed(1), VoteB = Signed(2), ValidatorPower = 10, TotalVotingPower = 10, TimestampUnixNanos = 1 };
+    }
+
+    [Fact]
+    public void Evidence_of_double_signing_is_proposed_once_committed_and_never_accepted_again()
+    {
+        Commit(Build());
+        Assert.Equal(EvidenceAddResult.Added, _evidence.Add(DoubleSign(1)));
+
+        Block withEvidence = Build();
+        Assert.Single(withEvidence.Evidence.Evidence);
+        Assert.Null(_checker.Check(withEvidence));
+        Commit(withEvidence);
+        _evidence.MarkCommitted([withEvidence.Evidence.Evidence[0].DuplicateVoteEvidence]);
+
+        Block next = Build();
+        Assert.Empty(next.Evidence.Evidence);
+
+        // A proposer that carries it again is refused, even with the hashes made to match.
+        next.Evidence.Evidence.Add(withEvidence.Evidence.Evidence[0]);
+        next.Header.EvidenceHash = ByteString.CopyFrom(HeaderRules.EvidenceHash(next.Evidence));
+        Assert.Contains("already committed", _checker.Check(next));
+    }
+
+    [Fact]
+    public void Evidence_that_does_not_verify_is_refused()
+    {
+        Commit(Build());
+        Block block = Build();
+        DuplicateVoteEvidence forged = DoubleSign(1);
+        forged.VoteB.Signature = ByteString.CopyFrom(new byte[64]);
+        block.Evidence.Evidence.Add(new Evidence { DuplicateVoteEvidence = forged });
+        block.Header.EvidenceHash = ByteString.CopyFrom(HeaderRules.EvidenceHash(block.Evidence));
+        Assert.Contains("invalid evidence", _checker.Check(block));
     }
 
     public static TheoryData<string, string> Breakages() => new()
