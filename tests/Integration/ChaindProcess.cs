@@ -132,8 +132,6 @@ public sealed class ChaindProcess : IDisposable
     /// <summary>Waits until the node answers Status with at least <paramref name="height"/>.</summary>
     public async Task<StatusResponse> WaitForHeight(ulong height, TimeSpan within)
     {
-        using var channel = Channel();
-        var client = new Status.StatusClient(channel);
         var deadline = DateTime.UtcNow + within;
         Exception? last = null;
         while (DateTime.UtcNow < deadline)
@@ -145,7 +143,10 @@ public sealed class ChaindProcess : IDisposable
 
             try
             {
-                var status = await client.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                // A channel per attempt: one that was refused while the node was starting backs off for seconds.
+                using var channel = Channel();
+                var client = new Status.StatusClient(channel);
+                var status = await client.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
                 if (status.LatestHeight >= height)
                 {
                     return status;

@@ -22,8 +22,8 @@ public sealed class ConsensusOptionsTests
     {
         var o = ConsensusOptions.Default with { TimeoutPropose = TimeSpan.Zero, TimeoutPrevoteDelta = TimeSpan.FromSeconds(-1) };
         IReadOnlyList<string> errors = o.Validate();
-        Assert.Contains(errors, e => e.Contains("TimeoutPropose"));
-        Assert.Contains(errors, e => e.Contains("TimeoutPrevoteDelta"));
+        Assert.Contains(errors, e => e.Contains("consensus.timeout_propose must be positive"));
+        Assert.Contains(errors, e => e.Contains("consensus.timeout_prevote_delta must not be negative"));
         Assert.Throws<ArgumentException>(() => o.EnsureValid());
     }
 }
