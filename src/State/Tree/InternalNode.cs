@@ -9,17 +9,30 @@ namespace Chain.State.Tree;
 /// Its hash is the root of the binary Merkle tree over the 16 child slots (4 levels), where a range
 /// with no child is the placeholder and a range holding a single leaf is that leaf's hash: the same
 /// hash a binary sparse Merkle tree with leaves lifted to their highest unshared position would give.
+/// <para>
+/// In memory a node also keeps the 15 hashes of that binary tree (positions 1..15 in heap order: 1 is the
+/// node's hash, 2p and 2p + 1 the halves of p). They are not stored: a decoded node computes them once,
+/// and afterwards a changed child costs only the 4 hashes on its way up (<see cref="ComputeHash"/>).
+/// </para>
 /// </summary>
 internal sealed class InternalNode
 {
     public const byte Tag = 0x01;
 
-    private const int ChildRecordSize = 8 + TreeHasher.HashSize;
+    private const int HashSize = TreeHasher.HashSize;
+    private const int ChildRecordSize = 8 + HashSize;
+
+    /// <summary>Heap positions 1..15 of the binary tree over the slots (index 0 unused).</summary>
+    private readonly byte[] _positions;
+
+    /// <summary>Slots whose child changed since <see cref="_positions"/> was last brought up to date (all of them when never computed).</summary>
+    private ushort _dirty = 0xFFFF;
 
     public InternalNode()
     {
         Versions = new ulong[16];
-        Hashes = new byte[16 * TreeHasher.HashSize];
+        Hashes = new byte[16 * HashSize];
+        _positions = new byte[16 * HashSize];
     }
 
     /// <summary>Bit i set: child i is present.</summary>
@@ -39,14 +52,15 @@ internal sealed class InternalNode
 
     public bool IsLeaf(int nibble) => (Leaves & (1 << nibble)) != 0;
 
-    public ReadOnlySpan<byte> ChildHash(int nibble) => Hashes.AsSpan(nibble * TreeHasher.HashSize, TreeHasher.HashSize);
+    public ReadOnlySpan<byte> ChildHash(int nibble) => Hashes.AsSpan(nibble * HashSize, HashSize);
 
     public void SetChild(int nibble, ulong version, bool isLeaf, ReadOnlySpan<byte> hash)
     {
         Existence |= (ushort)(1 << nibble);
         Leaves = isLeaf ? (ushort)(Leaves | (1 << nibble)) : (ushort)(Leaves & ~(1 << nibble));
         Versions[nibble] = version;
-        hash.CopyTo(Hashes.AsSpan(nibble * TreeHasher.HashSize, TreeHasher.HashSize));
+        hash.CopyTo(Hashes.AsSpan(nibble * HashSize, HashSize));
+        _dirty |= (ushort)(1 << nibble);
     }
 
     public void RemoveChild(int nibble)
@@ -54,46 +68,113 @@ internal sealed class InternalNode
         Existence &= (ushort)~(1 << nibble);
         Leaves &= (ushort)~(1 << nibble);
         Versions[nibble] = 0;
+        _dirty |= (ushort)(1 << nibble);
     }
 
+    /// <summary>A copy to modify, intermediate hashes included.</summary>
     public InternalNode Clone()
     {
-        var copy = new InternalNode { Existence = Existence, Leaves = Leaves };
+        var copy = new InternalNode { Existence = Existence, Leaves = Leaves, _dirty = _dirty };
         Versions.CopyTo(copy.Versions, 0);
         Hashes.CopyTo(copy.Hashes, 0);
+        _positions.CopyTo(copy._positions, 0);
         return copy;
     }
 
-    public void ComputeHash(Span<byte> destination) => RangeHash(0, 16, destination);
+    /// <summary>
+    /// The node's hash. Recomputes only the binary positions above children changed since the last call
+    /// (every position the first time), so one changed child costs at most 4 SHA-256.
+    /// </summary>
+    public void ComputeHash(Span<byte> destination)
+    {
+        if (_dirty != 0)
+        {
+            Refresh();
+        }
+
+        _positions.AsSpan(HashSize, HashSize).CopyTo(destination);
+    }
 
     /// <summary>
     /// The hash of the binary subtree over child slots [<paramref name="low"/>, low + width), width a power of two.
     /// </summary>
     public void RangeHash(int low, int width, Span<byte> destination)
     {
-        var mask = ((1 << width) - 1) << low;
-        var present = Existence & mask;
-        if (present == 0)
+        if (width == 1)
         {
-            TreeHasher.Placeholder.CopyTo(destination);
+            SlotHash(low, destination);
             return;
         }
 
-        if (BitOperations.PopCount((uint)present) == 1)
+        if (_dirty != 0)
         {
-            var only = BitOperations.TrailingZeroCount(present);
-            if (width == 1 || IsLeaf(only))
-            {
-                ChildHash(only).CopyTo(destination);
-                return;
-            }
+            Refresh();
         }
 
-        var half = width >> 1;
-        Span<byte> pair = stackalloc byte[2 * TreeHasher.HashSize];
-        RangeHash(low, half, pair[..TreeHasher.HashSize]);
-        RangeHash(low + half, half, pair[TreeHasher.HashSize..]);
-        TreeHasher.HashInternal(pair[..TreeHasher.HashSize], pair[TreeHasher.HashSize..], destination);
+        // width 16 is position 1, 8 positions 2-3, 4 positions 4-7, 2 positions 8-15.
+        var position = (16 / width) + (low / width);
+        _positions.AsSpan(position * HashSize, HashSize).CopyTo(destination);
+    }
+
+    private void SlotHash(int slot, Span<byte> destination)
+    {
+        if (HasChild(slot))
+        {
+            ChildHash(slot).CopyTo(destination);
+        }
+        else
+        {
+            TreeHasher.Placeholder.CopyTo(destination);
+        }
+    }
+
+    private void Refresh()
+    {
+        var dirty = _dirty;
+        Span<byte> pair = stackalloc byte[2 * HashSize];
+        for (var position = 15; position >= 1; position--)
+        {
+            var level = 31 - BitOperations.LeadingZeroCount((uint)position);
+            var width = 16 >> level;
+            var low = (position - (1 << level)) * width;
+            var mask = ((1 << width) - 1) << low;
+            if ((dirty & mask) == 0)
+            {
+                continue;
+            }
+
+            var destination = _positions.AsSpan(position * HashSize, HashSize);
+            var present = Existence & mask;
+            if (present == 0)
+            {
+                TreeHasher.Placeholder.CopyTo(destination);
+                continue;
+            }
+
+            if (BitOperations.PopCount((uint)present) == 1)
+            {
+                var only = BitOperations.TrailingZeroCount(present);
+                if (IsLeaf(only))
+                {
+                    ChildHash(only).CopyTo(destination);
+                    continue;
+                }
+            }
+
+            if (width == 2)
+            {
+                SlotHash(low, pair[..HashSize]);
+                SlotHash(low + 1, pair[HashSize..]);
+            }
+            else
+            {
+                _positions.AsSpan(2 * position * HashSize, 2 * HashSize).CopyTo(pair);
+            }
+
+            TreeHasher.HashInternal(pair[..HashSize], pair[HashSize..], destination);
+        }
+
+        _dirty = 0;
     }
 
     /// <summary>Tag, existence bitmap, leaf bitmap (both big-endian), then version and hash of each present child in nibble order.</summary>
@@ -150,7 +231,7 @@ internal sealed class InternalNode
             }
 
             node.Versions[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes[offset..]);
-            bytes.Slice(offset + 8, TreeHasher.HashSize).CopyTo(node.Hashes.AsSpan(i * TreeHasher.HashSize));
+            bytes.Slice(offset + 8, HashSize).CopyTo(node.Hashes.AsSpan(i * HashSize));
             offset += ChildRecordSize;
         }
 

@@ -1,12 +1,13 @@
-using System.Buffers.Binary;
+using System.Buffers;
 using Chain.State.Storage;
 
 namespace Chain.State.Tree;
 
 /// <summary>
 /// One version's update of the tree: the changes sorted by key hash (last write of a key wins), applied by a
-/// single recursive descent that visits every touched node once and stages new nodes, values and stale-index
-/// entries into the caller's write batch. Nothing is read back from the batch; only committed nodes are read.
+/// single recursive descent that visits every touched node once and stages new nodes into the caller's write
+/// batch and the keys it replaces into one stale-index record. Nothing is read back from the batch; only
+/// committed nodes are read (internal nodes from <see cref="TreeNodeCache"/> when it has them).
 /// </summary>
 internal sealed class TreeUpdate
 {
@@ -16,22 +17,27 @@ internal sealed class TreeUpdate
     private const byte OpNoop = 2;
 
     private readonly TreeNodeReader _reader;
+    private readonly TreeNodeCache _cache;
     private readonly IWriteBatch _batch;
     private readonly ulong _version;
     private readonly byte[] _keyHashes;
     private readonly byte[] _valueHashes;
+    private readonly byte[][] _keys;
     private readonly byte[]?[] _values;
     private readonly byte[] _ops;
     private readonly int _count;
+    private readonly ArrayBufferWriter<byte> _stale = new(4096);
 
-    public TreeUpdate(TreeNodeReader reader, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
+    public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
     {
         _reader = reader;
+        _cache = cache;
         _batch = batch;
         _version = version;
 
         var n = changes.Count;
         var hashes = new byte[n * HashSize];
+        var keys = new byte[n][];
         var values = new byte[]?[n];
         var i = 0;
         foreach (var change in changes)
@@ -41,7 +47,13 @@ internal sealed class TreeUpdate
                 throw new ArgumentException("a change has a null key", nameof(changes));
             }
 
+            if (change.Key.Length > LeafNode.MaxKeyLength)
+            {
+                throw new ArgumentException($"a key of {change.Key.Length} bytes is longer than the {LeafNode.MaxKeyLength} a leaf holds", nameof(changes));
+            }
+
             TreeHasher.HashKey(change.Key, hashes.AsSpan(i * HashSize, HashSize));
+            keys[i] = change.Key;
             values[i] = change.Value;
             i++;
         }
@@ -61,6 +73,7 @@ internal sealed class TreeUpdate
         // Keep the last change of each key (the highest original index in a run of equal hashes).
         _keyHashes = new byte[n * HashSize];
         _valueHashes = new byte[n * HashSize];
+        _keys = new byte[n][];
         _values = new byte[]?[n];
         _ops = new byte[n];
         var m = 0;
@@ -74,6 +87,7 @@ internal sealed class TreeUpdate
 
             hashes.AsSpan(index * HashSize, HashSize).CopyTo(_keyHashes.AsSpan(m * HashSize));
             var value = values[index];
+            _keys[m] = keys[index];
             _values[m] = value;
             if (value is null)
             {
@@ -111,7 +125,7 @@ internal sealed class TreeUpdate
         {
             NodeKind.Empty => Build(0, 0, _count, null, 0, -1),
             NodeKind.Leaf => UpdateLeaf(_reader.LoadLeaf(root.NodeVersion, default, 0), root.NodeVersion, 0, 0, _count),
-            _ => UpdateInternal(_reader.LoadInternal(root.NodeVersion, default, 0), root.NodeVersion, 0, 0, _count),
+            _ => UpdateInternal(LoadForUpdate(root.NodeVersion, KeyHash(0), 0, root.Hash), root.NodeVersion, 0, 0, _count),
         };
 
         switch (result.Kind)
@@ -129,12 +143,36 @@ internal sealed class TreeUpdate
         }
     }
 
-    /// <summary>Marks a store key as not needed by any version from this one on.</summary>
+    /// <summary>Marks a store key (at most 255 bytes) as not needed by any version from this one on.</summary>
     public void MarkStale(ReadOnlySpan<byte> key)
     {
-        Span<byte> staleKey = stackalloc byte[9 + StateTreeKeys.MaxNodeKeySize];
-        var length = StateTreeKeys.WriteStaleKey(staleKey, _version, key);
-        _batch.Put(ColumnFamily.State, staleKey[..length], ReadOnlySpan<byte>.Empty);
+        var destination = _stale.GetSpan(1 + key.Length);
+        destination[0] = (byte)key.Length;
+        key.CopyTo(destination[1..]);
+        _stale.Advance(1 + key.Length);
+    }
+
+    /// <summary>The version's stale-index record: each key <see cref="MarkStale"/> was given, as length (1) + key.</summary>
+    public ReadOnlySpan<byte> StaleRecord => _stale.WrittenSpan;
+
+    /// <summary>The store keys listed in a stale-index record; throws only <see cref="NodeFormatException"/>.</summary>
+    public static List<byte[]> ParseStaleRecord(ReadOnlySpan<byte> record)
+    {
+        var keys = new List<byte[]>();
+        var offset = 0;
+        while (offset < record.Length)
+        {
+            var length = record[offset];
+            if (length == 0 || offset + 1 + length > record.Length)
+            {
+                throw new NodeFormatException($"a stale-index record has a key of {length} bytes at offset {offset} of {record.Length}");
+            }
+
+            keys.Add(record.Slice(offset + 1, length).ToArray());
+            offset += 1 + length;
+        }
+
+        return keys;
     }
 
     private ReadOnlySpan<byte> KeyHash(int index) => _keyHashes.AsSpan(index * HashSize, HashSize);
@@ -147,8 +185,6 @@ internal sealed class TreeUpdate
         {
             if (_ops[index] == OpDelete)
             {
-                WriteTombstone(leaf.KeyHash);
-                MarkValueStale(leaf);
                 MarkNodeStale(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
@@ -158,7 +194,6 @@ internal sealed class TreeUpdate
             }
             else
             {
-                MarkValueStale(leaf);
                 MarkNodeStale(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
@@ -193,7 +228,7 @@ internal sealed class TreeUpdate
                 var childVersion = node.Versions[nibble];
                 r = node.IsLeaf(nibble)
                     ? UpdateLeaf(_reader.LoadLeaf(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end)
-                    : UpdateInternal(_reader.LoadInternal(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end);
+                    : UpdateInternal(LoadForUpdate(childVersion, KeyHash(start), childDepth, node.ChildHash(nibble)), childVersion, childDepth, start, end);
             }
             else
             {
@@ -249,6 +284,7 @@ internal sealed class TreeUpdate
         if (remaining == 0)
         {
             MarkNodeStale(nodeVersion, pathSource, depth);
+            _cache.Removed(NodePath.Of(pathSource, depth));
             return Result.Empty;
         }
 
@@ -256,6 +292,7 @@ internal sealed class TreeUpdate
         {
             // A single leaf left below this node: the node goes and the leaf rises to the parent's slot.
             MarkNodeStale(nodeVersion, pathSource, depth);
+            _cache.Removed(NodePath.Of(pathSource, depth));
             var only = System.Numerics.BitOperations.TrailingZeroCount(remaining);
             if ((touched & (1 << only)) != 0)
             {
@@ -267,7 +304,6 @@ internal sealed class TreeUpdate
             return Result.ForLeaf(sibling, siblingVersion, childDepth);
         }
 
-        Span<byte> hash = stackalloc byte[HashSize];
         for (var i = 0; i < 16; i++)
         {
             if ((touched & (1 << i)) != 0)
@@ -377,38 +413,19 @@ internal sealed class TreeUpdate
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, pathSource, depth);
         _batch.Put(ColumnFamily.State, key[..length], node.Encode());
+        _cache.Written(NodePath.Of(pathSource, depth), _version, node, hash);
         return Result.ForInternal(_version, hash);
     }
 
-    private LeafNode NewLeaf(int index)
+    /// <summary>A committed internal node to modify: a copy of the cached one, or a fresh decode from the store.</summary>
+    private InternalNode LoadForUpdate(ulong version, ReadOnlySpan<byte> pathSource, int depth, ReadOnlySpan<byte> hash)
     {
-        var keyHash = KeyHash(index).ToArray();
-        var value = _values[index]!;
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, keyHash, _version);
-        var stored = new byte[value.Length + 1];
-        stored[0] = 1;
-        value.CopyTo(stored, 1);
-        _batch.Put(ColumnFamily.State, key, stored);
-        return new LeafNode(keyHash, _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _version);
+        var cached = _cache.Enabled ? _cache.TryGet(version, NodePath.Of(pathSource, depth), hash) : null;
+        return cached is not null ? cached.Clone() : _reader.LoadInternal(version, pathSource, depth);
     }
 
-    private void WriteTombstone(byte[] keyHash)
-    {
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, keyHash, _version);
-        _batch.Put(ColumnFamily.State, key, [0]);
-
-        // The tombstone only hides older values of the key, which are stale from this version on as well.
-        MarkStale(key);
-    }
-
-    private void MarkValueStale(LeafNode leaf)
-    {
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, leaf.KeyHash, leaf.ValueVersion);
-        MarkStale(key);
-    }
+    private LeafNode NewLeaf(int index) =>
+        new(KeyHash(index).ToArray(), _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _keys[index], _values[index]!);
 
     private void MarkNodeStale(ulong version, ReadOnlySpan<byte> pathSource, int depth)
     {
