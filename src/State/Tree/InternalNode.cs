@@ -5,7 +5,9 @@ namespace Chain.State.Tree;
 
 /// <summary>
 /// A 16-ary internal node. For each present child it records the child's hash, the version of the
-/// child node (its store key is (version, this path + nibble)) and whether the child is a leaf.
+/// child node (its store key is (version, this path + nibble)), whether the child is a leaf and, for a leaf,
+/// its key hash (so an update of an existing key needs no read of the leaf: the parent tells which key the
+/// leaf holds, and the leaf's hash tells whether the value changes).
 /// Its hash is the root of the binary Merkle tree over the 16 child slots (4 levels), where a range
 /// with no child is the placeholder and a range holding a single leaf is that leaf's hash: the same
 /// hash a binary sparse Merkle tree with leaves lifted to their highest unshared position would give.
@@ -32,6 +34,7 @@ internal sealed class InternalNode
     {
         Versions = new ulong[16];
         Hashes = new byte[16 * HashSize];
+        LeafKeyHashes = new byte[16 * HashSize];
         _positions = new byte[16 * HashSize];
     }
 
@@ -46,6 +49,9 @@ internal sealed class InternalNode
     /// <summary>16 slots of 32 bytes; a slot of an absent child is unused.</summary>
     public byte[] Hashes { get; }
 
+    /// <summary>16 slots of 32 bytes: the key hash of each leaf child; unused for other slots.</summary>
+    public byte[] LeafKeyHashes { get; }
+
     public int ChildCount => BitOperations.PopCount(Existence);
 
     public bool HasChild(int nibble) => (Existence & (1 << nibble)) != 0;
@@ -54,12 +60,25 @@ internal sealed class InternalNode
 
     public ReadOnlySpan<byte> ChildHash(int nibble) => Hashes.AsSpan(nibble * HashSize, HashSize);
 
-    public void SetChild(int nibble, ulong version, bool isLeaf, ReadOnlySpan<byte> hash)
+    /// <summary>The key hash of the leaf in slot <paramref name="nibble"/> (only for a leaf child).</summary>
+    public ReadOnlySpan<byte> LeafKeyHash(int nibble) => LeafKeyHashes.AsSpan(nibble * HashSize, HashSize);
+
+    public void SetInternalChild(int nibble, ulong version, ReadOnlySpan<byte> hash)
     {
         Existence |= (ushort)(1 << nibble);
-        Leaves = isLeaf ? (ushort)(Leaves | (1 << nibble)) : (ushort)(Leaves & ~(1 << nibble));
+        Leaves &= (ushort)~(1 << nibble);
         Versions[nibble] = version;
         hash.CopyTo(Hashes.AsSpan(nibble * HashSize, HashSize));
+        _dirty |= (ushort)(1 << nibble);
+    }
+
+    public void SetLeafChild(int nibble, ulong version, ReadOnlySpan<byte> hash, ReadOnlySpan<byte> keyHash)
+    {
+        Existence |= (ushort)(1 << nibble);
+        Leaves |= (ushort)(1 << nibble);
+        Versions[nibble] = version;
+        hash.CopyTo(Hashes.AsSpan(nibble * HashSize, HashSize));
+        keyHash.CopyTo(LeafKeyHashes.AsSpan(nibble * HashSize, HashSize));
         _dirty |= (ushort)(1 << nibble);
     }
 
@@ -77,6 +96,7 @@ internal sealed class InternalNode
         var copy = new InternalNode { Existence = Existence, Leaves = Leaves, _dirty = _dirty };
         Versions.CopyTo(copy.Versions, 0);
         Hashes.CopyTo(copy.Hashes, 0);
+        LeafKeyHashes.CopyTo(copy.LeafKeyHashes, 0);
         _positions.CopyTo(copy._positions, 0);
         return copy;
     }
@@ -177,10 +197,13 @@ internal sealed class InternalNode
         _dirty = 0;
     }
 
-    /// <summary>Tag, existence bitmap, leaf bitmap (both big-endian), then version and hash of each present child in nibble order.</summary>
+    /// <summary>
+    /// Tag, existence bitmap, leaf bitmap (both big-endian), then for each present child in nibble order its
+    /// version and hash, and for a leaf child its key hash.
+    /// </summary>
     public byte[] Encode()
     {
-        var bytes = new byte[5 + (ChildCount * ChildRecordSize)];
+        var bytes = new byte[EncodedSize(Existence, Leaves)];
         bytes[0] = Tag;
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), Existence);
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(3), Leaves);
@@ -195,10 +218,18 @@ internal sealed class InternalNode
             BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(offset), Versions[i]);
             ChildHash(i).CopyTo(bytes.AsSpan(offset + 8));
             offset += ChildRecordSize;
+            if (IsLeaf(i))
+            {
+                LeafKeyHash(i).CopyTo(bytes.AsSpan(offset));
+                offset += HashSize;
+            }
         }
 
         return bytes;
     }
+
+    private static int EncodedSize(ushort existence, ushort leaves) =>
+        5 + (BitOperations.PopCount(existence) * ChildRecordSize) + (BitOperations.PopCount(leaves) * HashSize);
 
     /// <summary>Decodes <see cref="Encode"/>'s output; throws only <see cref="NodeFormatException"/>.</summary>
     public static InternalNode Decode(ReadOnlySpan<byte> bytes)
@@ -216,9 +247,10 @@ internal sealed class InternalNode
         }
 
         var count = BitOperations.PopCount(existence);
-        if (count == 0 || bytes.Length != 5 + (count * ChildRecordSize))
+        var size = EncodedSize(existence, leaves);
+        if (count == 0 || bytes.Length != size)
         {
-            throw new NodeFormatException($"an internal node with {count} children must be {5 + (count * ChildRecordSize)} bytes and have a child; got {bytes.Length}");
+            throw new NodeFormatException($"an internal node with {count} children ({BitOperations.PopCount(leaves)} leaves) must be {size} bytes and have a child; got {bytes.Length}");
         }
 
         var node = new InternalNode { Existence = existence, Leaves = leaves };
@@ -233,6 +265,11 @@ internal sealed class InternalNode
             node.Versions[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes[offset..]);
             bytes.Slice(offset + 8, HashSize).CopyTo(node.Hashes.AsSpan(i * HashSize));
             offset += ChildRecordSize;
+            if ((leaves & (1 << i)) != 0)
+            {
+                bytes.Slice(offset, HashSize).CopyTo(node.LeafKeyHashes.AsSpan(i * HashSize));
+                offset += HashSize;
+            }
         }
 
         return node;

@@ -133,6 +133,11 @@ public sealed class JellyfishMerkleTree
                         return null;
                     }
 
+                    if (node.IsLeaf(nibble) && !node.LeafKeyHash(nibble).SequenceEqual(keyHash))
+                    {
+                        return null; // another key's leaf: the parent says so without reading it
+                    }
+
                     kind = node.IsLeaf(nibble) ? NodeKind.Leaf : NodeKind.Internal;
                     nodeVersion = node.Versions[nibble];
                     break;

@@ -53,7 +53,7 @@ internal sealed class TreeNodeReader
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
     }
 
-    private byte[] LoadNodeBytes(ulong version, ReadOnlySpan<byte> pathSource, int depth)
+    public byte[] LoadNodeBytes(ulong version, ReadOnlySpan<byte> pathSource, int depth)
     {
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, version, pathSource, depth);

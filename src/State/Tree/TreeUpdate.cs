@@ -124,7 +124,7 @@ internal sealed class TreeUpdate
         var result = root.Kind switch
         {
             NodeKind.Empty => Build(0, 0, _count, null, 0, -1),
-            NodeKind.Leaf => UpdateLeaf(_reader.LoadLeaf(root.NodeVersion, default, 0), root.NodeVersion, 0, 0, _count),
+            NodeKind.Leaf => UpdateLeaf(LeafRef.Of(_reader.LoadLeaf(root.NodeVersion, default, 0)), root.NodeVersion, 0, 0, _count),
             _ => UpdateInternal(LoadForUpdate(root.NodeVersion, KeyHash(0), 0, root.Hash), root.NodeVersion, 0, 0, _count),
         };
 
@@ -177,18 +177,20 @@ internal sealed class TreeUpdate
 
     private ReadOnlySpan<byte> KeyHash(int index) => _keyHashes.AsSpan(index * HashSize, HashSize);
 
-    private Result UpdateLeaf(LeafNode leaf, ulong leafVersion, int depth, int lo, int hi)
+    /// <summary>Updates the subtree that is the leaf <paramref name="leaf"/> stored at (<paramref name="leafVersion"/>, <paramref name="depth"/>); reads the leaf only if it has to move.</summary>
+    private Result UpdateLeaf(LeafRef leaf, ulong leafVersion, int depth, int lo, int hi)
     {
-        LeafNode? carried = leaf;
+        LeafRef? carried = leaf;
         var index = Find(leaf.KeyHash, lo, hi);
         if (index >= 0)
         {
+            Span<byte> newHash = stackalloc byte[HashSize];
             if (_ops[index] == OpDelete)
             {
                 MarkNodeStale(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
-            else if (_valueHashes.AsSpan(index * HashSize, HashSize).SequenceEqual(leaf.ValueHash))
+            else if (LeafHashOf(index, newHash).SequenceEqual(leaf.Hash))
             {
                 _ops[index] = OpNoop;
             }
@@ -227,7 +229,7 @@ internal sealed class TreeUpdate
             {
                 var childVersion = node.Versions[nibble];
                 r = node.IsLeaf(nibble)
-                    ? UpdateLeaf(_reader.LoadLeaf(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end)
+                    ? UpdateLeaf(LeafRef.Child(node, nibble), childVersion, childDepth, start, end)
                     : UpdateInternal(LoadForUpdate(childVersion, KeyHash(start), childDepth, node.ChildHash(nibble)), childVersion, childDepth, start, end);
             }
             else
@@ -299,9 +301,7 @@ internal sealed class TreeUpdate
                 return pending[only];
             }
 
-            var siblingVersion = node.Versions[only];
-            var sibling = _reader.LoadChildLeaf(siblingVersion, pathSource, depth, only);
-            return Result.ForLeaf(sibling, siblingVersion, childDepth);
+            return Result.ForLeaf(LeafRef.Child(node, only), node.Versions[only], childDepth);
         }
 
         for (var i = 0; i < 16; i++)
@@ -320,7 +320,7 @@ internal sealed class TreeUpdate
     /// Builds the subtree at <paramref name="depth"/> holding the puts of [lo, hi) and, when not null,
     /// <paramref name="carried"/>: an existing leaf that keeps its value but may move.
     /// </summary>
-    private Result Build(int depth, int lo, int hi, LeafNode? carried, ulong originVersion, int originDepth)
+    private Result Build(int depth, int lo, int hi, LeafRef? carried, ulong originVersion, int originDepth)
     {
         var puts = CountPuts(lo, hi);
         var total = puts + (carried is null ? 0 : 1);
@@ -375,12 +375,11 @@ internal sealed class TreeUpdate
                 node.RemoveChild(nibble);
                 break;
             case ResultKind.Internal:
-                node.SetChild(nibble, r.Version, false, r.Hash);
+                node.SetInternalChild(nibble, r.Version, r.Hash);
                 break;
             case ResultKind.Leaf:
-                Span<byte> hash = stackalloc byte[HashSize];
-                var version = PlaceLeaf(r, childDepth, hash);
-                node.SetChild(nibble, version, true, hash);
+                var version = PlaceLeaf(r, childDepth, []);
+                node.SetLeafChild(nibble, version, r.Leaf!.Hash, r.Leaf.KeyHash);
                 break;
         }
     }
@@ -389,12 +388,18 @@ internal sealed class TreeUpdate
     private ulong PlaceLeaf(Result r, int depth, Span<byte> hash)
     {
         var leaf = r.Leaf!;
-        leaf.ComputeHash(hash);
+        if (!hash.IsEmpty)
+        {
+            leaf.Hash.CopyTo(hash);
+        }
+
         if (r.OriginDepth == depth)
         {
             return r.Version;
         }
 
+        // A new leaf, or one that moves: only now is a stored leaf read.
+        var encoded = leaf.Node?.Encode() ?? _reader.LoadNodeBytes(r.Version, leaf.KeyHash, r.OriginDepth);
         if (r.OriginDepth >= 0)
         {
             MarkNodeStale(r.Version, leaf.KeyHash, r.OriginDepth);
@@ -402,7 +407,7 @@ internal sealed class TreeUpdate
 
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, leaf.KeyHash, depth);
-        _batch.Put(ColumnFamily.State, key[..length], leaf.Encode());
+        _batch.Put(ColumnFamily.State, key[..length], encoded);
         return _version;
     }
 
@@ -424,8 +429,39 @@ internal sealed class TreeUpdate
         return cached is not null ? cached.Clone() : _reader.LoadInternal(version, pathSource, depth);
     }
 
-    private LeafNode NewLeaf(int index) =>
-        new(KeyHash(index).ToArray(), _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _keys[index], _values[index]!);
+    private LeafRef NewLeaf(int index)
+    {
+        var node = new LeafNode(KeyHash(index).ToArray(), _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _keys[index], _values[index]!);
+        var hash = new byte[HashSize];
+        node.ComputeHash(hash);
+        return new LeafRef(node.KeyHash, hash, node);
+    }
+
+    private ReadOnlySpan<byte> LeafHashOf(int index, Span<byte> destination)
+    {
+        TreeHasher.HashLeaf(KeyHash(index), _valueHashes.AsSpan(index * HashSize, HashSize), destination);
+        return destination;
+    }
+
+    /// <summary>A leaf as its parent knows it (key hash and leaf hash), with the node itself when it is new or was read.</summary>
+    private sealed class LeafRef(byte[] keyHash, byte[] hash, LeafNode? node)
+    {
+        public byte[] KeyHash { get; } = keyHash;
+
+        public byte[] Hash { get; } = hash;
+
+        public LeafNode? Node { get; } = node;
+
+        public static LeafRef Child(InternalNode parent, int nibble) =>
+            new(parent.LeafKeyHash(nibble).ToArray(), parent.ChildHash(nibble).ToArray(), null);
+
+        public static LeafRef Of(LeafNode node)
+        {
+            var hash = new byte[TreeHasher.HashSize];
+            node.ComputeHash(hash);
+            return new LeafRef(node.KeyHash, hash, node);
+        }
+    }
 
     private void MarkNodeStale(ulong version, ReadOnlySpan<byte> pathSource, int depth)
     {
@@ -488,7 +524,7 @@ internal sealed class TreeUpdate
     /// <summary>What became of a subtree: unchanged, empty, a leaf (not yet placed) or a written internal node.</summary>
     private readonly struct Result
     {
-        private Result(ResultKind kind, ulong version, byte[]? hash, LeafNode? leaf, int originDepth)
+        private Result(ResultKind kind, ulong version, byte[]? hash, LeafRef? leaf, int originDepth)
         {
             Kind = kind;
             Version = version;
@@ -508,12 +544,12 @@ internal sealed class TreeUpdate
 
         public byte[]? Hash { get; }
 
-        public LeafNode? Leaf { get; }
+        public LeafRef? Leaf { get; }
 
         /// <summary>Leaf: the depth at which it is stored now, or -1 for a new leaf.</summary>
         public int OriginDepth { get; }
 
-        public static Result ForLeaf(LeafNode leaf, ulong originVersion, int originDepth) =>
+        public static Result ForLeaf(LeafRef leaf, ulong originVersion, int originDepth) =>
             new(ResultKind.Leaf, originVersion, null, leaf, originDepth);
 
         public static Result ForInternal(ulong version, byte[] hash) => new(ResultKind.Internal, version, hash, null, -1);
