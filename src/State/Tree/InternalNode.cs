@@ -90,15 +90,27 @@ internal sealed class InternalNode
         _dirty |= (ushort)(1 << nibble);
     }
 
-    /// <summary>A copy to modify, intermediate hashes included.</summary>
-    public InternalNode Clone()
+    /// <summary>Makes <paramref name="target"/> (a node no one else holds) an exact copy of this one.</summary>
+    public void CopyTo(InternalNode target)
     {
-        var copy = new InternalNode { Existence = Existence, Leaves = Leaves, _dirty = _dirty };
-        Versions.CopyTo(copy.Versions, 0);
-        Hashes.CopyTo(copy.Hashes, 0);
-        LeafKeyHashes.CopyTo(copy.LeafKeyHashes, 0);
-        _positions.CopyTo(copy._positions, 0);
-        return copy;
+        target.Existence = Existence;
+        target.Leaves = Leaves;
+        target._dirty = _dirty;
+        Versions.CopyTo(target.Versions, 0);
+        Hashes.CopyTo(target.Hashes, 0);
+        LeafKeyHashes.CopyTo(target.LeafKeyHashes, 0);
+        _positions.CopyTo(target._positions, 0);
+    }
+
+    /// <summary>Whether the node's hash (brought up to date) is <paramref name="hash"/>.</summary>
+    public bool HashEquals(ReadOnlySpan<byte> hash)
+    {
+        if (_dirty != 0)
+        {
+            Refresh();
+        }
+
+        return _positions.AsSpan(HashSize, HashSize).SequenceEqual(hash);
     }
 
     /// <summary>

@@ -11,15 +11,23 @@ namespace Chain.State.Tree;
 /// dropped entry can only miss (and the node is then read from the store). Bounded by a node count: once
 /// full, new positions are not added (nodes already cached keep being replaced by their newer versions).
 /// </para>
+/// <para>
+/// Node objects that leave the cache (replaced by a newer version, removed, or staged and dropped) go to a small
+/// free list and are reused by <see cref="Copy"/>, so a steady stream of blocks allocates almost no new nodes and
+/// the garbage collector does not have to move ~1.7 KB per rewritten node through its generations.
+/// </para>
 /// Used only by the single writer (<see cref="JellyfishMerkleTree.ApplyBatch(ulong, IReadOnlyCollection{KeyValuePair{byte[], byte[]}}, Storage.IWriteBatch)"/>).
 /// </summary>
 internal sealed class TreeNodeCache
 {
+    private const int MaxFree = 16_384;
+
     private readonly Dictionary<NodePath, Entry> _nodes = new();
+    private readonly Stack<InternalNode> _free = new();
+    private readonly List<(NodePath Path, ulong Version, InternalNode? Node)> _pending = new();
     private readonly int _capacity;
     private ulong _pendingVersion;
     private byte[]? _pendingRoot;
-    private List<(NodePath Path, Entry? Entry)> _pending = new();
 
     public TreeNodeCache(int capacity)
     {
@@ -37,18 +45,32 @@ internal sealed class TreeNodeCache
     /// </summary>
     public void Begin(ulong version, ulong? latest, ReadOnlySpan<byte> latestRoot)
     {
-        if (_pendingRoot is not null && latest == _pendingVersion && latestRoot.SequenceEqual(_pendingRoot))
+        var apply = _pendingRoot is not null && latest == _pendingVersion && latestRoot.SequenceEqual(_pendingRoot);
+        foreach (var (path, nodeVersion, node) in _pending)
         {
-            foreach (var (path, entry) in _pending)
+            if (!apply)
             {
-                if (entry is null)
+                Release(node);
+            }
+            else if (node is null)
+            {
+                if (_nodes.Remove(path, out var removed))
                 {
-                    _nodes.Remove(path);
+                    Release(removed.Node);
                 }
-                else if (_nodes.Count < _capacity || _nodes.ContainsKey(path))
-                {
-                    _nodes[path] = entry;
-                }
+            }
+            else if (_nodes.TryGetValue(path, out var replaced))
+            {
+                Release(replaced.Node);
+                _nodes[path] = new Entry(nodeVersion, node);
+            }
+            else if (_nodes.Count < _capacity)
+            {
+                _nodes[path] = new Entry(nodeVersion, node);
+            }
+            else
+            {
+                Release(node);
             }
         }
 
@@ -60,23 +82,28 @@ internal sealed class TreeNodeCache
     /// <summary>Ends the staging of the version passed to <see cref="Begin"/>; its nodes apply if it commits with <paramref name="root"/>.</summary>
     public void End(byte[] root) => _pendingRoot = root;
 
-    /// <summary>The committed node at (<paramref name="version"/>, <paramref name="path"/>) whose hash is <paramref name="hash"/>, or null.</summary>
-    public InternalNode? TryGet(ulong version, NodePath path, ReadOnlySpan<byte> hash)
+    /// <summary>
+    /// A modifiable copy of the committed node at (<paramref name="version"/>, <paramref name="path"/>) whose hash is
+    /// <paramref name="hash"/>, intermediate hashes included; null when the cache does not hold that node.
+    /// </summary>
+    public InternalNode? Copy(ulong version, NodePath path, ReadOnlySpan<byte> hash)
     {
-        if (_nodes.TryGetValue(path, out var entry) && entry.Version == version && hash.SequenceEqual(entry.Hash))
+        if (!_nodes.TryGetValue(path, out var entry) || entry.Version != version || !entry.Node.HashEquals(hash))
         {
-            return entry.Node;
+            return null;
         }
 
-        return null;
+        var copy = _free.Count > 0 ? _free.Pop() : new InternalNode();
+        entry.Node.CopyTo(copy);
+        return copy;
     }
 
-    /// <summary>Records a node the staged version writes; <paramref name="node"/> must not change afterwards.</summary>
-    public void Written(NodePath path, ulong version, InternalNode node, byte[] hash)
+    /// <summary>Records a node the staged version writes; <paramref name="node"/> must not change or be used afterwards.</summary>
+    public void Written(NodePath path, ulong version, InternalNode node)
     {
         if (_capacity > 0)
         {
-            _pending.Add((path, new Entry(version, hash, node)));
+            _pending.Add((path, version, node));
         }
     }
 
@@ -85,9 +112,17 @@ internal sealed class TreeNodeCache
     {
         if (_capacity > 0)
         {
-            _pending.Add((path, null));
+            _pending.Add((path, 0, null));
         }
     }
 
-    private sealed record Entry(ulong Version, byte[] Hash, InternalNode Node);
+    private void Release(InternalNode? node)
+    {
+        if (node is not null && _free.Count < MaxFree)
+        {
+            _free.Push(node);
+        }
+    }
+
+    private readonly record struct Entry(ulong Version, InternalNode Node);
 }

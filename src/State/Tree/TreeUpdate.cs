@@ -418,15 +418,15 @@ internal sealed class TreeUpdate
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, pathSource, depth);
         _batch.Put(ColumnFamily.State, key[..length], node.Encode());
-        _cache.Written(NodePath.Of(pathSource, depth), _version, node, hash);
+        _cache.Written(NodePath.Of(pathSource, depth), _version, node);
         return Result.ForInternal(_version, hash);
     }
 
     /// <summary>A committed internal node to modify: a copy of the cached one, or a fresh decode from the store.</summary>
     private InternalNode LoadForUpdate(ulong version, ReadOnlySpan<byte> pathSource, int depth, ReadOnlySpan<byte> hash)
     {
-        var cached = _cache.Enabled ? _cache.TryGet(version, NodePath.Of(pathSource, depth), hash) : null;
-        return cached is not null ? cached.Clone() : _reader.LoadInternal(version, pathSource, depth);
+        return (_cache.Enabled ? _cache.Copy(version, NodePath.Of(pathSource, depth), hash) : null)
+            ?? _reader.LoadInternal(version, pathSource, depth);
     }
 
     private LeafRef NewLeaf(int index)
