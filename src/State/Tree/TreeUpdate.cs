@@ -28,6 +28,13 @@ internal sealed class TreeUpdate
     private readonly int _count;
     private readonly ArrayBufferWriter<byte> _stale = new(4096);
 
+    /// <summary>Leaf hash of change i once computed (when <see cref="_leafHashKnown"/>[i]).</summary>
+    private readonly byte[] _leafHashes;
+    private readonly bool[] _leafHashKnown;
+
+    /// <summary>One scratch array of child results per depth (a descent uses each depth once at a time).</summary>
+    private readonly Result[][] _pendingByDepth = new Result[65][];
+
     public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
     {
         _reader = reader;
@@ -76,6 +83,8 @@ internal sealed class TreeUpdate
         _keys = new byte[n][];
         _values = new byte[]?[n];
         _ops = new byte[n];
+        _leafHashes = new byte[n * HashSize];
+        _leafHashKnown = new bool[n];
         var m = 0;
         for (var j = 0; j < n; j++)
         {
@@ -184,13 +193,12 @@ internal sealed class TreeUpdate
         var index = Find(leaf.KeyHash, lo, hi);
         if (index >= 0)
         {
-            Span<byte> newHash = stackalloc byte[HashSize];
             if (_ops[index] == OpDelete)
             {
                 MarkNodeStale(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
-            else if (LeafHashOf(index, newHash).SequenceEqual(leaf.Hash))
+            else if (LeafHashOf(index).SequenceEqual(leaf.Hash))
             {
                 _ops[index] = OpNoop;
             }
@@ -211,7 +219,7 @@ internal sealed class TreeUpdate
 
     private Result UpdateInternal(InternalNode node, ulong nodeVersion, int depth, int lo, int hi)
     {
-        var pending = new Result[16];
+        var pending = _pendingByDepth[depth] ??= new Result[16];
         var touched = 0;
         var childDepth = depth + 1;
         var start = lo;
@@ -432,15 +440,20 @@ internal sealed class TreeUpdate
     private LeafRef NewLeaf(int index)
     {
         var node = new LeafNode(KeyHash(index).ToArray(), _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _keys[index], _values[index]!);
-        var hash = new byte[HashSize];
-        node.ComputeHash(hash);
-        return new LeafRef(node.KeyHash, hash, node);
+        return new LeafRef(node.KeyHash, LeafHashOf(index).ToArray(), node);
     }
 
-    private ReadOnlySpan<byte> LeafHashOf(int index, Span<byte> destination)
+    /// <summary>The leaf hash of put <paramref name="index"/>, computed once.</summary>
+    private ReadOnlySpan<byte> LeafHashOf(int index)
     {
-        TreeHasher.HashLeaf(KeyHash(index), _valueHashes.AsSpan(index * HashSize, HashSize), destination);
-        return destination;
+        var hash = _leafHashes.AsSpan(index * HashSize, HashSize);
+        if (!_leafHashKnown[index])
+        {
+            TreeHasher.HashLeaf(KeyHash(index), _valueHashes.AsSpan(index * HashSize, HashSize), hash);
+            _leafHashKnown[index] = true;
+        }
+
+        return hash;
     }
 
     /// <summary>A leaf as its parent knows it (key hash and leaf hash), with the node itself when it is new or was read.</summary>
