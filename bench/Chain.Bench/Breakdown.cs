@@ -144,7 +144,7 @@ public static class Breakdown
             times[3] = Lap(sw);
             times[Phases.Length + 3] = cpu.Lap();
             using var batch = app.Store.CreateBatch();
-            CommittedState.StageWrites(writes, batch);
+            CommittedState.StageWrites(header.Height, writes, batch);
             times[4] = Lap(sw);
             times[Phases.Length + 4] = cpu.Lap();
             var appHash = app.Commitment.Stage(header.Height, writes, batch);

@@ -12,6 +12,12 @@ public static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "--tree")
+        {
+            TreeHarness.Run(args[1..]);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "--micro")
         {
             Micro.Run();

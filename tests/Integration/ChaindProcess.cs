@@ -96,7 +96,8 @@ public sealed class ChaindProcess : IDisposable
         return psi;
     }
 
-    public void Start(string timeoutCommit = "200ms")
+    /// <summary>Starts `chaind start`; <paramref name="environment"/> adds variables to the process's environment.</summary>
+    public void Start(string timeoutCommit = "200ms", IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = Start(_portsInHome
             ? ["start", "--home", Home]
@@ -107,6 +108,11 @@ public sealed class ChaindProcess : IDisposable
                 "--p2p.listen_address", $"127.0.0.1:{P2pPort}",
                 "--consensus.timeout_commit", timeoutCommit,
             ]);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -161,6 +167,26 @@ public sealed class ChaindProcess : IDisposable
         }
 
         throw new TimeoutException($"node did not reach height {height} within {within} (last error: {last?.Message}):\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end on its own; returns its exit code, or null when it still runs after <paramref name="within"/>.</summary>
+    public async Task<int?> WaitForExit(TimeSpan within)
+    {
+        if (_process is null)
+        {
+            throw new InvalidOperationException("the process was not started");
+        }
+
+        using var cts = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what was not synced is lost.</summary>

@@ -20,7 +20,7 @@ namespace Chain.Node.App;
 /// </summary>
 public sealed class NodeApplication : IDisposable
 {
-    private NodeApplication(IKeyValueStore store, GenesisDoc genesis, byte[] genesisHash, ulong keepVersions)
+    private NodeApplication(IKeyValueStore store, GenesisDoc genesis, byte[] genesisHash, ulong keepVersions, CommitFault? fault)
     {
         Store = store;
         Genesis = genesis;
@@ -36,7 +36,7 @@ public sealed class NodeApplication : IDisposable
         Signatures = new SignatureCache();
         Processor = new TxProcessor(Router, Bank, Options, Signatures);
         Commitment = new TreeCommitment(store, new StateTreeOptions { KeepVersions = keepVersions });
-        Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas);
+        Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas, fault);
     }
 
     public IKeyValueStore Store { get; }
@@ -61,19 +61,22 @@ public sealed class NodeApplication : IDisposable
 
     public string ChainId => Genesis.ChainId;
 
-    /// <summary>Opens (or creates) the node's state under <paramref name="dataDirectory"/> and writes genesis on first start.</summary>
-    public static NodeApplication Open(string dataDirectory, StateOptions options, GenesisDoc genesis)
+    /// <summary>
+    /// Opens (or creates) the node's state under <paramref name="dataDirectory"/> and writes genesis on first start.
+    /// <paramref name="fault"/> is for crash tests only (<see cref="CommitFault"/>).
+    /// </summary>
+    public static NodeApplication Open(string dataDirectory, StateOptions options, GenesisDoc genesis, CommitFault? fault = null)
     {
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
             : new RocksDbKeyValueStore(Path.Combine(dataDirectory, "state.db"));
-        return Open(store, genesis, options.KeepVersions);
+        return Open(store, genesis, options.KeepVersions, fault);
     }
 
     /// <summary>Opens the chain over a given store (an in-memory one for tests and benchmarks).</summary>
-    public static NodeApplication Open(IKeyValueStore store, GenesisDoc genesis, ulong keepVersions = 0)
+    public static NodeApplication Open(IKeyValueStore store, GenesisDoc genesis, ulong keepVersions = 0, CommitFault? fault = null)
     {
-        var app = new NodeApplication(store, genesis, Hashes.Sha256(genesis.ToByteArray()), keepVersions);
+        var app = new NodeApplication(store, genesis, Hashes.Sha256(genesis.ToByteArray()), keepVersions, fault);
         var init = app.Executor.InitChain(genesis, app.GenesisHash);
         if (!init.IsOk)
         {

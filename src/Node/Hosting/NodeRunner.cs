@@ -37,9 +37,15 @@ public static class NodeRunner
         try
         {
             Directory.CreateDirectory(home.DataDirectory);
-            application = NodeApplication.Open(home.DataDirectory, config.State, genesis);
+            var fault = CommitFault.FromEnvironment(Environment.GetEnvironmentVariable, KillSelf);
+            if (fault is not null)
+            {
+                logger.Warning("Test fault injection on: the process kills itself after writing the state tree's nodes of block {Height}", fault.Height);
+            }
+
+            application = NodeApplication.Open(home.DataDirectory, config.State, genesis, fault);
         }
-        catch (Exception e) when (e is GenesisStateException or IOException)
+        catch (Exception e) when (e is GenesisStateException or IOException or FormatException)
         {
             logger.Fatal("Cannot open the node's state in {DataDirectory}: {Message}", home.DataDirectory, e.Message);
             return 1;
@@ -77,6 +83,14 @@ public static class NodeRunner
                 await app.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>SIGKILL of this process: no shutdown, no flushing (<see cref="CommitFault"/>, tests only).</summary>
+    private static void KillSelf()
+    {
+        Console.Error.WriteLine($"{CommitFault.EnvironmentVariable}: tree nodes written, killing the process before the block commits");
+        Console.Error.Flush();
+        System.Diagnostics.Process.GetCurrentProcess().Kill();
     }
 
     /// <summary>The validator: block building and checking, the engine's host loop, evidence and validator sets.</summary>

@@ -21,6 +21,16 @@ public interface IStateCommitment
     /// </summary>
     byte[] Stage(ulong version, IReadOnlyList<KeyValuePair<byte[], byte[]?>> sortedWrites, IWriteBatch batch);
 
+    /// <summary>
+    /// As <see cref="Stage(ulong, IReadOnlyList{KeyValuePair{byte[], byte[]}}, IWriteBatch)"/>, with the tree's nodes in
+    /// <paramref name="nodes"/> and what makes the version visible (its root and latest-version records) in
+    /// <paramref name="roots"/>. Only the fault-injection path of the block executor writes them apart.
+    /// </summary>
+    byte[] Stage(ulong version, IReadOnlyList<KeyValuePair<byte[], byte[]?>> sortedWrites, IWriteBatch nodes, IWriteBatch roots);
+
+    /// <summary>Every key and value at <paramref name="version"/> (nothing before the first commit), to rebuild data kept outside the commitment.</summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> Enumerate(ulong version);
+
     /// <summary>Tells the commitment that the batch staged for <paramref name="version"/> is durable.</summary>
     void OnCommitted(ulong version, byte[] root);
 

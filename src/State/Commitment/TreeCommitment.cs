@@ -15,6 +15,17 @@ public sealed class TreeCommitment : IStateCommitment
     public TreeCommitment(IKeyValueStore store, StateTreeOptions options)
     {
         _tree = new JellyfishMerkleTree(store, options);
+
+        // A process that died after writing a version's nodes but before its root left them behind; drop them.
+        using (var batch = store.CreateBatch())
+        {
+            DiscardedOnOpen = _tree.DiscardUncommitted(batch);
+            if (DiscardedOnOpen > 0)
+            {
+                store.Write(batch, sync: true);
+            }
+        }
+
         if (_tree.LatestVersion is { } latest)
         {
             LatestVersion = latest;
@@ -28,16 +39,25 @@ public sealed class TreeCommitment : IStateCommitment
 
     public JellyfishMerkleTree Tree => _tree;
 
+    /// <summary>How many entries of a version that never committed were deleted when this store was opened.</summary>
+    public int DiscardedOnOpen { get; }
+
     public ulong LatestVersion { get; private set; }
 
     public byte[] LatestRoot { get; private set; }
 
-    public byte[] Stage(ulong version, IReadOnlyList<KeyValuePair<byte[], byte[]?>> sortedWrites, IWriteBatch batch)
+    public byte[] Stage(ulong version, IReadOnlyList<KeyValuePair<byte[], byte[]?>> sortedWrites, IWriteBatch batch) =>
+        Stage(version, sortedWrites, batch, batch);
+
+    public byte[] Stage(ulong version, IReadOnlyList<KeyValuePair<byte[], byte[]?>> sortedWrites, IWriteBatch nodes, IWriteBatch roots)
     {
-        var root = _tree.ApplyBatch(version, (IReadOnlyCollection<KeyValuePair<byte[], byte[]?>>)sortedWrites, batch);
-        _tree.Prune(version, batch);
+        var root = _tree.ApplyBatch(version, (IReadOnlyCollection<KeyValuePair<byte[], byte[]?>>)sortedWrites, nodes, roots);
+        _tree.Prune(version, roots);
         return root;
     }
+
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Enumerate(ulong version) =>
+        _tree.LatestVersion is null ? [] : _tree.Enumerate(version);
 
     public void OnCommitted(ulong version, byte[] root)
     {

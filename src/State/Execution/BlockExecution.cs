@@ -16,8 +16,15 @@ public sealed class BlockExecution : IDisposable
 
     public required IWriteBatch Batch { get; init; }
 
+    /// <summary>Only under <see cref="CommitFault"/>: the tree's nodes, staged apart from <see cref="Batch"/>.</summary>
+    public IWriteBatch? TreeNodes { get; init; }
+
     /// <summary>Number of state keys the block changed.</summary>
     public int StateWrites { get; init; }
 
-    public void Dispose() => Batch.Dispose();
+    public void Dispose()
+    {
+        Batch.Dispose();
+        TreeNodes?.Dispose();
+    }
 }

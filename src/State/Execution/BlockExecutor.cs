@@ -24,8 +24,14 @@ public sealed class BlockExecutor
     private readonly IStateCommitment _commitment;
     private readonly ModuleRouter _router;
     private readonly TxProcessor _processor;
+    private readonly CommitFault? _fault;
 
-    public BlockExecutor(IKeyValueStore store, IStateCommitment commitment, BlockStore blocks, ModuleRouter router, TxProcessor processor, ulong blockMaxGas)
+    /// <summary>
+    /// Opens the executor over a store; when genesis was written, first rebuilds the flat latest-value copy from the
+    /// state tree if it is missing or was written for another version (<see cref="CommittedState.EnsureComplete"/>).
+    /// <paramref name="fault"/> is for crash tests only.
+    /// </summary>
+    public BlockExecutor(IKeyValueStore store, IStateCommitment commitment, BlockStore blocks, ModuleRouter router, TxProcessor processor, ulong blockMaxGas, CommitFault? fault = null)
     {
         _store = store;
         _commitment = commitment;
@@ -33,8 +39,16 @@ public sealed class BlockExecutor
         _router = router;
         _processor = processor;
         BlockMaxGas = blockMaxGas;
+        _fault = fault;
         Committed = new CommittedState(store);
+        if (GenesisDone)
+        {
+            RebuiltFlatState = Committed.EnsureComplete(commitment);
+        }
     }
+
+    /// <summary>Whether opening this executor had to rebuild the flat latest-value copy from the tree.</summary>
+    public bool RebuiltFlatState { get; }
 
     public CommittedState Committed { get; }
 
@@ -85,7 +99,7 @@ public sealed class BlockExecutor
 
         var writes = cache.SortedWrites();
         using var batch = _store.CreateBatch();
-        CommittedState.StageWrites(writes, batch);
+        CommittedState.StageWrites(0, writes, batch);
         var root = _commitment.Stage(0, writes, batch);
         batch.Put(ColumnFamily.Meta, GenesisKey, genesisHash);
         _store.Write(batch, sync: true);
@@ -186,8 +200,19 @@ public sealed class BlockExecutor
 
         var writes = cache.SortedWrites();
         var batch = _store.CreateBatch();
-        CommittedState.StageWrites(writes, batch);
-        var appHash = _commitment.Stage(header.Height, writes, batch);
+        CommittedState.StageWrites(header.Height, writes, batch);
+        IWriteBatch? treeNodes = null;
+        byte[] appHash;
+        if (_fault is { } fault && fault.Height == header.Height)
+        {
+            treeNodes = _store.CreateBatch();
+            appHash = _commitment.Stage(header.Height, writes, treeNodes, batch);
+        }
+        else
+        {
+            appHash = _commitment.Stage(header.Height, writes, batch);
+        }
+
         results.AppHash = ByteString.CopyFrom(appHash);
         return new BlockExecution
         {
@@ -196,6 +221,7 @@ public sealed class BlockExecutor
             Results = results,
             AppHash = appHash,
             Batch = batch,
+            TreeNodes = treeNodes,
             StateWrites = writes.Count,
         };
     }
@@ -203,6 +229,13 @@ public sealed class BlockExecutor
     /// <summary>Writes block, commit, results and state atomically and durably (fsync), then makes them visible.</summary>
     public void Commit(BlockExecution execution, Commit seenCommit)
     {
+        if (execution.TreeNodes is { } treeNodes && _fault is { } fault)
+        {
+            // Crash test only: the tree's nodes reach the disk, then the process dies before the block commits.
+            _store.Write(treeNodes, sync: true);
+            fault.Kill();
+        }
+
         Blocks.Stage(execution.Block, seenCommit, execution.Results, execution.Batch);
         _store.Write(execution.Batch, sync: true);
         _commitment.OnCommitted(execution.Block.Header.Height, execution.AppHash);

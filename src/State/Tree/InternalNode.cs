@@ -5,21 +5,37 @@ namespace Chain.State.Tree;
 
 /// <summary>
 /// A 16-ary internal node. For each present child it records the child's hash, the version of the
-/// child node (its store key is (version, this path + nibble)) and whether the child is a leaf.
+/// child node (its store key is (version, this path + nibble)), whether the child is a leaf and, for a leaf,
+/// its key hash (so an update of an existing key needs no read of the leaf: the parent tells which key the
+/// leaf holds, and the leaf's hash tells whether the value changes).
 /// Its hash is the root of the binary Merkle tree over the 16 child slots (4 levels), where a range
 /// with no child is the placeholder and a range holding a single leaf is that leaf's hash: the same
 /// hash a binary sparse Merkle tree with leaves lifted to their highest unshared position would give.
+/// <para>
+/// In memory a node also keeps the 15 hashes of that binary tree (positions 1..15 in heap order: 1 is the
+/// node's hash, 2p and 2p + 1 the halves of p). They are not stored: a decoded node computes them once,
+/// and afterwards a changed child costs only the 4 hashes on its way up (<see cref="ComputeHash"/>).
+/// </para>
 /// </summary>
 internal sealed class InternalNode
 {
     public const byte Tag = 0x01;
 
-    private const int ChildRecordSize = 8 + TreeHasher.HashSize;
+    private const int HashSize = TreeHasher.HashSize;
+    private const int ChildRecordSize = 8 + HashSize;
+
+    /// <summary>Heap positions 1..15 of the binary tree over the slots (index 0 unused).</summary>
+    private readonly byte[] _positions;
+
+    /// <summary>Slots whose child changed since <see cref="_positions"/> was last brought up to date (all of them when never computed).</summary>
+    private ushort _dirty = 0xFFFF;
 
     public InternalNode()
     {
         Versions = new ulong[16];
-        Hashes = new byte[16 * TreeHasher.HashSize];
+        Hashes = new byte[16 * HashSize];
+        LeafKeyHashes = new byte[16 * HashSize];
+        _positions = new byte[16 * HashSize];
     }
 
     /// <summary>Bit i set: child i is present.</summary>
@@ -33,20 +49,37 @@ internal sealed class InternalNode
     /// <summary>16 slots of 32 bytes; a slot of an absent child is unused.</summary>
     public byte[] Hashes { get; }
 
+    /// <summary>16 slots of 32 bytes: the key hash of each leaf child; unused for other slots.</summary>
+    public byte[] LeafKeyHashes { get; }
+
     public int ChildCount => BitOperations.PopCount(Existence);
 
     public bool HasChild(int nibble) => (Existence & (1 << nibble)) != 0;
 
     public bool IsLeaf(int nibble) => (Leaves & (1 << nibble)) != 0;
 
-    public ReadOnlySpan<byte> ChildHash(int nibble) => Hashes.AsSpan(nibble * TreeHasher.HashSize, TreeHasher.HashSize);
+    public ReadOnlySpan<byte> ChildHash(int nibble) => Hashes.AsSpan(nibble * HashSize, HashSize);
 
-    public void SetChild(int nibble, ulong version, bool isLeaf, ReadOnlySpan<byte> hash)
+    /// <summary>The key hash of the leaf in slot <paramref name="nibble"/> (only for a leaf child).</summary>
+    public ReadOnlySpan<byte> LeafKeyHash(int nibble) => LeafKeyHashes.AsSpan(nibble * HashSize, HashSize);
+
+    public void SetInternalChild(int nibble, ulong version, ReadOnlySpan<byte> hash)
     {
         Existence |= (ushort)(1 << nibble);
-        Leaves = isLeaf ? (ushort)(Leaves | (1 << nibble)) : (ushort)(Leaves & ~(1 << nibble));
+        Leaves &= (ushort)~(1 << nibble);
         Versions[nibble] = version;
-        hash.CopyTo(Hashes.AsSpan(nibble * TreeHasher.HashSize, TreeHasher.HashSize));
+        hash.CopyTo(Hashes.AsSpan(nibble * HashSize, HashSize));
+        _dirty |= (ushort)(1 << nibble);
+    }
+
+    public void SetLeafChild(int nibble, ulong version, ReadOnlySpan<byte> hash, ReadOnlySpan<byte> keyHash)
+    {
+        Existence |= (ushort)(1 << nibble);
+        Leaves |= (ushort)(1 << nibble);
+        Versions[nibble] = version;
+        hash.CopyTo(Hashes.AsSpan(nibble * HashSize, HashSize));
+        keyHash.CopyTo(LeafKeyHashes.AsSpan(nibble * HashSize, HashSize));
+        _dirty |= (ushort)(1 << nibble);
     }
 
     public void RemoveChild(int nibble)
@@ -54,52 +87,135 @@ internal sealed class InternalNode
         Existence &= (ushort)~(1 << nibble);
         Leaves &= (ushort)~(1 << nibble);
         Versions[nibble] = 0;
+        _dirty |= (ushort)(1 << nibble);
     }
 
-    public InternalNode Clone()
+    /// <summary>Makes <paramref name="target"/> (a node no one else holds) an exact copy of this one.</summary>
+    public void CopyTo(InternalNode target)
     {
-        var copy = new InternalNode { Existence = Existence, Leaves = Leaves };
-        Versions.CopyTo(copy.Versions, 0);
-        Hashes.CopyTo(copy.Hashes, 0);
-        return copy;
+        target.Existence = Existence;
+        target.Leaves = Leaves;
+        target._dirty = _dirty;
+        Versions.CopyTo(target.Versions, 0);
+        Hashes.CopyTo(target.Hashes, 0);
+        LeafKeyHashes.CopyTo(target.LeafKeyHashes, 0);
+        _positions.CopyTo(target._positions, 0);
     }
 
-    public void ComputeHash(Span<byte> destination) => RangeHash(0, 16, destination);
+    /// <summary>Whether the node's hash (brought up to date) is <paramref name="hash"/>.</summary>
+    public bool HashEquals(ReadOnlySpan<byte> hash)
+    {
+        if (_dirty != 0)
+        {
+            Refresh();
+        }
+
+        return _positions.AsSpan(HashSize, HashSize).SequenceEqual(hash);
+    }
+
+    /// <summary>
+    /// The node's hash. Recomputes only the binary positions above children changed since the last call
+    /// (every position the first time), so one changed child costs at most 4 SHA-256.
+    /// </summary>
+    public void ComputeHash(Span<byte> destination)
+    {
+        if (_dirty != 0)
+        {
+            Refresh();
+        }
+
+        _positions.AsSpan(HashSize, HashSize).CopyTo(destination);
+    }
 
     /// <summary>
     /// The hash of the binary subtree over child slots [<paramref name="low"/>, low + width), width a power of two.
     /// </summary>
     public void RangeHash(int low, int width, Span<byte> destination)
     {
-        var mask = ((1 << width) - 1) << low;
-        var present = Existence & mask;
-        if (present == 0)
+        if (width == 1)
         {
-            TreeHasher.Placeholder.CopyTo(destination);
+            SlotHash(low, destination);
             return;
         }
 
-        if (BitOperations.PopCount((uint)present) == 1)
+        if (_dirty != 0)
         {
-            var only = BitOperations.TrailingZeroCount(present);
-            if (width == 1 || IsLeaf(only))
-            {
-                ChildHash(only).CopyTo(destination);
-                return;
-            }
+            Refresh();
         }
 
-        var half = width >> 1;
-        Span<byte> pair = stackalloc byte[2 * TreeHasher.HashSize];
-        RangeHash(low, half, pair[..TreeHasher.HashSize]);
-        RangeHash(low + half, half, pair[TreeHasher.HashSize..]);
-        TreeHasher.HashInternal(pair[..TreeHasher.HashSize], pair[TreeHasher.HashSize..], destination);
+        // width 16 is position 1, 8 positions 2-3, 4 positions 4-7, 2 positions 8-15.
+        var position = (16 / width) + (low / width);
+        _positions.AsSpan(position * HashSize, HashSize).CopyTo(destination);
     }
 
-    /// <summary>Tag, existence bitmap, leaf bitmap (both big-endian), then version and hash of each present child in nibble order.</summary>
+    private void SlotHash(int slot, Span<byte> destination)
+    {
+        if (HasChild(slot))
+        {
+            ChildHash(slot).CopyTo(destination);
+        }
+        else
+        {
+            TreeHasher.Placeholder.CopyTo(destination);
+        }
+    }
+
+    private void Refresh()
+    {
+        var dirty = _dirty;
+        Span<byte> pair = stackalloc byte[2 * HashSize];
+        for (var position = 15; position >= 1; position--)
+        {
+            var level = 31 - BitOperations.LeadingZeroCount((uint)position);
+            var width = 16 >> level;
+            var low = (position - (1 << level)) * width;
+            var mask = ((1 << width) - 1) << low;
+            if ((dirty & mask) == 0)
+            {
+                continue;
+            }
+
+            var destination = _positions.AsSpan(position * HashSize, HashSize);
+            var present = Existence & mask;
+            if (present == 0)
+            {
+                TreeHasher.Placeholder.CopyTo(destination);
+                continue;
+            }
+
+            if (BitOperations.PopCount((uint)present) == 1)
+            {
+                var only = BitOperations.TrailingZeroCount(present);
+                if (IsLeaf(only))
+                {
+                    ChildHash(only).CopyTo(destination);
+                    continue;
+                }
+            }
+
+            if (width == 2)
+            {
+                SlotHash(low, pair[..HashSize]);
+                SlotHash(low + 1, pair[HashSize..]);
+            }
+            else
+            {
+                _positions.AsSpan(2 * position * HashSize, 2 * HashSize).CopyTo(pair);
+            }
+
+            TreeHasher.HashInternal(pair[..HashSize], pair[HashSize..], destination);
+        }
+
+        _dirty = 0;
+    }
+
+    /// <summary>
+    /// Tag, existence bitmap, leaf bitmap (both big-endian), then for each present child in nibble order its
+    /// version and hash, and for a leaf child its key hash.
+    /// </summary>
     public byte[] Encode()
     {
-        var bytes = new byte[5 + (ChildCount * ChildRecordSize)];
+        var bytes = new byte[EncodedSize(Existence, Leaves)];
         bytes[0] = Tag;
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), Existence);
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(3), Leaves);
@@ -114,10 +230,18 @@ internal sealed class InternalNode
             BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(offset), Versions[i]);
             ChildHash(i).CopyTo(bytes.AsSpan(offset + 8));
             offset += ChildRecordSize;
+            if (IsLeaf(i))
+            {
+                LeafKeyHash(i).CopyTo(bytes.AsSpan(offset));
+                offset += HashSize;
+            }
         }
 
         return bytes;
     }
+
+    private static int EncodedSize(ushort existence, ushort leaves) =>
+        5 + (BitOperations.PopCount(existence) * ChildRecordSize) + (BitOperations.PopCount(leaves) * HashSize);
 
     /// <summary>Decodes <see cref="Encode"/>'s output; throws only <see cref="NodeFormatException"/>.</summary>
     public static InternalNode Decode(ReadOnlySpan<byte> bytes)
@@ -135,9 +259,10 @@ internal sealed class InternalNode
         }
 
         var count = BitOperations.PopCount(existence);
-        if (count == 0 || bytes.Length != 5 + (count * ChildRecordSize))
+        var size = EncodedSize(existence, leaves);
+        if (count == 0 || bytes.Length != size)
         {
-            throw new NodeFormatException($"an internal node with {count} children must be {5 + (count * ChildRecordSize)} bytes and have a child; got {bytes.Length}");
+            throw new NodeFormatException($"an internal node with {count} children ({BitOperations.PopCount(leaves)} leaves) must be {size} bytes and have a child; got {bytes.Length}");
         }
 
         var node = new InternalNode { Existence = existence, Leaves = leaves };
@@ -150,8 +275,13 @@ internal sealed class InternalNode
             }
 
             node.Versions[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes[offset..]);
-            bytes.Slice(offset + 8, TreeHasher.HashSize).CopyTo(node.Hashes.AsSpan(i * TreeHasher.HashSize));
+            bytes.Slice(offset + 8, HashSize).CopyTo(node.Hashes.AsSpan(i * HashSize));
             offset += ChildRecordSize;
+            if ((leaves & (1 << i)) != 0)
+            {
+                bytes.Slice(offset, HashSize).CopyTo(node.LeafKeyHashes.AsSpan(i * HashSize));
+                offset += HashSize;
+            }
         }
 
         return node;

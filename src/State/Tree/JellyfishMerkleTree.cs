@@ -20,6 +20,7 @@ public sealed class JellyfishMerkleTree
     private readonly IKeyValueStore _store;
     private readonly StateTreeOptions _options;
     private readonly TreeNodeReader _reader;
+    private readonly TreeNodeCache _cache;
 
     public JellyfishMerkleTree(IKeyValueStore store, StateTreeOptions options)
     {
@@ -28,7 +29,11 @@ public sealed class JellyfishMerkleTree
         _store = store;
         _options = options;
         _reader = new TreeNodeReader(store);
+        _cache = new TreeNodeCache(options.CachedNodes);
     }
+
+    /// <summary>How many internal nodes the writer's cache holds (for tests and metrics).</summary>
+    public int CachedNodeCount => _cache.Count;
 
     /// <summary>The root hash of the empty tree (a fresh copy).</summary>
     public static byte[] EmptyRootHash => TreeHasher.Placeholder.ToArray();
@@ -37,16 +42,26 @@ public sealed class JellyfishMerkleTree
     public ulong? LatestVersion => _reader.ReadLatestVersion();
 
     /// <summary>
-    /// Stages version <paramref name="version"/> into <paramref name="batch"/>: the new and moved nodes, the new
-    /// values, the stale-index entries of what this version replaces, the root record and the latest-version
-    /// record. Nothing is visible until the caller writes the batch. <paramref name="changes"/> maps a logical
-    /// key to its new value, or to null to delete it; a key given twice takes its last value.
+    /// Stages version <paramref name="version"/> into <paramref name="batch"/>: the new and moved nodes (leaves
+    /// carry their key and value), the stale-index record of what this version replaces, the root record and the
+    /// latest-version record. Nothing is visible until the caller writes the batch. <paramref name="changes"/>
+    /// maps a logical key to its new value, or to null to delete it; a key given twice takes its last value.
     /// </summary>
     /// <returns>The new root hash (32 bytes).</returns>
-    public byte[] ApplyBatch(ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes, IWriteBatch batch)
+    public byte[] ApplyBatch(ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes, IWriteBatch batch) =>
+        ApplyBatch(version, changes, batch, batch);
+
+    /// <summary>
+    /// As <see cref="ApplyBatch(ulong, IReadOnlyCollection{KeyValuePair{byte[], byte[]}}, IWriteBatch)"/>, with the
+    /// nodes and the stale-index record in <paramref name="nodes"/> and the root and latest-version records (which
+    /// make the version visible) in <paramref name="roots"/>. A node uses one batch for both; the two exist so a
+    /// test can write the nodes alone and show that they change nothing a reader sees.
+    /// </summary>
+    public byte[] ApplyBatch(ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes, IWriteBatch nodes, IWriteBatch roots)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(roots);
         if (version == ulong.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(version), "version ulong.MaxValue is reserved");
@@ -68,19 +83,22 @@ public sealed class JellyfishMerkleTree
             previous = RootRecord.Empty;
         }
 
-        var update = new TreeUpdate(_reader, batch, version, changes);
+        _cache.Begin(version, latest, previous.Hash);
+        var update = new TreeUpdate(_reader, _cache, nodes, version, changes);
         var root = update.Run(previous);
-
-        batch.Put(ColumnFamily.State, StateTreeKeys.RootKey(version), root.Encode());
-        Span<byte> latestBytes = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(latestBytes, version);
-        batch.Put(ColumnFamily.State, StateTreeKeys.LatestKey, latestBytes);
         if (latest is { } previousVersion)
         {
             // Version v stays readable while it is retained; its root record goes once v + 1 is pruned past.
             update.MarkStale(StateTreeKeys.RootKey(previousVersion));
         }
 
+        // Always written, even empty: a version staged again after a crash replaces whatever an earlier attempt left.
+        nodes.Put(ColumnFamily.State, StateTreeKeys.StaleKey(version), update.StaleRecord);
+        roots.Put(ColumnFamily.State, StateTreeKeys.RootKey(version), root.Encode());
+        Span<byte> latestBytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(latestBytes, version);
+        roots.Put(ColumnFamily.State, StateTreeKeys.LatestKey, latestBytes);
+        _cache.End(root.Hash);
         return root.Hash.ToArray();
     }
 
@@ -101,7 +119,7 @@ public sealed class JellyfishMerkleTree
                     return null;
                 case NodeKind.Leaf:
                     var leaf = _reader.LoadLeaf(nodeVersion, keyHash, depth);
-                    return keyHash.SequenceEqual(leaf.KeyHash) ? _reader.ReadValue(leaf) : null;
+                    return keyHash.SequenceEqual(leaf.KeyHash) ? leaf.Value : null;
                 default:
                     if (depth >= 64)
                     {
@@ -113,6 +131,11 @@ public sealed class JellyfishMerkleTree
                     if (!node.HasChild(nibble))
                     {
                         return null;
+                    }
+
+                    if (node.IsLeaf(nibble) && !node.LeafKeyHash(nibble).SequenceEqual(keyHash))
+                    {
+                        return null; // another key's leaf: the parent says so without reading it
                     }
 
                     kind = node.IsLeaf(nibble) ? NodeKind.Leaf : NodeKind.Internal;
@@ -195,7 +218,7 @@ public sealed class JellyfishMerkleTree
         byte[]? value = null;
         if (leaf is not null && leaf.KeyHash.AsSpan().SequenceEqual(keyHash))
         {
-            value = _reader.ReadValue(leaf);
+            value = leaf.Value;
         }
 
         var proof = new SparseMerkleProof(leaf?.KeyHash, leaf?.ValueHash, siblings[..(count * TreeHasher.HashSize)].ToArray());
@@ -207,9 +230,9 @@ public sealed class JellyfishMerkleTree
     public byte[] RootHash(ulong version) => RequireRoot(version).Hash;
 
     /// <summary>
-    /// Stages into <paramref name="batch"/> the deletion of every node, value and root record that no version
-    /// from latestVersion - keep + 1 on needs (keep = <see cref="StateTreeOptions.KeepVersions"/>; 0 keeps all
-    /// and does nothing). It reads the stale index from the store, so it sees what committed versions replaced:
+    /// Stages into <paramref name="batch"/> the deletion of every node and root record that no version from
+    /// latestVersion - keep + 1 on needs (keep = <see cref="StateTreeOptions.KeepVersions"/>; 0 keeps all and
+    /// does nothing). It reads the stale index from the store, so it sees what committed versions replaced:
     /// called after the batch of <paramref name="latestVersion"/> was written, it leaves exactly the last keep
     /// versions; called in that same batch, what <paramref name="latestVersion"/> itself replaced waits for the
     /// next call (which matters only for keep = 1: the previous version stays readable one version longer).
@@ -227,8 +250,84 @@ public sealed class JellyfishMerkleTree
         var end = StateTreeKeys.StaleBound(oldestKept);
         foreach (var entry in _store.Iterate(ColumnFamily.State, [StateTreeKeys.StalePrefix], end))
         {
-            batch.Delete(ColumnFamily.State, entry.Key.AsSpan(9));
+            foreach (var key in TreeUpdate.ParseStaleRecord(entry.Value))
+            {
+                batch.Delete(ColumnFamily.State, key);
+            }
+
             batch.Delete(ColumnFamily.State, entry.Key);
+        }
+    }
+
+    /// <summary>
+    /// Stages into <paramref name="batch"/> the deletion of what a version that never committed left behind: nodes
+    /// and stale-index records of versions above the latest committed one (a process that died after writing
+    /// them, before the version's root record). Nothing reads them, and staging that version again overwrites
+    /// its stale-index record; this only reclaims the space. Returns how many entries it deletes.
+    /// </summary>
+    public int DiscardUncommitted(IWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var latest = LatestVersion;
+        byte[] nodesFrom = latest is { } v ? StateTreeKeys.NodeBound(v) : [StateTreeKeys.NodePrefix];
+        byte[] staleFrom = latest is { } w ? StateTreeKeys.StaleBound(w) : [StateTreeKeys.StalePrefix];
+        var count = 0;
+        foreach (var entry in _store.Iterate(ColumnFamily.State, nodesFrom, [StateTreeKeys.NodePrefix + 1]))
+        {
+            batch.Delete(ColumnFamily.State, entry.Key);
+            count++;
+        }
+
+        foreach (var entry in _store.Iterate(ColumnFamily.State, staleFrom, [StateTreeKeys.StalePrefix + 1]))
+        {
+            batch.Delete(ColumnFamily.State, entry.Key);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Every key and its value at <paramref name="version"/>, in key-hash order (a walk of the whole tree).</summary>
+    /// <exception cref="VersionNotAvailableException">The version was pruned or never committed.</exception>
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Enumerate(ulong version)
+    {
+        var root = RequireRoot(version);
+        if (root.Kind == NodeKind.Empty)
+        {
+            yield break;
+        }
+
+        var path = new byte[TreeHasher.HashSize];
+        var stack = new Stack<(NodeKind Kind, ulong Version, byte[] Path, int Depth)>();
+        stack.Push((root.Kind, root.NodeVersion, path, 0));
+        while (stack.Count > 0)
+        {
+            var (kind, nodeVersion, nodePath, depth) = stack.Pop();
+            if (kind == NodeKind.Leaf)
+            {
+                var leaf = _reader.LoadLeaf(nodeVersion, nodePath, depth);
+                yield return new KeyValuePair<byte[], byte[]>(leaf.Key, leaf.Value);
+                continue;
+            }
+
+            if (depth >= 64)
+            {
+                throw new NodeFormatException("the tree is deeper than 64 nibbles");
+            }
+
+            var node = _reader.LoadInternal(nodeVersion, nodePath, depth);
+            for (var nibble = 15; nibble >= 0; nibble--)
+            {
+                if (!node.HasChild(nibble))
+                {
+                    continue;
+                }
+
+                var child = (byte[])nodePath.Clone();
+                var index = depth >> 1;
+                child[index] = (depth & 1) == 0 ? (byte)(nibble << 4) : (byte)((child[index] & 0xF0) | nibble);
+                stack.Push((node.IsLeaf(nibble) ? NodeKind.Leaf : NodeKind.Internal, node.Versions[nibble], child, depth + 1));
+            }
         }
     }
 

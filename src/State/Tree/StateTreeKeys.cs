@@ -7,23 +7,19 @@ namespace Chain.State.Tree;
 /// latest-value copy kept by another layer and is never written here.
 /// <list type="bullet">
 /// <item>'N' + version (8, big-endian) + nibble count (1) + nibbles packed two per byte: a node.</item>
-/// <item>'V' + key hash (32) + ~version (8, big-endian): a value (0x01 + bytes) or a deletion (0x00); the
-/// newest entry at or below a version is the first one a seek to ~version finds.</item>
-/// <item>'S' + stale-since version (8, big-endian) + the full key of an entry no version from then on needs.</item>
+/// <item>'S' + stale-since version (8, big-endian): the store keys no version from then on needs, each as
+/// length (1) + key; one record per version, always written, so a replayed version replaces it whole.</item>
 /// <item>'R' + version (8, big-endian): that version's root record; 'R' alone: the latest version (8, big-endian).</item>
 /// </list>
 /// </summary>
 internal static class StateTreeKeys
 {
     public const byte NodePrefix = (byte)'N';
-    public const byte ValuePrefix = (byte)'V';
     public const byte StalePrefix = (byte)'S';
     public const byte RootPrefix = (byte)'R';
 
     /// <summary>Largest node key: prefix, version, count, 32 bytes of nibbles.</summary>
     public const int MaxNodeKeySize = 1 + 8 + 1 + 32;
-
-    public const int ValueKeySize = 1 + TreeHasher.HashSize + 8;
 
     public const int RootKeySize = 1 + 8;
 
@@ -45,13 +41,6 @@ internal static class StateTreeKeys
         return 10 + bytes;
     }
 
-    public static void WriteValueKey(Span<byte> destination, ReadOnlySpan<byte> keyHash, ulong version)
-    {
-        destination[0] = ValuePrefix;
-        keyHash.CopyTo(destination[1..]);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[(1 + TreeHasher.HashSize)..], ~version);
-    }
-
     public static void WriteRootKey(Span<byte> destination, ulong version)
     {
         destination[0] = RootPrefix;
@@ -65,20 +54,29 @@ internal static class StateTreeKeys
         return key;
     }
 
-    /// <summary>'S' + <paramref name="staleSince"/> + <paramref name="target"/>.</summary>
-    public static int WriteStaleKey(Span<byte> destination, ulong staleSince, ReadOnlySpan<byte> target)
-    {
-        destination[0] = StalePrefix;
-        BinaryPrimitives.WriteUInt64BigEndian(destination[1..], staleSince);
-        target.CopyTo(destination[9..]);
-        return 9 + target.Length;
-    }
-
-    /// <summary>The first key of the stale index entries of versions above <paramref name="version"/>.</summary>
-    public static byte[] StaleBound(ulong version)
+    /// <summary>'S' + <paramref name="staleSince"/>: the stale-index record of that version.</summary>
+    public static byte[] StaleKey(ulong staleSince)
     {
         var key = new byte[9];
         key[0] = StalePrefix;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), staleSince);
+        return key;
+    }
+
+    /// <summary>The first key of the stale-index records of versions above <paramref name="version"/> (the end of a scan).</summary>
+    public static byte[] StaleBound(ulong version) =>
+        version == ulong.MaxValue ? [(byte)(StalePrefix + 1)] : StaleKey(version + 1);
+
+    /// <summary>The first node key of versions above <paramref name="version"/>.</summary>
+    public static byte[] NodeBound(ulong version)
+    {
+        if (version == ulong.MaxValue)
+        {
+            return [(byte)(NodePrefix + 1)];
+        }
+
+        var key = new byte[9];
+        key[0] = NodePrefix;
         BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), version + 1);
         return key;
     }

@@ -9,6 +9,12 @@ public sealed record StateTreeOptions
     /// </summary>
     public ulong KeepVersions { get; init; }
 
+    /// <summary>
+    /// How many internal nodes of the latest version the writer keeps in memory with their intermediate hashes
+    /// (about 1.4 KB each; a tree of n keys has about n / 15 internal nodes). 0 turns the cache off.
+    /// </summary>
+    public int CachedNodes { get; init; } = 131_072;
+
     /// <summary>Keep every version.</summary>
     public static StateTreeOptions KeepAll => new();
 }

@@ -53,22 +53,7 @@ internal sealed class TreeNodeReader
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
     }
 
-    /// <summary>The value a leaf points to.</summary>
-    public byte[] ReadValue(LeafNode leaf)
-    {
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, leaf.KeyHash, leaf.ValueVersion);
-        var bytes = _store.Get(ColumnFamily.State, key)
-            ?? throw new NodeFormatException($"the value written at version {leaf.ValueVersion} of key hash {Convert.ToHexString(leaf.KeyHash)} is missing");
-        if (bytes.Length == 0 || bytes[0] != 1)
-        {
-            throw new NodeFormatException($"the value written at version {leaf.ValueVersion} of key hash {Convert.ToHexString(leaf.KeyHash)} is not a present value");
-        }
-
-        return bytes[1..];
-    }
-
-    private byte[] LoadNodeBytes(ulong version, ReadOnlySpan<byte> pathSource, int depth)
+    public byte[] LoadNodeBytes(ulong version, ReadOnlySpan<byte> pathSource, int depth)
     {
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, version, pathSource, depth);

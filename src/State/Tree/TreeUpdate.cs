@@ -1,12 +1,13 @@
-using System.Buffers.Binary;
+using System.Buffers;
 using Chain.State.Storage;
 
 namespace Chain.State.Tree;
 
 /// <summary>
 /// One version's update of the tree: the changes sorted by key hash (last write of a key wins), applied by a
-/// single recursive descent that visits every touched node once and stages new nodes, values and stale-index
-/// entries into the caller's write batch. Nothing is read back from the batch; only committed nodes are read.
+/// single recursive descent that visits every touched node once and stages new nodes into the caller's write
+/// batch and the keys it replaces into one stale-index record. Nothing is read back from the batch; only
+/// committed nodes are read (internal nodes from <see cref="TreeNodeCache"/> when it has them).
 /// </summary>
 internal sealed class TreeUpdate
 {
@@ -16,22 +17,34 @@ internal sealed class TreeUpdate
     private const byte OpNoop = 2;
 
     private readonly TreeNodeReader _reader;
+    private readonly TreeNodeCache _cache;
     private readonly IWriteBatch _batch;
     private readonly ulong _version;
     private readonly byte[] _keyHashes;
     private readonly byte[] _valueHashes;
+    private readonly byte[][] _keys;
     private readonly byte[]?[] _values;
     private readonly byte[] _ops;
     private readonly int _count;
+    private readonly ArrayBufferWriter<byte> _stale = new(4096);
 
-    public TreeUpdate(TreeNodeReader reader, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
+    /// <summary>Leaf hash of change i once computed (when <see cref="_leafHashKnown"/>[i]).</summary>
+    private readonly byte[] _leafHashes;
+    private readonly bool[] _leafHashKnown;
+
+    /// <summary>One scratch array of child results per depth (a descent uses each depth once at a time).</summary>
+    private readonly Result[][] _pendingByDepth = new Result[65][];
+
+    public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
     {
         _reader = reader;
+        _cache = cache;
         _batch = batch;
         _version = version;
 
         var n = changes.Count;
         var hashes = new byte[n * HashSize];
+        var keys = new byte[n][];
         var values = new byte[]?[n];
         var i = 0;
         foreach (var change in changes)
@@ -41,7 +54,13 @@ internal sealed class TreeUpdate
                 throw new ArgumentException("a change has a null key", nameof(changes));
             }
 
+            if (change.Key.Length > LeafNode.MaxKeyLength)
+            {
+                throw new ArgumentException($"a key of {change.Key.Length} bytes is longer than the {LeafNode.MaxKeyLength} a leaf holds", nameof(changes));
+            }
+
             TreeHasher.HashKey(change.Key, hashes.AsSpan(i * HashSize, HashSize));
+            keys[i] = change.Key;
             values[i] = change.Value;
             i++;
         }
@@ -61,8 +80,11 @@ internal sealed class TreeUpdate
         // Keep the last change of each key (the highest original index in a run of equal hashes).
         _keyHashes = new byte[n * HashSize];
         _valueHashes = new byte[n * HashSize];
+        _keys = new byte[n][];
         _values = new byte[]?[n];
         _ops = new byte[n];
+        _leafHashes = new byte[n * HashSize];
+        _leafHashKnown = new bool[n];
         var m = 0;
         for (var j = 0; j < n; j++)
         {
@@ -74,6 +96,7 @@ internal sealed class TreeUpdate
 
             hashes.AsSpan(index * HashSize, HashSize).CopyTo(_keyHashes.AsSpan(m * HashSize));
             var value = values[index];
+            _keys[m] = keys[index];
             _values[m] = value;
             if (value is null)
             {
@@ -110,8 +133,8 @@ internal sealed class TreeUpdate
         var result = root.Kind switch
         {
             NodeKind.Empty => Build(0, 0, _count, null, 0, -1),
-            NodeKind.Leaf => UpdateLeaf(_reader.LoadLeaf(root.NodeVersion, default, 0), root.NodeVersion, 0, 0, _count),
-            _ => UpdateInternal(_reader.LoadInternal(root.NodeVersion, default, 0), root.NodeVersion, 0, 0, _count),
+            NodeKind.Leaf => UpdateLeaf(LeafRef.Of(_reader.LoadLeaf(root.NodeVersion, default, 0)), root.NodeVersion, 0, 0, _count),
+            _ => UpdateInternal(LoadForUpdate(root.NodeVersion, KeyHash(0), 0, root.Hash), root.NodeVersion, 0, 0, _count),
         };
 
         switch (result.Kind)
@@ -129,36 +152,58 @@ internal sealed class TreeUpdate
         }
     }
 
-    /// <summary>Marks a store key as not needed by any version from this one on.</summary>
+    /// <summary>Marks a store key (at most 255 bytes) as not needed by any version from this one on.</summary>
     public void MarkStale(ReadOnlySpan<byte> key)
     {
-        Span<byte> staleKey = stackalloc byte[9 + StateTreeKeys.MaxNodeKeySize];
-        var length = StateTreeKeys.WriteStaleKey(staleKey, _version, key);
-        _batch.Put(ColumnFamily.State, staleKey[..length], ReadOnlySpan<byte>.Empty);
+        var destination = _stale.GetSpan(1 + key.Length);
+        destination[0] = (byte)key.Length;
+        key.CopyTo(destination[1..]);
+        _stale.Advance(1 + key.Length);
+    }
+
+    /// <summary>The version's stale-index record: each key <see cref="MarkStale"/> was given, as length (1) + key.</summary>
+    public ReadOnlySpan<byte> StaleRecord => _stale.WrittenSpan;
+
+    /// <summary>The store keys listed in a stale-index record; throws only <see cref="NodeFormatException"/>.</summary>
+    public static List<byte[]> ParseStaleRecord(ReadOnlySpan<byte> record)
+    {
+        var keys = new List<byte[]>();
+        var offset = 0;
+        while (offset < record.Length)
+        {
+            var length = record[offset];
+            if (length == 0 || offset + 1 + length > record.Length)
+            {
+                throw new NodeFormatException($"a stale-index record has a key of {length} bytes at offset {offset} of {record.Length}");
+            }
+
+            keys.Add(record.Slice(offset + 1, length).ToArray());
+            offset += 1 + length;
+        }
+
+        return keys;
     }
 
     private ReadOnlySpan<byte> KeyHash(int index) => _keyHashes.AsSpan(index * HashSize, HashSize);
 
-    private Result UpdateLeaf(LeafNode leaf, ulong leafVersion, int depth, int lo, int hi)
+    /// <summary>Updates the subtree that is the leaf <paramref name="leaf"/> stored at (<paramref name="leafVersion"/>, <paramref name="depth"/>); reads the leaf only if it has to move.</summary>
+    private Result UpdateLeaf(LeafRef leaf, ulong leafVersion, int depth, int lo, int hi)
     {
-        LeafNode? carried = leaf;
+        LeafRef? carried = leaf;
         var index = Find(leaf.KeyHash, lo, hi);
         if (index >= 0)
         {
             if (_ops[index] == OpDelete)
             {
-                WriteTombstone(leaf.KeyHash);
-                MarkValueStale(leaf);
                 MarkNodeStale(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
-            else if (_valueHashes.AsSpan(index * HashSize, HashSize).SequenceEqual(leaf.ValueHash))
+            else if (LeafHashOf(index).SequenceEqual(leaf.Hash))
             {
                 _ops[index] = OpNoop;
             }
             else
             {
-                MarkValueStale(leaf);
                 MarkNodeStale(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
@@ -174,7 +219,7 @@ internal sealed class TreeUpdate
 
     private Result UpdateInternal(InternalNode node, ulong nodeVersion, int depth, int lo, int hi)
     {
-        var pending = new Result[16];
+        var pending = _pendingByDepth[depth] ??= new Result[16];
         var touched = 0;
         var childDepth = depth + 1;
         var start = lo;
@@ -192,8 +237,8 @@ internal sealed class TreeUpdate
             {
                 var childVersion = node.Versions[nibble];
                 r = node.IsLeaf(nibble)
-                    ? UpdateLeaf(_reader.LoadLeaf(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end)
-                    : UpdateInternal(_reader.LoadInternal(childVersion, KeyHash(start), childDepth), childVersion, childDepth, start, end);
+                    ? UpdateLeaf(LeafRef.Child(node, nibble), childVersion, childDepth, start, end)
+                    : UpdateInternal(LoadForUpdate(childVersion, KeyHash(start), childDepth, node.ChildHash(nibble)), childVersion, childDepth, start, end);
             }
             else
             {
@@ -249,6 +294,7 @@ internal sealed class TreeUpdate
         if (remaining == 0)
         {
             MarkNodeStale(nodeVersion, pathSource, depth);
+            _cache.Removed(NodePath.Of(pathSource, depth));
             return Result.Empty;
         }
 
@@ -256,18 +302,16 @@ internal sealed class TreeUpdate
         {
             // A single leaf left below this node: the node goes and the leaf rises to the parent's slot.
             MarkNodeStale(nodeVersion, pathSource, depth);
+            _cache.Removed(NodePath.Of(pathSource, depth));
             var only = System.Numerics.BitOperations.TrailingZeroCount(remaining);
             if ((touched & (1 << only)) != 0)
             {
                 return pending[only];
             }
 
-            var siblingVersion = node.Versions[only];
-            var sibling = _reader.LoadChildLeaf(siblingVersion, pathSource, depth, only);
-            return Result.ForLeaf(sibling, siblingVersion, childDepth);
+            return Result.ForLeaf(LeafRef.Child(node, only), node.Versions[only], childDepth);
         }
 
-        Span<byte> hash = stackalloc byte[HashSize];
         for (var i = 0; i < 16; i++)
         {
             if ((touched & (1 << i)) != 0)
@@ -284,7 +328,7 @@ internal sealed class TreeUpdate
     /// Builds the subtree at <paramref name="depth"/> holding the puts of [lo, hi) and, when not null,
     /// <paramref name="carried"/>: an existing leaf that keeps its value but may move.
     /// </summary>
-    private Result Build(int depth, int lo, int hi, LeafNode? carried, ulong originVersion, int originDepth)
+    private Result Build(int depth, int lo, int hi, LeafRef? carried, ulong originVersion, int originDepth)
     {
         var puts = CountPuts(lo, hi);
         var total = puts + (carried is null ? 0 : 1);
@@ -339,12 +383,11 @@ internal sealed class TreeUpdate
                 node.RemoveChild(nibble);
                 break;
             case ResultKind.Internal:
-                node.SetChild(nibble, r.Version, false, r.Hash);
+                node.SetInternalChild(nibble, r.Version, r.Hash);
                 break;
             case ResultKind.Leaf:
-                Span<byte> hash = stackalloc byte[HashSize];
-                var version = PlaceLeaf(r, childDepth, hash);
-                node.SetChild(nibble, version, true, hash);
+                var version = PlaceLeaf(r, childDepth, []);
+                node.SetLeafChild(nibble, version, r.Leaf!.Hash, r.Leaf.KeyHash);
                 break;
         }
     }
@@ -353,12 +396,18 @@ internal sealed class TreeUpdate
     private ulong PlaceLeaf(Result r, int depth, Span<byte> hash)
     {
         var leaf = r.Leaf!;
-        leaf.ComputeHash(hash);
+        if (!hash.IsEmpty)
+        {
+            leaf.Hash.CopyTo(hash);
+        }
+
         if (r.OriginDepth == depth)
         {
             return r.Version;
         }
 
+        // A new leaf, or one that moves: only now is a stored leaf read.
+        var encoded = leaf.Node?.Encode() ?? _reader.LoadNodeBytes(r.Version, leaf.KeyHash, r.OriginDepth);
         if (r.OriginDepth >= 0)
         {
             MarkNodeStale(r.Version, leaf.KeyHash, r.OriginDepth);
@@ -366,7 +415,7 @@ internal sealed class TreeUpdate
 
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, leaf.KeyHash, depth);
-        _batch.Put(ColumnFamily.State, key[..length], leaf.Encode());
+        _batch.Put(ColumnFamily.State, key[..length], encoded);
         return _version;
     }
 
@@ -377,37 +426,54 @@ internal sealed class TreeUpdate
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, pathSource, depth);
         _batch.Put(ColumnFamily.State, key[..length], node.Encode());
+        _cache.Written(NodePath.Of(pathSource, depth), _version, node);
         return Result.ForInternal(_version, hash);
     }
 
-    private LeafNode NewLeaf(int index)
+    /// <summary>A committed internal node to modify: a copy of the cached one, or a fresh decode from the store.</summary>
+    private InternalNode LoadForUpdate(ulong version, ReadOnlySpan<byte> pathSource, int depth, ReadOnlySpan<byte> hash)
     {
-        var keyHash = KeyHash(index).ToArray();
-        var value = _values[index]!;
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, keyHash, _version);
-        var stored = new byte[value.Length + 1];
-        stored[0] = 1;
-        value.CopyTo(stored, 1);
-        _batch.Put(ColumnFamily.State, key, stored);
-        return new LeafNode(keyHash, _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _version);
+        return (_cache.Enabled ? _cache.Copy(version, NodePath.Of(pathSource, depth), hash) : null)
+            ?? _reader.LoadInternal(version, pathSource, depth);
     }
 
-    private void WriteTombstone(byte[] keyHash)
+    private LeafRef NewLeaf(int index)
     {
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, keyHash, _version);
-        _batch.Put(ColumnFamily.State, key, [0]);
-
-        // The tombstone only hides older values of the key, which are stale from this version on as well.
-        MarkStale(key);
+        var node = new LeafNode(KeyHash(index).ToArray(), _valueHashes.AsSpan(index * HashSize, HashSize).ToArray(), _keys[index], _values[index]!);
+        return new LeafRef(node.KeyHash, LeafHashOf(index).ToArray(), node);
     }
 
-    private void MarkValueStale(LeafNode leaf)
+    /// <summary>The leaf hash of put <paramref name="index"/>, computed once.</summary>
+    private ReadOnlySpan<byte> LeafHashOf(int index)
     {
-        Span<byte> key = stackalloc byte[StateTreeKeys.ValueKeySize];
-        StateTreeKeys.WriteValueKey(key, leaf.KeyHash, leaf.ValueVersion);
-        MarkStale(key);
+        var hash = _leafHashes.AsSpan(index * HashSize, HashSize);
+        if (!_leafHashKnown[index])
+        {
+            TreeHasher.HashLeaf(KeyHash(index), _valueHashes.AsSpan(index * HashSize, HashSize), hash);
+            _leafHashKnown[index] = true;
+        }
+
+        return hash;
+    }
+
+    /// <summary>A leaf as its parent knows it (key hash and leaf hash), with the node itself when it is new or was read.</summary>
+    private sealed class LeafRef(byte[] keyHash, byte[] hash, LeafNode? node)
+    {
+        public byte[] KeyHash { get; } = keyHash;
+
+        public byte[] Hash { get; } = hash;
+
+        public LeafNode? Node { get; } = node;
+
+        public static LeafRef Child(InternalNode parent, int nibble) =>
+            new(parent.LeafKeyHash(nibble).ToArray(), parent.ChildHash(nibble).ToArray(), null);
+
+        public static LeafRef Of(LeafNode node)
+        {
+            var hash = new byte[TreeHasher.HashSize];
+            node.ComputeHash(hash);
+            return new LeafRef(node.KeyHash, hash, node);
+        }
     }
 
     private void MarkNodeStale(ulong version, ReadOnlySpan<byte> pathSource, int depth)
@@ -471,7 +537,7 @@ internal sealed class TreeUpdate
     /// <summary>What became of a subtree: unchanged, empty, a leaf (not yet placed) or a written internal node.</summary>
     private readonly struct Result
     {
-        private Result(ResultKind kind, ulong version, byte[]? hash, LeafNode? leaf, int originDepth)
+        private Result(ResultKind kind, ulong version, byte[]? hash, LeafRef? leaf, int originDepth)
         {
             Kind = kind;
             Version = version;
@@ -491,12 +557,12 @@ internal sealed class TreeUpdate
 
         public byte[]? Hash { get; }
 
-        public LeafNode? Leaf { get; }
+        public LeafRef? Leaf { get; }
 
         /// <summary>Leaf: the depth at which it is stored now, or -1 for a new leaf.</summary>
         public int OriginDepth { get; }
 
-        public static Result ForLeaf(LeafNode leaf, ulong originVersion, int originDepth) =>
+        public static Result ForLeaf(LeafRef leaf, ulong originVersion, int originDepth) =>
             new(ResultKind.Leaf, originVersion, null, leaf, originDepth);
 
         public static Result ForInternal(ulong version, byte[] hash) => new(ResultKind.Internal, version, hash, null, -1);

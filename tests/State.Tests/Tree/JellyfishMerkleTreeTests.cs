@@ -44,6 +44,125 @@ public sealed class JellyfishMerkleTreeTests
     }
 
     [Fact]
+    public void Nodes_written_without_their_root_change_nothing_and_are_discarded_or_replaced()
+    {
+        using var store = new MemoryKeyValueStore();
+        var options = new StateTreeOptions { KeepVersions = 2 };
+        var tree = new JellyfishMerkleTree(store, options);
+        var model = new Dictionary<string, byte[]>();
+        for (var v = 0ul; v < 6; v++)
+        {
+            var changes = new List<KeyValuePair<byte[], byte[]?>>();
+            for (var i = 0; i < 40; i++)
+            {
+                var name = "k" + ((v * 7) + (ulong)i) % 90;
+                changes.Add(Put(name, "v" + v));
+                model[name] = System.Text.Encoding.UTF8.GetBytes("v" + v);
+            }
+
+            Commit(store, tree, v, [.. changes]);
+            using var prune = store.CreateBatch();
+            tree.Prune(v, prune);
+            store.Write(prune, sync: true);
+        }
+
+        var committed = tree.RootHash(5);
+        var entriesBefore = store.Iterate(ColumnFamily.State, [0], null).Count();
+
+        // Version 6: the nodes and the stale record reach the store, the root record never does (the process died).
+        using (var nodes = store.CreateBatch())
+        using (var roots = store.CreateBatch())
+        {
+            var changes = new List<KeyValuePair<byte[], byte[]?>>();
+            for (var i = 0; i < 60; i++)
+            {
+                changes.Add(Put("k" + i, "crashed"));
+                changes.Add(Delete("k" + (i + 30)));
+            }
+
+            tree.ApplyBatch(6, changes, nodes, roots);
+            store.Write(nodes, sync: true);
+        }
+
+        Assert.True(store.Iterate(ColumnFamily.State, [0], null).Count() > entriesBefore);
+        var reopened = new JellyfishMerkleTree(store, options);
+        Assert.Equal(5ul, reopened.LatestVersion);
+        Assert.Equal(committed, reopened.RootHash(5));
+        Assert.Equal(new ReferenceSparseMerkleTree(model).Root, committed);
+        Assert.Throws<VersionNotAvailableException>(() => reopened.RootHash(6));
+        Assert.Equal(model.Count, reopened.Enumerate(5).Count());
+        foreach (var (name, value) in model)
+        {
+            Assert.Equal(value, reopened.Get(Key(name), 5));
+        }
+
+        // Opening again drops the orphans; or, without that, staging version 6 again replaces its stale record.
+        using (var discard = store.CreateBatch())
+        {
+            Assert.True(reopened.DiscardUncommitted(discard) > 0);
+            store.Write(discard, sync: true);
+        }
+
+        Assert.Equal(entriesBefore, store.Iterate(ColumnFamily.State, [0], null).Count());
+        using (var none = store.CreateBatch())
+        {
+            Assert.Equal(0, reopened.DiscardUncommitted(none));
+        }
+
+        for (var v = 6ul; v < 12; v++)
+        {
+            var name = "k" + v;
+            model[name] = System.Text.Encoding.UTF8.GetBytes("after" + v);
+            Assert.Equal(new ReferenceSparseMerkleTree(model).Root, Commit(store, reopened, v, Put(name, "after" + v)));
+            using var prune = store.CreateBatch();
+            reopened.Prune(v, prune);
+            store.Write(prune, sync: true);
+        }
+
+        foreach (var (name, value) in model)
+        {
+            Assert.Equal(value, reopened.Get(Key(name), 11));
+        }
+
+        Assert.Throws<VersionNotAvailableException>(() => reopened.Get(Key("k1"), 9));
+    }
+
+    [Fact]
+    public void A_replayed_version_replaces_the_stale_record_of_the_attempt_that_died()
+    {
+        using var store = new MemoryKeyValueStore();
+        var options = new StateTreeOptions { KeepVersions = 1 };
+        var tree = new JellyfishMerkleTree(store, options);
+        Commit(store, tree, 0, Put("a", "1"), Put("b", "2"), Put("c", "3"));
+
+        // The attempt that died replaced "a" and "b": its stale record lists their leaves.
+        using (var nodes = store.CreateBatch())
+        using (var roots = store.CreateBatch())
+        {
+            tree.ApplyBatch(1, [Put("a", "x"), Put("b", "y")], nodes, roots);
+            store.Write(nodes, sync: true);
+        }
+
+        // The replay changes only "c"; pruning must not take the leaves of "a" and "b", which version 1 still uses.
+        var reopened = new JellyfishMerkleTree(store, options);
+        Commit(store, reopened, 1, Put("c", "30"));
+        for (var v = 1ul; v < 3; v++)
+        {
+            using var prune = store.CreateBatch();
+            reopened.Prune(v, prune);
+            store.Write(prune, sync: true);
+            if (v == 1)
+            {
+                Commit(store, reopened, 2, Put("d", "4"));
+            }
+        }
+
+        Assert.Equal("1"u8.ToArray(), reopened.Get(Key("a"), 2));
+        Assert.Equal("2"u8.ToArray(), reopened.Get(Key("b"), 2));
+        Assert.Equal("30"u8.ToArray(), reopened.Get(Key("c"), 2));
+    }
+
+    [Fact]
     public void Empty_store_has_no_version_and_the_first_version_may_be_any()
     {
         using var store = new MemoryKeyValueStore();

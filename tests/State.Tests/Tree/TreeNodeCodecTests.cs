@@ -19,14 +19,23 @@ public sealed class TreeNodeCodecTests
     [Fact]
     public void Internal_node_round_trips_and_keeps_its_hash()
     {
-        Gen.Select(Gen.UShort, Gen.UShort, Gen.Byte.Array[16 * 32], Gen.ULong.Array[16]).Sample((existence, leaves, hashes, versions) =>
+        Gen.Select(Gen.UShort, Gen.UShort, Gen.Byte.Array[16 * 32], Gen.ULong.Array[16], Gen.Byte.Array[16 * 32]).Sample((existence, leaves, hashes, versions, keyHashes) =>
         {
             var node = new InternalNode();
             for (var i = 0; i < 16; i++)
             {
-                if ((existence & (1 << i)) != 0)
+                if ((existence & (1 << i)) == 0)
                 {
-                    node.SetChild(i, versions[i], (leaves & (1 << i)) != 0, hashes.AsSpan(i * 32, 32));
+                    continue;
+                }
+
+                if ((leaves & (1 << i)) != 0)
+                {
+                    node.SetLeafChild(i, versions[i], hashes.AsSpan(i * 32, 32), keyHashes.AsSpan(i * 32, 32));
+                }
+                else
+                {
+                    node.SetInternalChild(i, versions[i], hashes.AsSpan(i * 32, 32));
                 }
             }
 
@@ -38,12 +47,59 @@ public sealed class TreeNodeCodecTests
 
             var decoded = InternalNode.Decode(node.Encode());
             Assert.Equal(node.Encode(), decoded.Encode());
+            for (var i = 0; i < 16; i++)
+            {
+                if (node.IsLeaf(i))
+                {
+                    Assert.Equal(node.LeafKeyHash(i).ToArray(), decoded.LeafKeyHash(i).ToArray());
+                }
+            }
+
             var a = new byte[32];
             var b = new byte[32];
             node.ComputeHash(a);
             decoded.ComputeHash(b);
             Assert.Equal(a, b);
         }, iter: 2_000);
+    }
+
+    [Fact]
+    public void Intermediate_hashes_follow_every_change_of_a_child()
+    {
+        Gen.Select(Gen.Byte.Array[32 * 40], Gen.Int[0, 15].Array[40], Gen.Int[0, 2].Array[40]).Sample((hashes, slots, actions) =>
+        {
+            // One node changed step by step keeps its hashes incrementally; a fresh decode recomputes them all.
+            var node = new InternalNode();
+            node.SetLeafChild(0, 1, hashes.AsSpan(0, 32), hashes.AsSpan(32, 32));
+            var a = new byte[32];
+            var b = new byte[32];
+            for (var step = 0; step < 40; step++)
+            {
+                var slot = slots[step];
+                var hash = hashes.AsSpan(step * 32, 32);
+                switch (actions[step])
+                {
+                    case 0: node.SetLeafChild(slot, (ulong)step, hash, hash); break;
+                    case 1: node.SetInternalChild(slot, (ulong)step, hash); break;
+                    default:
+                        if (node.ChildCount > 1)
+                        {
+                            node.RemoveChild(slot);
+                        }
+
+                        break;
+                }
+
+                if (node.ChildCount == 0)
+                {
+                    node.SetInternalChild(slot, 1, hash);
+                }
+
+                node.ComputeHash(a);
+                InternalNode.Decode(node.Encode()).ComputeHash(b);
+                Assert.Equal(b, a);
+            }
+        }, iter: 300);
     }
 
     [Fact]
