@@ -37,6 +37,7 @@ public static class DefaultGenesis
             AppState = new AppState
             {
                 Bank = new GenesisState { Params = new Params { SendEnabled = true } },
+                Market = new Proto.Market.GenesisState { Params = Modules.Market.MarketParams.Default() },
             },
         };
         doc.Validators.Add(new GenesisValidator
