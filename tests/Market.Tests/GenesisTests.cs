@@ -41,6 +41,15 @@ public sealed class GenesisTests
     }
 
     [Fact]
+    public void Open_order_that_would_never_reach_its_bidding_close_is_refused()
+    {
+        var market = new Proto.Market.GenesisState { Params = MarketParams.Default() };
+        market.Orders.Add(new Order { Id = 1, Owner = Address.ToBech32(PrivateKey.Generate().Address), Resources = new Resources { GpuCount = 1, GpuModel = "*" }, State = OrderState.Open });
+        var e = Assert.Throws<GenesisStateException>(() => NodeApplication.Open(new MemoryKeyValueStore(), Genesis(market)));
+        Assert.Contains("bidding_closes_height", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_then_import_rebuilds_the_same_market_state()
     {
         using var chain = new MarketChain(4);

@@ -57,6 +57,11 @@ public static class MarketGenesis
                 return Bad($"orders[{i}]: id must be unique and above 0, owner a valid address, state set and resources valid");
             }
 
+            if (order.State == OrderState.Open && order.BiddingClosesHeight == 0)
+            {
+                return Bad($"orders[{i}].bidding_closes_height: an open order must close at height 1 or later");
+            }
+
             records.SaveOrder(store, order, null);
             maxOrder = Math.Max(maxOrder, order.Id);
         }
@@ -92,6 +97,11 @@ public static class MarketGenesis
             if (records.GetOrder(store, escrow.Id) is null || records.GetEscrow(store, escrow.Id) is not null || escrow.State == EscrowState.Unspecified)
             {
                 return Bad($"escrow_accounts[{i}]: id must be an order of this genesis, listed once, with state set");
+            }
+
+            if (MarketRecords.FundsRunOutHeight(escrow) == 0)
+            {
+                return Bad($"escrow_accounts[{i}]: a paying account must cover at least up to height 1");
             }
 
             records.SaveEscrow(store, escrow, null);
