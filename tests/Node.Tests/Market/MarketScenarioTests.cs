@@ -31,7 +31,7 @@ public sealed class MarketScenarioTests(TestNode node) : IClassFixture<TestNode>
     private const ulong Bond = 1_000_000;
     private const ulong BidDeposit = 100_000;
     private const ulong TakeBps = 200;
-    private const ulong DepositA = 3_000_037;
+    private const ulong DepositA = 5_000_037;
     private const ulong TopUp = 500_000;
     private const ulong DepositB = 1_000_000;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
@@ -139,34 +139,33 @@ public sealed class MarketScenarioTests(TestNode node) : IClassFixture<TestNode>
         var providers = await Cli("query", "market", "providers");
         Assert.Equal(3, providers.Output.Split('\n').Count(l => l.StartsWith("provider: ", StringComparison.Ordinal)));
 
-        // The tenant orders two H100s twice: order 1 is accepted by hand, order 2 auto-matches after 25 blocks.
+        // The tenant orders two H100s; three providers bid (bids 1-3); the tenant accepts provider 3's bid (not the
+        // cheapest) through the CLI: lease 1.
         var resources = new Resources { GpuCount = 2, GpuModel = "nvidia/h100", MinVramGi = 80, CpuMillicores = 32_000, MemoryMib = 262_144 };
         var tenantAddress = Address.ToBech32(tenant.Address);
         await Commit(tenant, new MsgCreateOrder { Owner = tenantAddress, Resources = resources, MaxPricePerBlock = 100_000, BiddingWindowBlocks = 1_000, Deposit = DepositA });
-        var orderB = await Commit(tenant, new MsgCreateOrder { Owner = tenantAddress, Resources = resources, MaxPricePerBlock = 100_000, BiddingWindowBlocks = 25, Deposit = DepositB });
-        var closesB = orderB.Height + 25;
-
-        // Three providers bid on each: bids 1-3 on order 1, 4-6 on order 2.
         var prices = new[] { (p1, 60_000UL, 40_000UL), (p2, 50_000UL, 45_000UL), (p3, 55_000UL, 40_000UL) };
         foreach (var (key, a, _) in prices)
         {
             await Commit(key, new MsgCreateBid { Provider = Address.ToBech32(key.Address), OrderId = 1, PricePerBlock = a });
         }
 
-        foreach (var (key, _, b) in prices)
-        {
-            await Commit(key, new MsgCreateBid { Provider = Address.ToBech32(key.Address), OrderId = 2, PricePerBlock = b });
-        }
-
-        Assert.True((await node.StatusAsync()).LatestHeight < closesB, "the bids on order 2 came after its bidding window; the node is slower than this test assumes");
-
-        // Lease 1 by acceptance: the tenant takes provider 3's bid (not the cheapest) through the CLI.
         var accept = await Cli("tx", "market", "accept-bid", "tenant", "3", "--broadcast-mode", "commit");
         Assert.Equal("0", accept.Field("code"));
         var leaseA = (await Market.LeaseAsync(new QueryLeaseRequest { Id = 1 })).Lease;
         Assert.Equal((3UL, 55_000UL, Address.ToBech32(p3.Address), LeaseState.Active), (leaseA.BidId, leaseA.PricePerBlock, leaseA.Provider, leaseA.State));
         var bidsA = (await Market.BidsAsync(new QueryBidsRequest { OrderId = 1 })).Bids;
         Assert.Equal(new[] { BidState.Lost, BidState.Lost, BidState.Active }, bidsA.Select(b => b.State));
+
+        // A second order of two H100s takes bids for 30 blocks; the same three providers bid (bids 4-6).
+        var orderB = await Commit(tenant, new MsgCreateOrder { Owner = tenantAddress, Resources = resources, MaxPricePerBlock = 100_000, BiddingWindowBlocks = 30, Deposit = DepositB });
+        var closesB = orderB.Height + 30;
+        foreach (var (key, _, b) in prices)
+        {
+            await Commit(key, new MsgCreateBid { Provider = Address.ToBech32(key.Address), OrderId = 2, PricePerBlock = b });
+        }
+
+        Assert.True((await node.StatusAsync()).LatestHeight < closesB, "the bids on order 2 came after its bidding window; the node is slower than this test assumes");
 
         // Lease 2 by auto-match when order 2's window closes: the lowest price, the earlier of the two 40,000 bids.
         var leaseB = await WaitForLease(2, _ => true);

@@ -105,25 +105,20 @@ public sealed class EscrowKeeper(IMarketBankKeeper bank)
         }
     }
 
+    /// <summary>Takes <paramref name="amount"/> (at most the balance) from the oldest deposits first.</summary>
     private static void Draw(EscrowAccount escrow, ulong amount)
     {
         var left = amount;
-        var used = 0;
-        for (; used < escrow.Deposits.Count && left > 0; used++)
+        while (left > 0)
         {
-            var d = escrow.Deposits[used];
-            var take = Math.Min(d.Remaining, left);
-            d.Remaining -= take;
+            var first = escrow.Deposits[0];
+            var take = Math.Min(first.Remaining, left);
+            first.Remaining -= take;
             left -= take;
-            if (d.Remaining > 0)
+            if (first.Remaining == 0)
             {
-                break;
+                escrow.Deposits.RemoveAt(0);
             }
-        }
-
-        while (escrow.Deposits.Count > 0 && escrow.Deposits[0].Remaining == 0)
-        {
-            escrow.Deposits.RemoveAt(0);
         }
     }
 }

@@ -74,35 +74,16 @@ public sealed class MarketQueries(MarketKeeper keeper)
 
     public ExecResult Bids(IStateReader state, QueryBidsRequest request, QueryBidsResponse response)
     {
-        byte[] prefix;
-        string? provider = null;
-        if (request.OrderId != 0)
+        byte[]? providerAddress = null;
+        if (request.Provider.Length != 0 && !Address.TryFromBech32(request.Provider, out providerAddress, out var error))
         {
-            prefix = MarketKeys.BidsByOrder(request.OrderId);
-        }
-        else if (request.Provider.Length != 0)
-        {
-            if (!Address.TryFromBech32(request.Provider, out var address, out var error))
-            {
-                return MarketErrors.Error(MarketErrors.InvalidAddress, $"provider: {error}");
-            }
-
-            prefix = MarketKeys.BidsByProvider(address);
-        }
-        else
-        {
-            prefix = request.State == BidState.Unspecified ? MarketKeys.Bids : MarketKeys.BidsByState((int)request.State);
+            return MarketErrors.Error(MarketErrors.InvalidAddress, $"provider: {error}");
         }
 
-        if (request.Provider.Length != 0)
-        {
-            if (!Address.TryFromBech32(request.Provider, out var address, out var error))
-            {
-                return MarketErrors.Error(MarketErrors.InvalidAddress, $"provider: {error}");
-            }
-
-            provider = Address.ToBech32(address);
-        }
+        var provider = providerAddress is null ? null : Address.ToBech32(providerAddress);
+        var prefix = request.OrderId != 0 ? MarketKeys.BidsByOrder(request.OrderId)
+            : providerAddress is not null ? MarketKeys.BidsByProvider(providerAddress)
+            : request.State == BidState.Unspecified ? MarketKeys.Bids : MarketKeys.BidsByState((int)request.State);
 
         var primary = prefix == MarketKeys.Bids;
         response.Pagination = Walk(state, prefix, request.Pagination, (key, value) =>
