@@ -1,5 +1,6 @@
 using Chain.Crypto;
 using Chain.Modules.Bank;
+using Chain.Modules.Market;
 using Chain.Node.Config;
 using Chain.Proto.Genesis;
 using Chain.State.Blocks;
@@ -26,7 +27,8 @@ public sealed class NodeApplication : IDisposable
         Genesis = genesis;
         GenesisHash = genesisHash;
         Bank = new BankKeeper();
-        Router = new ModuleRouter([new BankModule(Bank)]);
+        Market = new MarketKeeper(new MarketBankAdapter(Bank));
+        Router = new ModuleRouter([new BankModule(Bank), new MarketModule(Market)]);
         var consensus = genesis.ConsensusParams ?? new ConsensusParams();
         Options = new TxPipelineOptions
         {
@@ -46,6 +48,8 @@ public sealed class NodeApplication : IDisposable
     public byte[] GenesisHash { get; }
 
     public BankKeeper Bank { get; }
+
+    public MarketKeeper Market { get; }
 
     public ModuleRouter Router { get; }
 

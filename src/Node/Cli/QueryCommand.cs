@@ -9,7 +9,7 @@ using Google.Protobuf;
 
 namespace Chain.Node.Cli;
 
-/// <summary>`chaind query ...`: bank balance, account and supply, tx by hash, block by height.</summary>
+/// <summary>`chaind query ...`: bank balance, account and supply, market (see <see cref="MarketQueryCommand"/>), tx by hash, block by height.</summary>
 internal sealed class QueryCommand
 {
     private readonly CliEnvironment _environment;
@@ -32,6 +32,7 @@ internal sealed class QueryCommand
         var query = new Command("query", "Query a node");
         query.Aliases.Add("q");
         query.Add(bank);
+        query.Add(new MarketQueryCommand(_environment, _handler, _home).Build());
         query.Add(Tx());
         query.Add(Block());
         return query;

@@ -47,6 +47,7 @@ public static class DefaultGenesis
             AppState = new AppState
             {
                 Bank = new GenesisState { Params = new Params { SendEnabled = true } },
+                Market = new Proto.Market.GenesisState { Params = Modules.Market.MarketParams.Default() },
             },
         };
         foreach (var (validatorPublicKey, operatorAddress) in validators)

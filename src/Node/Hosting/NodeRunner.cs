@@ -167,6 +167,7 @@ public static class NodeRunner
         s.AddSingleton(application);
         s.AddSingleton(application.Executor);
         s.AddSingleton(application.Bank);
+        s.AddSingleton(new Modules.Market.MarketQueries(application.Market));
         s.AddSingleton(validatorKey);
         s.AddSingleton(new NodeIdentity(Convert.ToHexStringLower(nodeKey.Address), validatorKey.Address));
         s.AddSingleton(Metrics.NewCustomRegistry());
@@ -193,6 +194,7 @@ public static class NodeRunner
         app.MapGrpcService<StatusApi>();
         app.MapGrpcService<EventsApi>();
         app.MapGrpcService<BankQueryApi>();
+        app.MapGrpcService<MarketQueryApi>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

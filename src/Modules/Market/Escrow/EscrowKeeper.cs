@@ -1,0 +1,124 @@
+using Chain.Crypto;
+using Chain.Proto.Market;
+using Chain.State.Modules;
+using Chain.State.Store;
+
+namespace Chain.Modules.Market;
+
+/// <summary>
+/// Escrow accounts: deposits drawn first in, first out at the lease's rate per block; settlement pays the
+/// provider's share into <c>payable</c> and the take rate's share to <see cref="MarketAccounts.TakeRate"/>.
+/// Funds sit in <see cref="MarketAccounts.Escrow"/>. Every amount is an exact uchn integer.
+/// Callers save the account afterwards with <see cref="MarketRecords.SaveEscrow"/>, which moves its run-out queue entry.
+/// </summary>
+public sealed class EscrowKeeper(IMarketBankKeeper bank)
+{
+    /// <summary>Pays for every block after <c>settled_height</c> up to <paramref name="height"/> (or what the balance covers).</summary>
+    public void Settle(IStateStore store, EscrowAccount escrow, ulong height, uint takeRateBps, EventSink events)
+    {
+        if (escrow.State != EscrowState.Open || escrow.Rate == 0 || height <= escrow.SettledHeight)
+        {
+            return;
+        }
+
+        var blocks = height - escrow.SettledHeight;
+        var owed = (UInt128)escrow.Rate * blocks;
+        var due = owed > escrow.Balance ? escrow.Balance : (ulong)owed;
+        escrow.SettledHeight = height;
+        if (due == 0)
+        {
+            return;
+        }
+
+        Draw(escrow, due);
+        var take = (ulong)((UInt128)due * takeRateBps / MarketParams.BasisPoints);
+        escrow.Balance -= due;
+        escrow.Payable += due - take;
+        escrow.Taken += take;
+        Move(store, MarketAccounts.Escrow, MarketAccounts.TakeRate, take);
+        MarketEvents.Emit(events, MarketEvents.EscrowSettled,
+            ("escrow_id", MarketEvents.N(escrow.Id)), ("height", MarketEvents.N(height)), ("amount", MarketEvents.N(due)),
+            ("take", MarketEvents.N(take)), ("balance", MarketEvents.N(escrow.Balance)));
+    }
+
+    /// <summary>Adds a deposit; the depositor must hold the amount (checked by the caller).</summary>
+    public ExecResult Deposit(IStateStore store, EscrowAccount escrow, byte[] depositor, ulong amount)
+    {
+        var r = bank.Send(store, depositor, MarketAccounts.Escrow, amount);
+        if (!r.IsOk)
+        {
+            return MarketErrors.Error(MarketErrors.InsufficientFunds, r.Log);
+        }
+
+        escrow.Deposits.Add(new EscrowDeposit { Depositor = Address.ToBech32(depositor), Remaining = amount });
+        escrow.Balance += amount;
+        escrow.Deposited += amount;
+        return ExecResult.Ok;
+    }
+
+    /// <summary>Sends what the provider has earned and not yet withdrawn; returns the amount.</summary>
+    public ulong PayOut(IStateStore store, EscrowAccount escrow)
+    {
+        var amount = escrow.Payable;
+        if (amount == 0)
+        {
+            return 0;
+        }
+
+        Move(store, MarketAccounts.Escrow, Address.FromBech32(escrow.Provider), amount);
+        escrow.Payable = 0;
+        escrow.PaidOut += amount;
+        return amount;
+    }
+
+    /// <summary>Pays the provider what is payable, refunds every remaining deposit to its depositor, and closes the account.</summary>
+    public void Close(IStateStore store, EscrowAccount escrow, EventSink events)
+    {
+        var paid = PayOut(store, escrow);
+        ulong refunded = 0;
+        foreach (var d in escrow.Deposits)
+        {
+            Move(store, MarketAccounts.Escrow, Address.FromBech32(d.Depositor), d.Remaining);
+            refunded += d.Remaining;
+        }
+
+        escrow.Deposits.Clear();
+        escrow.Refunded += refunded;
+        escrow.Balance -= refunded;
+        escrow.State = EscrowState.Closed;
+        MarketEvents.Emit(events, MarketEvents.EscrowClosed,
+            ("escrow_id", MarketEvents.N(escrow.Id)), ("paid_out", MarketEvents.N(paid)), ("refunded", MarketEvents.N(refunded)));
+    }
+
+    /// <summary>Moves funds the market holds for others; failing means the market's books are broken, which must stop the node.</summary>
+    public void Move(IStateStore store, byte[] from, byte[] to, ulong amount)
+    {
+        if (amount == 0)
+        {
+            return;
+        }
+
+        var r = bank.Send(store, from, to, amount);
+        if (!r.IsOk)
+        {
+            throw new InvalidOperationException($"market: the escrow account cannot pay {amount}uchn it holds for others: {r.Log}");
+        }
+    }
+
+    /// <summary>Takes <paramref name="amount"/> (at most the balance) from the oldest deposits first.</summary>
+    private static void Draw(EscrowAccount escrow, ulong amount)
+    {
+        var left = amount;
+        while (left > 0)
+        {
+            var first = escrow.Deposits[0];
+            var take = Math.Min(first.Remaining, left);
+            first.Remaining -= take;
+            left -= take;
+            if (first.Remaining == 0)
+            {
+                escrow.Deposits.RemoveAt(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgCloseLease: the tenant or the provider closes an active lease.</summary>
+public sealed class CloseLeaseHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCloseLease>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgCloseLease message) => ("signer", message.Signer);
+
+    protected override ExecResult Handle(MsgContext context, MsgCloseLease message) =>
+        Keeper.CloseLease(context, Signer(message), message.LeaseId);
+}

@@ -1,0 +1,13 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgCloseOrder: the owner closes an open order; bids and escrow are refunded.</summary>
+public sealed class CloseOrderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCloseOrder>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgCloseOrder message) => ("owner", message.Owner);
+
+    protected override ExecResult Handle(MsgContext context, MsgCloseOrder message) =>
+        Keeper.CloseOrder(context, Signer(message), message.OrderId);
+}

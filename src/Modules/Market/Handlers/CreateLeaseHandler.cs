@@ -1,0 +1,13 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgCreateLease: the tenant accepts a bid of its open order.</summary>
+public sealed class CreateLeaseHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateLease>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgCreateLease message) => ("tenant", message.Tenant);
+
+    protected override ExecResult Handle(MsgContext context, MsgCreateLease message) =>
+        Keeper.CreateLease(context, Signer(message), message.BidId);
+}

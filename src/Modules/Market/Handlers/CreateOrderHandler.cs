@@ -1,0 +1,19 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgCreateOrder: posts an order and opens its escrow with the deposit.</summary>
+public sealed class CreateOrderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateOrder>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgCreateOrder message) => ("owner", message.Owner);
+
+    protected override ExecResult ValidateFields(MsgCreateOrder message)
+    {
+        var r = ProviderAttributes.ValidateResources(message.Resources);
+        return r.IsOk ? Positive(message.MaxPricePerBlock, MarketErrors.InvalidPrice, "max_price_per_block") : r;
+    }
+
+    protected override ExecResult Handle(MsgContext context, MsgCreateOrder message) =>
+        Keeper.CreateOrder(context, Signer(message), message.Resources, message.MaxPricePerBlock, message.BiddingWindowBlocks, message.Deposit);
+}

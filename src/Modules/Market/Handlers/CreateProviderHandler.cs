@@ -1,0 +1,16 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgCreateProvider: registers the signer as a provider and takes the bond.</summary>
+public sealed class CreateProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateProvider>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgCreateProvider message) => ("owner", message.Owner);
+
+    protected override ExecResult ValidateFields(MsgCreateProvider message) =>
+        ProviderAttributes.ValidateProvider(message.HostUri, message.Region, message.Attributes);
+
+    protected override ExecResult Handle(MsgContext context, MsgCreateProvider message) =>
+        Keeper.CreateProvider(context, Signer(message), message.HostUri, message.Region, message.Attributes);
+}

@@ -1,0 +1,13 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgDeleteProvider: removes a provider with no open or active bids and returns the bond.</summary>
+public sealed class DeleteProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgDeleteProvider>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgDeleteProvider message) => ("owner", message.Owner);
+
+    protected override ExecResult Handle(MsgContext context, MsgDeleteProvider message) =>
+        Keeper.DeleteProvider(context, Signer(message));
+}

@@ -1,0 +1,15 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgDepositEscrow: the tenant tops up an open escrow account.</summary>
+public sealed class DepositEscrowHandler(MarketKeeper keeper) : MarketMsgHandler<MsgDepositEscrow>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgDepositEscrow message) => ("tenant", message.Tenant);
+
+    protected override ExecResult ValidateFields(MsgDepositEscrow message) => Positive(message.Amount, MarketErrors.InvalidAmount, "amount");
+
+    protected override ExecResult Handle(MsgContext context, MsgDepositEscrow message) =>
+        Keeper.Deposit(context, Signer(message), message.EscrowId, message.Amount);
+}

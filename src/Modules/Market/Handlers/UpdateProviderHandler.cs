@@ -1,0 +1,16 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgUpdateProvider: replaces a provider's host URI, region and attributes.</summary>
+public sealed class UpdateProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgUpdateProvider>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgUpdateProvider message) => ("owner", message.Owner);
+
+    protected override ExecResult ValidateFields(MsgUpdateProvider message) =>
+        ProviderAttributes.ValidateProvider(message.HostUri, message.Region, message.Attributes);
+
+    protected override ExecResult Handle(MsgContext context, MsgUpdateProvider message) =>
+        Keeper.UpdateProvider(context, Signer(message), message.HostUri, message.Region, message.Attributes);
+}

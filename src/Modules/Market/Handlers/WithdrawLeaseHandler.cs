@@ -1,0 +1,13 @@
+using Chain.Proto.Market;
+using Chain.State.Modules;
+
+namespace Chain.Modules.Market;
+
+/// <summary>MsgWithdrawLease: the provider withdraws what an active lease has paid.</summary>
+public sealed class WithdrawLeaseHandler(MarketKeeper keeper) : MarketMsgHandler<MsgWithdrawLease>(keeper)
+{
+    protected override (string Field, string Address) SignerField(MsgWithdrawLease message) => ("provider", message.Provider);
+
+    protected override ExecResult Handle(MsgContext context, MsgWithdrawLease message) =>
+        Keeper.Withdraw(context, Signer(message), message.LeaseId);
+}

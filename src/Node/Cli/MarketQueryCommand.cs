@@ -1,0 +1,280 @@
+using System.CommandLine;
+using System.Globalization;
+using Chain.Proto.Market;
+using Google.Protobuf;
+
+namespace Chain.Node.Cli;
+
+/// <summary>
+/// `chaind query market ...`: params, providers, orders, bids, leases (filtered by owner, provider and state,
+/// paginated with --limit and --page-key) and the escrow account of a lease.
+/// </summary>
+internal sealed class MarketQueryCommand
+{
+    private readonly CliEnvironment _environment;
+    private readonly CommandHandler _handler;
+    private readonly Option<string> _home;
+
+    public MarketQueryCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    {
+        _environment = environment;
+        _handler = handler;
+        _home = home;
+    }
+
+    public Command Build()
+    {
+        var market = new Command("market", "Compute market queries");
+        market.Add(Params());
+        market.Add(Provider());
+        market.Add(Providers());
+        market.Add(ById("order", "One order", (c, id, o) => c.OrderAsync(new QueryOrderRequest { Id = id }, o), r => r.Order is null ? [] : OrderLines(r.Order)));
+        market.Add(Orders());
+        market.Add(ById("bid", "One bid", (c, id, o) => c.BidAsync(new QueryBidRequest { Id = id }, o), r => r.Bid is null ? [] : BidLines(r.Bid)));
+        market.Add(Bids());
+        market.Add(ById("lease", "One lease", (c, id, o) => c.LeaseAsync(new QueryLeaseRequest { Id = id }, o), r => r.Lease is null ? [] : LeaseLines(r.Lease)));
+        market.Add(Leases());
+        market.Add(ById("escrow", "The escrow account of an order or lease", (c, id, o) => c.EscrowAccountAsync(new QueryEscrowAccountRequest { Id = id }, o), r => r.Account is null ? [] : EscrowLines(r.Account)));
+        return market;
+    }
+
+    private static string N(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static IEnumerable<(string, string)> OrderLines(Order o) =>
+    [
+        ("order", $"{N(o.Id)} {Name(o.State)} owner={o.Owner} gpus={o.Resources?.GpuCount} model={o.Resources?.GpuModel} max_price={N(o.MaxPricePerBlock)}uchn bidding_closes={N(o.BiddingClosesHeight)} winning_bid={N(o.WinningBidId)}"),
+    ];
+
+    private static IEnumerable<(string, string)> BidLines(Bid b) =>
+        [("bid", $"{N(b.Id)} {Name(b.State)} order={N(b.OrderId)} provider={b.Provider} price={N(b.PricePerBlock)}uchn deposit={N(b.Deposit)}uchn")];
+
+    private static IEnumerable<(string, string)> LeaseLines(Lease l) =>
+    [
+        ("lease", $"{N(l.Id)} {Name(l.State)} tenant={l.Tenant} provider={l.Provider} price={N(l.PricePerBlock)}uchn created={N(l.CreatedHeight)}"
+            + (l.ClosedHeight == 0 ? string.Empty : $" closed={N(l.ClosedHeight)} reason={Name(l.CloseReason)}")),
+    ];
+
+    private static IEnumerable<(string, string)> EscrowLines(EscrowAccount e) =>
+    [
+        ("escrow", N(e.Id)), ("state", Name(e.State)), ("owner", e.Owner), ("provider", e.Provider), ("rate", N(e.Rate) + "uchn/block"),
+        ("balance", N(e.Balance) + "uchn"), ("payable", N(e.Payable) + "uchn"), ("paid_out", N(e.PaidOut) + "uchn"), ("taken", N(e.Taken) + "uchn"),
+        ("refunded", N(e.Refunded) + "uchn"), ("deposited", N(e.Deposited) + "uchn"), ("settled_height", N(e.SettledHeight)),
+    ];
+
+    /// <summary>"ORDER_STATE_OPEN" → "open".</summary>
+    private static string Name<T>(T value)
+        where T : struct, Enum
+    {
+        var field = typeof(T).GetField(value.ToString());
+        var original = field?.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false).OfType<Google.Protobuf.Reflection.OriginalNameAttribute>().FirstOrDefault()?.Name;
+        var name = original ?? value.ToString();
+        var cut = name.IndexOf("_STATE_", StringComparison.Ordinal) is var i and >= 0 ? i + 7
+            : name.IndexOf("_REASON_", StringComparison.Ordinal) is var j and >= 0 ? j + 8 : 0;
+        return name[cut..].ToLowerInvariant();
+    }
+
+    private static T ParseState<T>(string? text, string what)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return default;
+        }
+
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (Name(value) == text.ToLowerInvariant() && Convert.ToInt32(value, CultureInfo.InvariantCulture) != 0)
+            {
+                return value;
+            }
+        }
+
+        var names = Enum.GetValues<T>().Where(v => Convert.ToInt32(v, CultureInfo.InvariantCulture) != 0).Select(v => Name(v));
+        throw new CliException($"invalid {what} '{text}': one of {string.Join(", ", names)}");
+    }
+
+    private sealed record Paging(Option<uint> Limit, Option<string?> Key)
+    {
+        public static Paging Create() => new(
+            new Option<uint>("--limit") { Description = "Most items per page (default 100, at most 1000)", DefaultValueFactory = _ => 0u },
+            new Option<string?>("--page-key") { Description = "next_key (hex) of the previous page" });
+
+        public void AddTo(Command c)
+        {
+            c.Add(Limit);
+            c.Add(Key);
+        }
+
+        public PageRequest Request(ParseResult parse)
+        {
+            var key = parse.GetValue(Key);
+            if (!string.IsNullOrEmpty(key) && (key.Length % 2 != 0 || !key.All(char.IsAsciiHexDigit)))
+            {
+                throw new CliException($"invalid --page-key '{key}': expected hex");
+            }
+
+            return new PageRequest { Limit = parse.GetValue(Limit), Key = string.IsNullOrEmpty(key) ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(key)) };
+        }
+    }
+
+    private static (string, string) NextKey(PageResponse? page) => ("next_key", page is null ? string.Empty : Convert.ToHexStringLower(page.NextKey.Span));
+
+    private Command Params()
+    {
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("params", "The market's params");
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ParamsAsync(new QueryParamsRequest(), o), ct);
+            var p = r.Params ?? new Proto.Market.Params();
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
+            [
+                ("provider_bond", N(p.ProviderBond) + "uchn"), ("min_order_deposit", N(p.MinOrderDeposit) + "uchn"), ("bid_deposit", N(p.BidDeposit) + "uchn"),
+                ("order_max_bids", p.OrderMaxBids.ToString(CultureInfo.InvariantCulture)), ("take_rate_bps", p.TakeRateBps.ToString(CultureInfo.InvariantCulture)),
+                ("bidding_window", $"{N(p.MinBiddingWindow)}..{N(p.MaxBiddingWindow)} blocks"), ("height", N(r.Height)),
+            ]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private Command Provider()
+    {
+        var owner = new Argument<string>("address") { Description = "Provider address (chain1...)" };
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("provider", "One provider") { owner };
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            var request = new QueryProviderRequest { Owner = ClientInput.AccountAddress(parse.GetRequiredValue(owner), "address") };
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ProviderAsync(request, o), ct);
+            var p = r.Provider ?? new Proto.Market.Provider();
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
+                [("owner", p.Owner), ("host_uri", p.HostUri), ("region", p.Region), ("attributes", string.Join(' ', p.Attributes)), ("bond", N(p.Bond) + "uchn"), ("height", N(r.Height))]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private Command Providers()
+    {
+        var paging = Paging.Create();
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("providers", "Registered providers");
+        paging.AddTo(command);
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            var request = new QueryProvidersRequest { Pagination = paging.Request(parse) };
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ProvidersAsync(request, o), ct);
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
+                [.. r.Providers.Select(p => ("provider", $"{p.Owner} {p.Region} {p.HostUri} {string.Join(' ', p.Attributes)}")), NextKey(r.Pagination)]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private Command ById<TResponse>(string name, string description, Func<Query.QueryClient, ulong, Grpc.Core.CallOptions, Grpc.Core.AsyncUnaryCall<TResponse>> call, Func<TResponse, IEnumerable<(string, string)>> lines)
+        where TResponse : IMessage
+    {
+        var id = new Argument<ulong>("id") { Description = "Id (a number)" };
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command(name, description) { id };
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(o => call(new Query.QueryClient(node.Channel), parse.GetValue(id), o), ct);
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => lines(r));
+            return 0;
+        }));
+        return command;
+    }
+
+    private Command Orders()
+    {
+        var owner = new Option<string?>("--owner") { Description = "Only orders of this tenant" };
+        var state = new Option<string?>("--state") { Description = "open, active or closed" };
+        var paging = Paging.Create();
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("orders", "Orders, filtered by owner and state") { owner, state };
+        paging.AddTo(command);
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            var o = parse.GetValue(owner);
+            var request = new QueryOrdersRequest
+            {
+                Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
+                State = ParseState<OrderState>(parse.GetValue(state), "--state"),
+                Pagination = paging.Request(parse),
+            };
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).OrdersAsync(request, opt), ct);
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Orders.SelectMany(OrderLines), NextKey(r.Pagination)]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private Command Bids()
+    {
+        var order = new Option<ulong>("--order") { Description = "Only bids on this order", DefaultValueFactory = _ => 0UL };
+        var provider = new Option<string?>("--provider") { Description = "Only bids of this provider" };
+        var state = new Option<string?>("--state") { Description = "open, active, lost or closed" };
+        var paging = Paging.Create();
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("bids", "Bids, filtered by order, provider and state") { order, provider, state };
+        paging.AddTo(command);
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            var p = parse.GetValue(provider);
+            var request = new QueryBidsRequest
+            {
+                OrderId = parse.GetValue(order),
+                Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
+                State = ParseState<BidState>(parse.GetValue(state), "--state"),
+                Pagination = paging.Request(parse),
+            };
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).BidsAsync(request, opt), ct);
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Bids.SelectMany(BidLines), NextKey(r.Pagination)]);
+            return 0;
+        }));
+        return command;
+    }
+
+    private Command Leases()
+    {
+        var owner = new Option<string?>("--owner") { Description = "Only leases of this tenant" };
+        var provider = new Option<string?>("--provider") { Description = "Only leases of this provider" };
+        var state = new Option<string?>("--state") { Description = "active, insufficient_funds or closed" };
+        var paging = Paging.Create();
+        var client = new ClientOptions(_environment, _home);
+        var command = new Command("leases", "Leases, filtered by tenant, provider and state") { owner, provider, state };
+        paging.AddTo(command);
+        client.AddTo(command);
+        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        {
+            var o = parse.GetValue(owner);
+            var p = parse.GetValue(provider);
+            var request = new QueryLeasesRequest
+            {
+                Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
+                Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
+                State = ParseState<LeaseState>(parse.GetValue(state), "--state"),
+                Pagination = paging.Request(parse),
+            };
+            using var node = client.Connect(parse);
+            var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).LeasesAsync(request, opt), ct);
+            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Leases.SelectMany(LeaseLines), NextKey(r.Pagination)]);
+            return 0;
+        }));
+        return command;
+    }
+}
