@@ -72,12 +72,13 @@ public sealed record LoadReport
 
     public required IReadOnlyList<BlockSeen> BlockLog { get; init; }
 
-    public string? WatchError { get; init; }
+    /// <summary>Failed calls of the watcher (it retries); a node that answers Status slowly shows up here.</summary>
+    public required IReadOnlyDictionary<string, int> WatchErrors { get; init; }
 
     public static LoadReport Build(
         LoadOptions options, long planned, long heldBack, long start, long[] sentAt, long[] answeredAt, long[] committedAt, byte[] outcome, uint[] commitCode,
         IReadOnlyDictionary<string, int> refusals, IReadOnlyDictionary<string, int> rpcErrors, List<BlockSeen> blocks, List<NodeSample> samples,
-        IReadOnlyList<string> nodes, string? watchError)
+        IReadOnlyList<string> nodes, IReadOnlyDictionary<string, int> watchErrors)
     {
         double Sec(long t) => (double)(t - start) / Stopwatch.Frequency;
         long sent = 0, accepted = 0, refused = 0, errors = 0, committed = 0, committedFailed = 0, lost = 0;
@@ -195,7 +196,7 @@ public sealed record LoadReport
             MaxMempoolPerNode = maxMempool,
             Series = seconds.Values.ToList(),
             BlockLog = ordered,
-            WatchError = watchError,
+            WatchErrors = watchErrors,
         };
     }
 
@@ -231,9 +232,9 @@ public sealed record LoadReport
             w.WriteLine($"  {row.Second,4}: {row.Sent,6} / {row.Accepted,6} / {row.Committed,6}   [{string.Join(' ', row.Mempool ?? [])}]");
         }
 
-        if (WatchError is not null)
+        foreach (var (reason, n) in WatchErrors)
         {
-            w.WriteLine($"Watcher stopped early: {WatchError}");
+            w.WriteLine($"Watcher call failed {n} times (retried): {reason}");
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
 
     private readonly ConcurrentDictionary<string, int> _refusals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _rpcErrors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _watchErrors = new(StringComparer.Ordinal);
     private readonly List<BlockSeen> _blocks = new();
     private readonly List<NodeSample> _samples = new();
     private Dictionary<string, int> _indexByHash = new(StringComparer.Ordinal);
@@ -59,7 +60,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             // Drain: until every accepted tx is committed, or no new commit for the drain time.
             int lastCount = -1;
             long lastProgress = Stopwatch.GetTimestamp();
-            while (!ct.IsCancellationRequested && !watcher.IsCompleted)
+            while (!ct.IsCancellationRequested)
             {
                 int now = Volatile.Read(ref _committed);
                 if (now >= accepted)
@@ -83,19 +84,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             // One more poll so the last block seen is complete, then stop.
             await Task.Delay(options.PollInterval * 3, CancellationToken.None);
             await stopWatching.CancelAsync();
-            string? watchError = null;
-            try
-            {
-                await watcher;
-            }
-            catch (Exception e) when (e is RpcException or LoadGenException)
-            {
-                watchError = e.Message;
-            }
-
+            await watcher;
             await sampler;
             return LoadReport.Build(options, plan.Txs.Length, behind, _start, _sentAt, _answeredAt, _committedAt, _outcome, _commitCode,
-                _refusals, _rpcErrors, _blocks, _samples, options.Nodes, watchError);
+                _refusals, _rpcErrors, _blocks, _samples, options.Nodes, _watchErrors);
         }
         finally
         {
@@ -249,54 +241,63 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
         }
     }
 
-    /// <summary>Polls the watched node's height and reads each new block's results, timing our txs in it.</summary>
+    /// <summary>
+    /// Asks the watched node for the next height's block until it exists (GetBlock takes no mempool lock, unlike
+    /// Status), and times our txs in each block by the moment it was read.
+    /// </summary>
     private async Task WatchAsync(NodeClients watch, ulong startHeight, CancellationToken ct)
     {
-        ulong seen = startHeight;
+        ulong next = startHeight + 1;
         while (!ct.IsCancellationRequested)
         {
-            StatusResponse status;
+            GetBlockResponse block;
             try
             {
-                status = await watch.Status.GetStatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct);
+                block = await watch.Blocks.GetBlockAsync(new GetBlockRequest { Height = next }, deadline: Deadline(), cancellationToken: ct);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
             {
                 return;
             }
-
-            for (ulong h = seen + 1; h <= status.LatestHeight; h++)
+            catch (RpcException e)
             {
-                var block = await watch.Blocks.GetBlockAsync(new GetBlockRequest { Height = h }, deadline: Deadline(), cancellationToken: CancellationToken.None);
-                long now = Stopwatch.GetTimestamp();
-                int ours = 0;
-                foreach (var result in block.Results)
+                if (e.StatusCode != StatusCode.NotFound)
                 {
-                    if (_indexByHash.TryGetValue(Convert.ToHexString(result.TxHash.Span), out int k) && _committedAt[k] < 0)
-                    {
-                        _commitCode[k] = result.Code;
-                        Volatile.Write(ref _committedAt[k], now);
-                        ours++;
-                    }
+                    // A slow or restarting node: note it and keep watching, so later blocks are still timed.
+                    _watchErrors.AddOrUpdate($"GetBlock: {e.StatusCode}: {Shorten(e.Status.Detail)}", 1, (_, n) => n + 1);
                 }
 
-                lock (_blocks)
+                try
                 {
-                    _blocks.Add(new BlockSeen(h, Seconds(now), block.Block.Header.TimeUnixNanos, block.Block.Data.Txs.Count, ours));
+                    await Task.Delay(options.PollInterval, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
 
-                Interlocked.Add(ref _committed, ours);
-                seen = h;
+                continue;
             }
 
-            try
+            long now = Stopwatch.GetTimestamp();
+            int ours = 0;
+            foreach (var result in block.Results)
             {
-                await Task.Delay(options.PollInterval, ct);
+                if (_indexByHash.TryGetValue(Convert.ToHexString(result.TxHash.Span), out int k) && _committedAt[k] < 0)
+                {
+                    _commitCode[k] = result.Code;
+                    Volatile.Write(ref _committedAt[k], now);
+                    ours++;
+                }
             }
-            catch (OperationCanceledException)
+
+            lock (_blocks)
             {
-                return;
+                _blocks.Add(new BlockSeen(next, Seconds(now), block.Block.Header.TimeUnixNanos, block.Block.Data.Txs.Count, ours));
             }
+
+            Interlocked.Add(ref _committed, ours);
+            next++;
         }
     }
 
