@@ -62,6 +62,11 @@ public sealed record LoadReport
 
     public required Percentiles? BlockIntervalMs { get; init; }
 
+    /// <summary>Heights (before the last seen) decided in a round above 0, i.e. after a round timed out.</summary>
+    public required int HeightsPastRoundZero { get; init; }
+
+    public required uint MaxRound { get; init; }
+
     public required double TxsPerBlockMean { get; init; }
 
     public required int TxsPerBlockMax { get; init; }
@@ -191,6 +196,8 @@ public sealed record LoadReport
             BroadcastAnswerMs = Percentiles.Of(answers),
             Blocks = ordered.Count,
             BlockIntervalMs = Percentiles.Of(intervals),
+            HeightsPastRoundZero = ordered.Skip(1).Count(b => b.PreviousHeightRound > 0),
+            MaxRound = ordered.Skip(1).Select(b => b.PreviousHeightRound).DefaultIfEmpty(0U).Max(),
             TxsPerBlockMean = ordered.Count > 0 ? ordered.Average(b => b.Txs) : 0,
             TxsPerBlockMax = ordered.Count > 0 ? ordered.Max(b => b.Txs) : 0,
             MaxMempoolPerNode = maxMempool,
@@ -224,7 +231,7 @@ public sealed record LoadReport
             : "Sustained n/a (fewer than two blocks held our txs)");
         w.WriteLine($"Commit latency   {P(CommitLatencyMs)}");
         w.WriteLine($"BroadcastTx answer {P(BroadcastAnswerMs)}");
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Blocks {Blocks}: interval {P(BlockIntervalMs)}; txs per block mean {TxsPerBlockMean:0}, max {TxsPerBlockMax}"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Blocks {Blocks}: interval {P(BlockIntervalMs)}; txs per block mean {TxsPerBlockMean:0}, max {TxsPerBlockMax}; decided after round 0: {HeightsPastRoundZero} (highest round {MaxRound})"));
         w.WriteLine($"Max mempool size per node: {string.Join(", ", MaxMempoolPerNode)}");
         w.WriteLine("Per second (s: sent / accepted / committed, mempool sizes):");
         foreach (var row in Series)
