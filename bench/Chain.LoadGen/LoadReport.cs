@@ -77,6 +77,12 @@ public sealed record LoadReport
 
     public required IReadOnlyList<BlockSeen> BlockLog { get; init; }
 
+    /// <summary>new_block events received on an Events/Subscribe stream held open on the watched node.</summary>
+    public int SubscribedNewBlocks { get; init; }
+
+    /// <summary>Set when the node ended or broke that stream before the run ended.</summary>
+    public string? SubscriptionEnded { get; init; }
+
     /// <summary>Failed calls of the watcher (it retries); a node that answers Status slowly shows up here.</summary>
     public required IReadOnlyDictionary<string, int> WatchErrors { get; init; }
 
@@ -239,6 +245,7 @@ public sealed record LoadReport
             w.WriteLine($"  {row.Second,4}: {row.Sent,6} / {row.Accepted,6} / {row.Committed,6}   [{string.Join(' ', row.Mempool ?? [])}]");
         }
 
+        w.WriteLine($"Events/Subscribe (new_block): {SubscribedNewBlocks} events; {SubscriptionEnded ?? "stream open until the end"}");
         foreach (var (reason, n) in WatchErrors)
         {
             w.WriteLine($"Watcher call failed {n} times (retried): {reason}");

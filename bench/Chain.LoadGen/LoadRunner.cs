@@ -33,6 +33,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
     private byte[] _outcome = []; // 0 not sent, 1 accepted, 2 refused, 3 rpc error
     private uint[] _commitCode = [];
     private int _committed;
+    private int _subscribedBlocks;
+    private string? _subscriptionEnd;
     private long _start;
 
     public async Task<LoadReport> RunAsync(CancellationToken ct)
@@ -50,6 +52,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             _start = Stopwatch.GetTimestamp();
             var watcher = Task.Run(() => WatchAsync(watch, startHeight, stopWatching.Token), CancellationToken.None);
             var sampler = Task.Run(() => SampleAsync(nodes, stopWatching.Token), CancellationToken.None);
+            var subscriber = Task.Run(() => SubscribeAsync(watch, stopWatching.Token), CancellationToken.None);
 
             var (sends, behind) = await DispatchAsync(nodes, plan, ct);
             await Task.WhenAll(sends);
@@ -86,8 +89,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             await stopWatching.CancelAsync();
             await watcher;
             await sampler;
+            await subscriber;
             return LoadReport.Build(options, plan.Txs.Length, behind, _start, _sentAt, _answeredAt, _committedAt, _outcome, _commitCode,
-                _refusals, _rpcErrors, _blocks, _samples, options.Nodes, _watchErrors);
+                _refusals, _rpcErrors, _blocks, _samples, options.Nodes, _watchErrors)
+                with { SubscribedNewBlocks = _subscribedBlocks, SubscriptionEnded = _subscriptionEnd };
         }
         finally
         {
@@ -298,6 +303,34 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
 
             Interlocked.Add(ref _committed, ours);
             next++;
+        }
+    }
+
+    /// <summary>
+    /// Holds an Events/Subscribe stream for "new_block" events open on the watched node for the whole run, and
+    /// notes whether the node ended it early (a subscriber that falls behind is dropped by the node).
+    /// </summary>
+    private async Task SubscribeAsync(NodeClients watch, CancellationToken ct)
+    {
+        try
+        {
+            using var call = watch.Events.Subscribe(new SubscribeRequest { EventTypes = { "new_block" } }, cancellationToken: ct);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(ct))
+            {
+                Interlocked.Increment(ref _subscribedBlocks);
+            }
+
+            _subscriptionEnd = $"the node ended the stream at {Seconds(Stopwatch.GetTimestamp()):0.0} s, after {_subscribedBlocks} new_block events";
+        }
+        catch (RpcException e) when (ct.IsCancellationRequested && e.StatusCode == StatusCode.Cancelled)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (RpcException e)
+        {
+            _subscriptionEnd = $"the stream failed at {Seconds(Stopwatch.GetTimestamp()):0.0} s: {e.StatusCode}: {Shorten(e.Status.Detail)}";
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class NodeClients : IDisposable
         Status = new Status.StatusClient(_channel);
         Blocks = new Blocks.BlocksClient(_channel);
         Bank = new Query.QueryClient(_channel);
+        Events = new Events.EventsClient(_channel);
     }
 
     public string Address { get; }
@@ -37,6 +38,8 @@ public sealed class NodeClients : IDisposable
     public Blocks.BlocksClient Blocks { get; }
 
     public Query.QueryClient Bank { get; }
+
+    public Events.EventsClient Events { get; }
 
     /// <summary>Checks a host:port argument; the scheme is added by the client.</summary>
     public static string ParseAddress(string text, string option)
