@@ -263,35 +263,3 @@ public sealed record LoadReport
         File.WriteAllText(path, json + "\n");
     }
 }
-
-/// <summary>Nearest-rank percentiles of a sample, in its unit.</summary>
-public sealed record Percentiles(int Count, double Median, double P90, double P99, double Max)
-{
-    public static Percentiles? Of(List<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return null;
-        }
-
-        values.Sort();
-        double At(double q) => values[Math.Clamp((int)Math.Ceiling(q * values.Count) - 1, 0, values.Count - 1)];
-        return new Percentiles(values.Count, At(0.5), At(0.9), At(0.99), values[^1]);
-    }
-}
-
-/// <summary>One second of the run: txs sent, accepted and committed in it, and each node's mempool then.</summary>
-public sealed class SecondStats
-{
-    public int Second { get; init; }
-
-    public int Sent { get; set; }
-
-    public int Accepted { get; set; }
-
-    public int Committed { get; set; }
-
-    public long[]? Mempool { get; set; }
-
-    public long[]? Heights { get; set; }
-}

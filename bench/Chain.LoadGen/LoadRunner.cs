@@ -384,12 +384,3 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
         }
     }
 }
-
-/// <summary>
-/// A block as the watcher saw it: when (seconds from the start), its header time, all its txs and ours, and the
-/// consensus round in which the previous height was decided (from this block's last commit; above 0 = timeouts).
-/// </summary>
-public sealed record BlockSeen(ulong Height, double SeenAt, long HeaderTimeUnixNanos, int Txs, int OurTxs, uint PreviousHeightRound);
-
-/// <summary>Each node's height and mempool size at one moment (-1 when the node did not answer).</summary>
-public sealed record NodeSample(double At, long[] Heights, long[] MempoolSizes);
