@@ -4,7 +4,7 @@
 # kept across runs; ./testnet/wipe.sh starts over). Node i listens for peers on 26600+10i, gRPC on +1,
 # metrics on +2 ($BASE_PORT moves the block).
 #   ./testnet/start.sh            start (init if needed)
-#   ./testnet/status.sh | logs.sh [nodeI] | stop.sh | wipe.sh | perturb.sh
+#   ./testnet/status.sh | logs.sh [nodeI] | stop.sh | wipe.sh | perturb.sh | load.sh (see docs/benchmarks.md)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 build_chaind

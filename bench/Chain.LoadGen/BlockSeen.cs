@@ -1,0 +1,7 @@
+namespace Chain.LoadGen;
+
+/// <summary>
+/// A block as the watcher saw it: when (seconds from the start), its header time, all its txs and ours, and the
+/// consensus round in which the previous height was decided (from this block's last commit; above 0 = timeouts).
+/// </summary>
+public sealed record BlockSeen(ulong Height, double SeenAt, long HeaderTimeUnixNanos, int Txs, int OurTxs, uint PreviousHeightRound);
