@@ -10,15 +10,12 @@ public sealed class EventsApi(EventBus bus) : Proto.NodeService.Events.EventsBas
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<EventMessage> responseStream, ServerCallContext context)
     {
         var types = new HashSet<string>(request.EventTypes, StringComparer.Ordinal);
-        var reader = bus.Subscribe(context.CancellationToken);
+        var reader = bus.Subscribe(types, context.CancellationToken);
         try
         {
             await foreach (var message in reader.ReadAllAsync(context.CancellationToken))
             {
-                if (types.Count == 0 || types.Contains(message.Event.Type))
-                {
-                    await responseStream.WriteAsync(message, context.CancellationToken);
-                }
+                await responseStream.WriteAsync(message, context.CancellationToken);
             }
         }
         catch (OperationCanceledException)

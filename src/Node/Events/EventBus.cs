@@ -12,30 +12,36 @@ namespace Chain.Node.Events;
 public sealed class EventBus
 {
     private readonly Lock _gate = new();
-    private readonly List<Channel<EventMessage>> _subscribers = new();
+    private readonly List<Subscriber> _subscribers = new();
 
     public int Capacity { get; init; } = 10_000;
 
-    public ChannelReader<EventMessage> Subscribe(CancellationToken ct)
+    /// <summary>
+    /// A queue of the committed events whose type is in <paramref name="types"/> (all when empty). The filter runs
+    /// before the queue, so a subscriber to new_block alone is not dropped because a block carried many tx events.
+    /// </summary>
+    public ChannelReader<EventMessage> Subscribe(IReadOnlySet<string> types, CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<EventMessage>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        var subscriber = new Subscriber(
+            Channel.CreateBounded<EventMessage>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }),
+            types);
         lock (_gate)
         {
-            _subscribers.Add(channel);
+            _subscribers.Add(subscriber);
         }
 
-        ct.Register(() => Unsubscribe(channel));
-        return channel.Reader;
+        ct.Register(() => Unsubscribe(subscriber));
+        return subscriber.Queue.Reader;
     }
 
-    private void Unsubscribe(Channel<EventMessage> channel)
+    private void Unsubscribe(Subscriber subscriber)
     {
         lock (_gate)
         {
-            _subscribers.Remove(channel);
+            _subscribers.Remove(subscriber);
         }
 
-        channel.Writer.TryComplete();
+        subscriber.Queue.Writer.TryComplete();
     }
 
     public int SubscriberCount
@@ -52,7 +58,7 @@ public sealed class EventBus
     /// <summary>Publishes every event of a committed block, in order.</summary>
     public void Publish(ulong height, BlockResults results)
     {
-        Channel<EventMessage>[] targets;
+        Subscriber[] targets;
         lock (_gate)
         {
             if (_subscribers.Count == 0)
@@ -87,7 +93,12 @@ public sealed class EventBus
         {
             foreach (var m in messages)
             {
-                if (!target.Writer.TryWrite(m))
+                if (target.Types.Count > 0 && !target.Types.Contains(m.Event.Type))
+                {
+                    continue;
+                }
+
+                if (!target.Queue.Writer.TryWrite(m))
                 {
                     Unsubscribe(target);
                     break;
@@ -95,4 +106,6 @@ public sealed class EventBus
             }
         }
     }
+
+    private sealed record Subscriber(Channel<EventMessage> Queue, IReadOnlySet<string> Types);
 }

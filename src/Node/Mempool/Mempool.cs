@@ -28,6 +28,7 @@ public sealed class Mempool
     private readonly RecentHashes _recent;
     private CacheState _checkState;
     private long _bytes;
+    private int _count;
     private long _arrivals;
 
     public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger)
@@ -40,27 +41,11 @@ public sealed class Mempool
         _checkState = new CacheState(executor.Committed);
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _byHash.Count;
-            }
-        }
-    }
+    /// <summary>Txs in the pool. Read without the pool's lock (status and metrics must not wait behind admission).</summary>
+    public int Count => Volatile.Read(ref _count);
 
-    public long Bytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _bytes;
-            }
-        }
-    }
+    /// <summary>Bytes of the txs in the pool, read without the lock.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Admits a tx or says why not. The result's code is 0 when the tx is in the pool.</summary>
     public TxResult CheckTx(byte[] bytes)
@@ -203,13 +188,15 @@ public sealed class Mempool
         }
 
         list[entry.Tx.Sequence] = entry;
-        _bytes += entry.Tx.Bytes.Length;
+        Interlocked.Add(ref _bytes, entry.Tx.Bytes.Length);
+        Volatile.Write(ref _count, _byHash.Count);
     }
 
     private void Remove(MempoolEntry entry)
     {
         _byHash.Remove(entry.Tx.Hash);
-        _bytes -= entry.Tx.Bytes.Length;
+        Interlocked.Add(ref _bytes, -entry.Tx.Bytes.Length);
+        Volatile.Write(ref _count, _byHash.Count);
         if (_bySender.TryGetValue(entry.Tx.Signer, out var list))
         {
             list.Remove(entry.Tx.Sequence);
