@@ -17,31 +17,55 @@ namespace Chain.Node.Production;
 /// </summary>
 public sealed class HeaderRules(BlockExecutor executor)
 {
+    private Previous? _previous;
+
     /// <summary>The chain-derived fields of block <see cref="BlockExecutor.LastHeight"/> + 1 carrying
     /// <paramref name="lastCommit"/>; time, data, evidence and proposer are the proposer's to fill in.</summary>
     public Header Template(Commit? lastCommit, ConsensusValidatorSet validators, ConsensusValidatorSet nextValidators)
     {
-        ulong height = executor.LastHeight + 1;
-        Block? previous = height > 1 ? executor.Blocks.GetBlock(height - 1) : null;
+        Previous previous = Last();
         return new Header
         {
             ChainId = executor.ChainId,
-            Height = height,
-            LastBlockId = previous is null ? new BlockId() : BlockIdentity.Of(previous),
+            Height = previous.Height + 1,
+            LastBlockId = previous.BlockId,
             LastCommitHash = ByteString.CopyFrom(LastCommitHash(lastCommit)),
             ValidatorsHash = ByteString.CopyFrom(validators.Hash()),
             NextValidatorsHash = ByteString.CopyFrom(nextValidators.Hash()),
             AppHash = ByteString.CopyFrom(executor.LastAppHash),
-            LastResultsHash = ByteString.CopyFrom(BlockExecutor.ResultsHash(height > 1 ? executor.Blocks.GetResults(height - 1) : null)),
+            LastResultsHash = ByteString.CopyFrom(previous.ResultsHash),
         };
     }
 
     /// <summary>Time of the previous block (0 before the first): a new block's time must be later.</summary>
-    public long PreviousTime()
+    public long PreviousTime() => Last().Time;
+
+    /// <summary>The id of the last committed block (empty before the first).</summary>
+    public BlockId PreviousBlockId() => Last().BlockId;
+
+    /// <summary>What the next header needs of the last committed block, read once per height: a block of many txs
+    /// is large, and every proposal of a height is checked against it.</summary>
+    private Previous Last()
     {
         ulong last = executor.LastHeight;
-        return last == 0 ? 0 : executor.Blocks.GetBlock(last)?.Header.TimeUnixNanos ?? 0;
+        Previous? cached = _previous;
+        if (cached is not null && cached.Height == last)
+        {
+            return cached;
+        }
+
+        Block? block = last == 0 ? null : executor.Blocks.GetBlock(last)
+            ?? throw new InvalidOperationException($"block {last} is not in the store");
+        cached = new Previous(
+            last,
+            block is null ? new BlockId() : BlockIdentity.Of(block),
+            block?.Header.TimeUnixNanos ?? 0,
+            BlockExecutor.ResultsHash(last == 0 ? null : executor.Blocks.GetResults(last)));
+        _previous = cached;
+        return cached;
     }
+
+    private sealed record Previous(ulong Height, BlockId BlockId, long Time, byte[] ResultsHash);
 
     /// <summary>SHA-256 of the commit a block carries; the empty Merkle root when it carries none (height 1).</summary>
     public static byte[] LastCommitHash(Commit? commit) =>

@@ -113,13 +113,12 @@ public sealed class ProposalChecker(
         }
 
         ConsensusValidatorSet? signers = validatorSets.ValidatorsAt(height - 1);
-        Block? previous = executor.Blocks.GetBlock(height - 1);
-        if (signers is null || previous is null)
+        if (signers is null)
         {
-            return $"block {height - 1} or its validators are not in the store";
+            return $"the validators of block {height - 1} are not in the store";
         }
 
-        CommitVerificationResult result = commitVerifier.Verify(executor.ChainId, signers, height - 1, BlockIdentity.Of(previous), lastCommit);
+        CommitVerificationResult result = commitVerifier.Verify(executor.ChainId, signers, height - 1, rules.PreviousBlockId(), lastCommit);
         return result.IsValid ? null : $"its commit of block {height - 1} is not valid: {result.Message}";
     }
 
