@@ -157,6 +157,20 @@ public sealed class PeerSwitchTests : IAsyncLifetime
         Assert.Single(b.Peers);
     }
 
+    [Fact]
+    public async Task A_silent_connection_does_not_hold_up_other_peers_and_is_closed_at_the_handshake_timeout()
+    {
+        var b = await StartAsync(PrivateKey.Generate(), Options(TestNode.FreePort()) with { HandshakeTimeout = TimeSpan.FromSeconds(2) });
+        await using var silent = await Loopback.ConnectAsync(b.ListenEndPoint!.Port);
+
+        var a = await StartAsync(PrivateKey.Generate(), Options(TestNode.FreePort()));
+        var peer = await a.DialAsync(PeerAddress.Parse(AddressOf(b)), default);
+
+        Assert.Equal(b.NodeId, peer.Id);
+        Assert.True(await Loopback.IsClosedByRemoteAsync(silent));
+        Assert.True(a.TryGetPeer(b.NodeId, out _));
+    }
+
     public static TheoryData<string> BadMessages => ["oversized", "unparseable", "wrong kind", "empty envelope"];
 
     [Theory]
