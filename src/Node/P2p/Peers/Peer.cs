@@ -83,7 +83,11 @@ internal sealed class Peer : IPeer
         }
 
         _ = _mux.Completion.ContinueWith(
-            t => Disconnect(t.IsFaulted ? $"the connection failed: {t.Exception?.GetBaseException().Message}" : "the connection closed"),
+            t =>
+            {
+                var fault = t.Exception?.GetBaseException();
+                Disconnect(fault is null ? "the connection closed" : $"the connection failed: {fault.Message}");
+            },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -130,13 +134,17 @@ internal sealed class Peer : IPeer
         _ = Task.Run(() => CloseAsync(reason, ban));
     }
 
+    /// <summary>
+    /// Whether the multiplexer failed decoding what the peer sent inside authenticated frames (its
+    /// own protocol error or its MessagePack decoder's), which is garbage; socket failures and
+    /// closes are not.
+    /// </summary>
+    private static bool IsProtocolError(Exception? fault) =>
+        fault is MultiplexingProtocolException
+        || fault?.GetType().FullName == "MessagePack.MessagePackSerializationException"; // internal to Nerdbank.Streams
+
     private async Task CloseAsync(string reason, bool ban)
     {
-        if (ban)
-        {
-            _switch.OnMisbehaved(this, reason);
-        }
-
         _cts.Cancel();
         foreach (var channel in _channels)
         {
@@ -160,6 +168,26 @@ internal sealed class Peer : IPeer
         catch (Exception)
         {
             // As above.
+        }
+
+        try
+        {
+            await _mux.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (!ban && IsProtocolError(e.GetBaseException()))
+        {
+            ban = true;
+            reason = $"broke the multiplexing protocol: {e.GetBaseException().Message}";
+            CloseReason = reason;
+        }
+        catch (Exception)
+        {
+            // A socket failure or the wait ran out: closed without a ban.
+        }
+
+        if (ban)
+        {
+            _switch.OnMisbehaved(this, reason);
         }
 
         Task[] loops;

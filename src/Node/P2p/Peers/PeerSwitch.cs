@@ -480,6 +480,18 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             ProtocolMajorVersion = 3,
             TraceSource = new TraceSource("chain-p2p", SourceLevels.Off),
         });
+
+        // The dialing side offers the channels, once each; any other offer is abuse.
+        var offers = 0;
+        var allowedOffers = outbound ? 0 : _channels.Count;
+        mux.ChannelOffered += (_, offer) =>
+        {
+            if (Interlocked.Increment(ref offers) > allowedOffers)
+            {
+                Ban(id, $"offered channel '{offer.Name}' beyond the protocol's {_channels.Count}");
+                _ = mux.DisposeAsync().AsTask();
+            }
+        };
         Peer peer;
         try
         {
