@@ -36,7 +36,7 @@ public static class ConfigSchema
             c => c.P2p.ListenAddress, (c, a) => c with { P2p = c.P2p with { ListenAddress = a } }),
         Key("p2p", "persistent_peers", ConfigValueKind.StringArray,
             "Peers to keep connections to, each \"host:port\" or \"node_id@host:port\".",
-            "a list of \"host:port\" or \"node_id@host:port\" strings",
+            "a list of \"host:port\" or \"node_id@host:port\" strings (a node id is 40 hex characters)",
             c => c.P2p.PersistentPeers.ToArray(),
             (c, v) => v is string[] peers && peers.All(P2pOptions.IsValidPeer)
                 ? c with { P2p = c.P2p with { PersistentPeers = peers } }

@@ -81,9 +81,11 @@ public sealed class P2pServiceTests
                 await host.StartAsync();
             }
 
+            // Both dial each other; wait until both keep the same connection (one side's outbound).
             var switches = hosts.Select(h => h.Services.GetRequiredService<PeerSwitch>()).ToArray();
             Assert.True(await Loopback.EventuallyAsync(() =>
-                switches[0].TryGetPeer(switches[1].NodeId, out _) && switches[1].TryGetPeer(switches[0].NodeId, out _)));
+                switches[0].TryGetPeer(switches[1].NodeId, out var one) && switches[1].TryGetPeer(switches[0].NodeId, out var zero)
+                && one.IsOutbound != zero.IsOutbound));
             Assert.True(await Loopback.EventuallyAsync(() => reactors.All(r => r.Added.Count > 0)));
             Assert.Equal(1, hosts[0].Services.GetRequiredService<IPeerSet>().Broadcast(
                 ChannelId.Consensus, new Envelope { HasVote = new HasVote { Height = 5 } }));

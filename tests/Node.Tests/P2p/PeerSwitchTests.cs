@@ -157,6 +157,20 @@ public sealed class PeerSwitchTests : IAsyncLifetime
         Assert.Single(b.Peers);
     }
 
+    [Fact]
+    public async Task A_silent_connection_does_not_hold_up_other_peers_and_is_closed_at_the_handshake_timeout()
+    {
+        var b = await StartAsync(PrivateKey.Generate(), Options(TestNode.FreePort()) with { HandshakeTimeout = TimeSpan.FromSeconds(2) });
+        await using var silent = await Loopback.ConnectAsync(b.ListenEndPoint!.Port);
+
+        var a = await StartAsync(PrivateKey.Generate(), Options(TestNode.FreePort()));
+        var peer = await a.DialAsync(PeerAddress.Parse(AddressOf(b)), default);
+
+        Assert.Equal(b.NodeId, peer.Id);
+        Assert.True(await Loopback.IsClosedByRemoteAsync(silent));
+        Assert.True(a.TryGetPeer(b.NodeId, out _));
+    }
+
     public static TheoryData<string> BadMessages => ["oversized", "unparseable", "wrong kind", "empty envelope"];
 
     [Theory]
@@ -217,7 +231,7 @@ public sealed class PeerSwitchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_nodes_that_dial_each_other_keep_one_connection()
+    public async Task Two_nodes_that_dial_each_other_keep_one_connection_the_same_on_both_sides()
     {
         var keyA = PrivateKey.Generate();
         var keyB = PrivateKey.Generate();
@@ -228,10 +242,11 @@ public sealed class PeerSwitchTests : IAsyncLifetime
         var a = await StartAsync(keyA, Options(portA, $"{idB}@127.0.0.1:{portB}"));
         var b = await StartAsync(keyB, Options(portB, $"{idA}@127.0.0.1:{portA}"));
 
+        // Either direction may win (the lower id's dial when both complete), but both sides keep the same one.
         Assert.True(await Loopback.EventuallyAsync(() =>
             a.Peers.Count == 1 && b.Peers.Count == 1 && a.Peers[0].IsOutbound != b.Peers[0].IsOutbound));
-        var lowerDialed = idA.CompareTo(idB) < 0 ? a.Peers[0].IsOutbound : b.Peers[0].IsOutbound;
-        Assert.True(lowerDialed);
+        Assert.Equal(idB, a.Peers.Single().Id);
+        Assert.Equal(idA, b.Peers.Single().Id);
     }
 
     [Fact]

@@ -25,6 +25,8 @@ internal sealed class Peer : IPeer
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
+    private readonly Lock _announcement = new();
+    private bool _announced;
     private int _closing;
 
     public Peer(
@@ -68,6 +70,25 @@ internal sealed class Peer : IPeer
     /// <summary>Why the connection closed, once it did.</summary>
     public string? CloseReason { get; private set; }
 
+    /// <summary>
+    /// Runs <paramref name="announce"/> (the reactors' OnPeerAdded) unless the peer is already closing;
+    /// a peer that was announced is announced removed only after, so reactors never see the two reversed.
+    /// </summary>
+    public bool TryAnnounce(Action announce)
+    {
+        lock (_announcement)
+        {
+            if (_closing != 0)
+            {
+                return false;
+            }
+
+            announce();
+            _announced = true;
+            return true;
+        }
+    }
+
     public void Start()
     {
         lock (_loops)
@@ -83,7 +104,11 @@ internal sealed class Peer : IPeer
         }
 
         _ = _mux.Completion.ContinueWith(
-            t => Disconnect(t.IsFaulted ? $"the connection failed: {t.Exception?.GetBaseException().Message}" : "the connection closed"),
+            t =>
+            {
+                var fault = t.Exception?.GetBaseException();
+                Disconnect(fault is null ? "the connection closed" : $"the connection failed: {fault.Message}");
+            },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -130,13 +155,17 @@ internal sealed class Peer : IPeer
         _ = Task.Run(() => CloseAsync(reason, ban));
     }
 
+    /// <summary>
+    /// Whether the multiplexer failed decoding what the peer sent inside authenticated frames (its
+    /// own protocol error or its MessagePack decoder's), which is garbage; socket failures and
+    /// closes are not.
+    /// </summary>
+    private static bool IsProtocolError(Exception? fault) =>
+        fault is MultiplexingProtocolException
+        || fault?.GetType().FullName == "MessagePack.MessagePackSerializationException"; // internal to Nerdbank.Streams
+
     private async Task CloseAsync(string reason, bool ban)
     {
-        if (ban)
-        {
-            _switch.OnMisbehaved(this, reason);
-        }
-
         _cts.Cancel();
         foreach (var channel in _channels)
         {
@@ -162,6 +191,26 @@ internal sealed class Peer : IPeer
             // As above.
         }
 
+        try
+        {
+            await _mux.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (!ban && IsProtocolError(e.GetBaseException()))
+        {
+            ban = true;
+            reason = $"broke the multiplexing protocol: {e.GetBaseException().Message}";
+            CloseReason = reason;
+        }
+        catch (Exception)
+        {
+            // A socket failure or the wait ran out: closed without a ban.
+        }
+
+        if (ban)
+        {
+            _switch.OnMisbehaved(this, reason);
+        }
+
         Task[] loops;
         lock (_loops)
         {
@@ -176,9 +225,32 @@ internal sealed class Peer : IPeer
         {
             // Each loop reports its own failure through Disconnect.
         }
-        _switch.OnPeerClosed(this, reason);
-        _cts.Dispose();
+        bool announced;
+        lock (_announcement)
+        {
+            announced = _announced;
+        }
+
+        _switch.OnPeerClosed(this, reason, announced);
         _completion.TrySetResult();
+    }
+
+    /// <summary>
+    /// A channel ends or fails when the multiplexer does; let the multiplexer finish first (briefly),
+    /// so the close sees its fault and bans a peer that broke the protocol.
+    /// </summary>
+    private async Task DisconnectAfterMultiplexerAsync(string reason)
+    {
+        try
+        {
+            await _mux.Completion.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception)
+        {
+            // Faulted (seen again by CloseAsync) or still running: close either way.
+        }
+
+        Disconnect(reason);
     }
 
     private OpenChannel? Find(ChannelId id) => (int)id < _channels.Length ? _channels[(int)id] : null;
@@ -199,7 +271,7 @@ internal sealed class Peer : IPeer
                 switch (status)
                 {
                     case DelimitedReadStatus.End:
-                        Disconnect($"the peer closed channel {descriptor.Name}");
+                        await DisconnectAfterMultiplexerAsync($"the peer closed channel {descriptor.Name}");
                         return;
                     case DelimitedReadStatus.Oversized:
                         Disconnect($"sent a {length}-byte message on channel {descriptor.Name}, above its limit of {descriptor.MaxMessageBytes} bytes", ban: true);
@@ -241,7 +313,7 @@ internal sealed class Peer : IPeer
         }
         catch (Exception e)
         {
-            Disconnect($"channel {descriptor.Name} failed: {e.Message}");
+            await DisconnectAfterMultiplexerAsync($"channel {descriptor.Name} failed: {e.Message}");
         }
     }
 
@@ -274,7 +346,7 @@ internal sealed class Peer : IPeer
         }
         catch (Exception e)
         {
-            Disconnect($"sending on channel {channel.Descriptor.Name} failed: {e.Message}");
+            await DisconnectAfterMultiplexerAsync($"sending on channel {channel.Descriptor.Name} failed: {e.Message}");
         }
     }
 

@@ -290,7 +290,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
     internal void OnMisbehaved(Peer peer, string reason) => Ban(peer.Id, reason);
 
-    internal void OnPeerClosed(Peer peer, string reason)
+    internal void OnPeerClosed(Peer peer, string reason, bool announced)
     {
         int count;
         lock (_gate)
@@ -304,7 +304,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
 
         _logger.LogInformation("Peer {NodeId} ({Moniker}) disconnected: {Reason}", peer.Id, peer.Info.Moniker, reason);
-        foreach (var reactor in _reactors)
+        foreach (var reactor in announced ? _reactors : [])
         {
             try
             {
@@ -480,6 +480,18 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             ProtocolMajorVersion = 3,
             TraceSource = new TraceSource("chain-p2p", SourceLevels.Off),
         });
+
+        // The dialing side offers the channels, once each; any other offer is abuse.
+        var offers = 0;
+        var allowedOffers = outbound ? 0 : _channels.Count;
+        mux.ChannelOffered += (_, offer) =>
+        {
+            if (Interlocked.Increment(ref offers) > allowedOffers)
+            {
+                Ban(id, $"offered channel '{offer.Name}' beyond the protocol's {_channels.Count}");
+                _ = mux.DisposeAsync().AsTask();
+            }
+        };
         Peer peer;
         try
         {
@@ -524,19 +536,25 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         _logger.LogInformation(
             "Peer {NodeId} ({Moniker}) connected, {Direction} {Remote}",
             id, connection.RemoteInfo.Moniker, outbound ? "dialed at" : "from", remote);
-        foreach (var reactor in _reactors)
+        var announced = peer.TryAnnounce(() =>
         {
-            try
+            foreach (var reactor in _reactors)
             {
-                reactor.OnPeerAdded(peer);
+                try
+                {
+                    reactor.OnPeerAdded(peer);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "{Reactor} failed adding peer {NodeId}", reactor.GetType().Name, id);
+                }
             }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "{Reactor} failed adding peer {NodeId}", reactor.GetType().Name, id);
-            }
+        });
+        if (announced)
+        {
+            peer.Start();
         }
 
-        peer.Start();
         PeerCountChanged?.Invoke(count);
         return peer;
     }
