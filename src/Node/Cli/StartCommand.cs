@@ -65,6 +65,11 @@ internal sealed class StartCommand
 
             var config = NodeConfigLoader.Load(home.ConfigFile, _environment.GetEnvironmentVariable, overrides);
             var genesis = GenesisFile.Load(home.GenesisFile);
+            if (NodeRunner.CheckFits(config, genesis) is { } problem)
+            {
+                throw new CliException(problem);
+            }
+
             var validatorKey = KeyPairFile.Read(home.PrivValidatorKeyFile);
             return await NodeRunner.RunAsync(home, config, genesis, validatorKey, ct);
         }));

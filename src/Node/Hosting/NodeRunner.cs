@@ -33,6 +33,12 @@ public static class NodeRunner
     public static async Task<int> RunAsync(NodeHome home, NodeConfig config, GenesisDoc genesis, PrivateKey validatorKey, CancellationToken ct)
     {
         using var logger = NodeLoggerFactory.Create(config.Log, home);
+        if (CheckFits(config, genesis) is { } problem)
+        {
+            logger.Fatal("{Problem}", problem);
+            return 1;
+        }
+
         NodeApplication application;
         try
         {
@@ -96,8 +102,7 @@ public static class NodeRunner
     /// <summary>The validator: block building and checking, the engine's host loop, evidence and validator sets.</summary>
     private static void AddConsensus(IServiceCollection s, NodeApplication application, NodeConfig config)
     {
-        var consensusParams = application.Genesis.ConsensusParams;
-        ulong blockMaxBytes = consensusParams is { BlockMaxBytes: > 0 } ? consensusParams.BlockMaxBytes : 4 * 1024 * 1024;
+        ulong blockMaxBytes = BlockMaxBytes(application.Genesis);
         var verifier = new Secp256k1SignatureVerifier();
         var validatorSets = new ValidatorSetStore(application.Store, application.Executor.Blocks, application.Genesis);
         var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets);
@@ -121,6 +126,19 @@ public static class NodeRunner
         s.AddSingleton<ConsensusService>();
         s.AddHostedService(sp => sp.GetRequiredService<ConsensusService>());
     }
+
+    /// <summary>Null when the config can carry what the genesis allows; otherwise what to change.</summary>
+    public static string? CheckFits(NodeConfig config, GenesisDoc genesis)
+    {
+        ulong needed = BlockMaxBytes(genesis) + (ulong)BlockBuilder.Overhead;
+        return (ulong)config.P2p.MaxMessageBytes < needed
+            ? $"p2p.max_message_bytes is {config.P2p.MaxMessageBytes}, too small to carry a proposal of the genesis block_max_bytes {BlockMaxBytes(genesis)}; raise it to at least {needed}"
+            : null;
+    }
+
+    /// <summary>The genesis block_max_bytes, or the default 4 MiB when it is not set.</summary>
+    private static ulong BlockMaxBytes(GenesisDoc genesis) =>
+        genesis.ConsensusParams is { BlockMaxBytes: > 0 } p ? p.BlockMaxBytes : 4 * 1024 * 1024;
 
     /// <summary>Peers: the switch (listening, persistent peers) and the reactors that gossip over it.</summary>
     private static void AddNetwork(IServiceCollection s, PrivateKey nodeKey, string chainId, NodeConfig config)

@@ -51,4 +51,18 @@ public sealed class StartCommandTests
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("Error: genesis.json: 'validators[0].power' must be above 0", run.Error.Trim());
     }
+
+    [Fact]
+    public async Task A_peer_message_limit_below_the_block_size_stops_start()
+    {
+        using var temp = new TempHome();
+        await CliRun.Invoke(temp.Root, ["init"]);
+        var env = new Dictionary<string, string> { ["CHAIND_P2P_MAX_MESSAGE_BYTES"] = "65536" };
+
+        var run = await CliRun.Invoke(temp.Root, ["start"], environment: env);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("p2p.max_message_bytes is 65536, too small", run.Output + run.Error);
+        Assert.False(Directory.Exists(temp.PathOf("data/state.db")));
+    }
 }
