@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Chain.Consensus.Blocks;
 using Chain.Consensus.Engine;
 using Chain.Consensus.Evidence;
 using Chain.Node.P2p.Channels;
@@ -8,6 +9,7 @@ using Chain.Node.Production;
 using Chain.Proto.Consensus;
 using Chain.Proto.P2p;
 using Chain.Proto.Types;
+using Google.Protobuf;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +32,12 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
     /// <summary>How often this node repeats its step when it has not changed (a peer that joined late hears it).</summary>
     public static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Proposals of one height remembered to drop copies that arrive from other peers.</summary>
+    private const int MaxSeenProposals = 1024;
+
     private readonly ConcurrentDictionary<NodeId, PeerRoundState> _states = new();
+    private readonly HashSet<ByteString> _seenProposals = new();
+    private ulong _seenHeight;
     private (ulong Height, uint Round, RoundStep Step) _announced;
     private long _announcedAt;
 
@@ -51,14 +58,24 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
         {
             case Envelope.SumOneofCase.Proposal:
                 ProposalMessage p = message.Proposal;
-                if (p.Proposal is null || p.Block?.Header is null || p.Proposal.Signature.Length != 64)
+                if (p.Proposal is null || p.Block?.Header is null || p.Proposal.Signature.Length != 64 ||
+                    p.Proposal.BlockId is null || !p.Proposal.BlockId.Hash.Equals(BlockIdentity.Of(p.Block).Hash))
                 {
-                    peer.Disconnect("sent a malformed proposal", ban: true);
+                    peer.Disconnect("sent a malformed proposal, or one whose block is not the block it names", ban: true);
                     return;
                 }
 
                 state.MarkProposal(p.Proposal.Height, p.Proposal.Round);
-                inbox.Post(loop => loop.Driver.OnProposal(p.Proposal, p.Block));
+                if (FirstSight(p.Proposal))
+                {
+                    // Tell the other peers at once, so none of them sends this block here again.
+                    AnnounceProposal(p.Proposal, except: peer);
+                    inbox.Post(loop => loop.Driver.OnProposal(p.Proposal, p.Block));
+                }
+
+                break;
+            case Envelope.SumOneofCase.HasProposal:
+                state.MarkProposal(message.HasProposal.Height, message.HasProposal.Round);
                 break;
             case Envelope.SumOneofCase.Vote:
                 Vote vote = message.Vote;
@@ -257,4 +274,37 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
     }
 
     private PeerRoundState State(IPeer peer) => _states.GetOrAdd(peer.Id, _ => new PeerRoundState());
+
+    /// <summary>Whether this proposal arrives for the first time; only the latest height's are remembered.</summary>
+    private bool FirstSight(Proposal proposal)
+    {
+        lock (_seenProposals)
+        {
+            if (proposal.Height > _seenHeight)
+            {
+                _seenProposals.Clear();
+                _seenHeight = proposal.Height;
+            }
+            else if (proposal.Height < _seenHeight)
+            {
+                return true; // an older height: let the engine decide, nothing to remember
+            }
+
+            // Keyed by every field and the signature (the block was checked against its id), so a forged copy
+            // cannot stand in for the real one. When full, everything goes to the engine, which dedupes anyway.
+            return _seenProposals.Count >= MaxSeenProposals || _seenProposals.Add(proposal.ToByteString());
+        }
+    }
+
+    private void AnnounceProposal(Proposal proposal, IPeer except)
+    {
+        var envelope = new Envelope { HasProposal = new HasProposal { Height = proposal.Height, Round = proposal.Round } };
+        foreach (IPeer other in peers.Peers)
+        {
+            if (other.Id != except.Id)
+            {
+                other.TrySend(ChannelId.Consensus, envelope);
+            }
+        }
+    }
 }

@@ -82,6 +82,39 @@ public sealed class ReactorInputTests : IDisposable
         Assert.Single(_other.Sent, s => s.Message.Vote is not null);
     }
 
+    private static ProposalMessage SomeProposal()
+    {
+        var block = new Block { Header = new Header { Height = 1, ChainId = "reactor-test" }, Data = new Data() };
+        return new ProposalMessage
+        {
+            Proposal = new Proposal { Height = 1, BlockId = Chain.Consensus.Blocks.BlockIdentity.Of(block), Signature = ByteString.CopyFrom(new byte[64]) },
+            Block = block,
+        };
+    }
+
+    [Fact]
+    public void A_proposal_whose_block_is_not_the_one_it_names_bans_the_peer()
+    {
+        ProposalMessage p = SomeProposal();
+        p.Block.Header.Height = 2;
+        Consensus().OnMessage(_peer, ChannelId.Consensus, new Envelope { Proposal = p });
+        Assert.True(_peer.Banned);
+        Assert.Equal(0, Queued());
+    }
+
+    [Fact]
+    public void A_proposal_goes_to_the_engine_once_and_the_other_peers_hear_this_node_has_it()
+    {
+        var reactor = Consensus();
+        reactor.OnMessage(_peer, ChannelId.Consensus, new Envelope { Proposal = SomeProposal() });
+        reactor.OnMessage(_other, ChannelId.Consensus, new Envelope { Proposal = SomeProposal() });
+
+        Assert.Equal(1, Queued());
+        Assert.False(_peer.Banned || _other.Banned);
+        Assert.Single(_other.Sent, s => s.Message.HasProposal is { Height: 1, Round: 0 });
+        Assert.DoesNotContain(_peer.Sent, s => s.Message.HasProposal is not null);
+    }
+
     [Fact]
     public void An_evidence_list_that_is_empty_or_too_long_bans_the_peer()
     {

@@ -27,6 +27,7 @@ public sealed record ChannelDescriptor(ChannelId Id, string Name, int MaxMessage
                 Envelope.SumOneofCase.Vote,
                 Envelope.SumOneofCase.HasVote,
                 Envelope.SumOneofCase.NewRoundStep,
+                Envelope.SumOneofCase.HasProposal,
             }),
             new(ChannelId.Mempool, "mempool", max, new HashSet<Envelope.SumOneofCase> { Envelope.SumOneofCase.Txs }),
             new(ChannelId.Blocks, "blocks", max, new HashSet<Envelope.SumOneofCase>
