@@ -50,6 +50,18 @@ public sealed class Mempool
     /// <summary>Admits a tx or says why not. The result's code is 0 when the tx is in the pool.</summary>
     public TxResult CheckTx(byte[] bytes)
     {
+        // Peers gossip the same tx to each other: answer a known one before decoding and verifying it again.
+        var hash = TxFactory.Hash(bytes);
+        lock (_gate)
+        {
+            if (KnownReason(hash) is { } reason)
+            {
+                var known = TxProcessor.Result(null, ExecResult.Error(TxCodes.Codespace, TxCodes.TxInMempoolCache, reason), 0, []);
+                known.TxHash = Google.Protobuf.ByteString.CopyFrom(hash);
+                return known;
+            }
+        }
+
         var tx = _executor.Processor.Decoder.Decode(bytes, out var error);
         if (tx is null)
         {
@@ -64,14 +76,9 @@ public sealed class Mempool
         TxResult admitted;
         lock (_gate)
         {
-            if (_byHash.ContainsKey(tx.Hash))
+            if (KnownReason(tx.Hash) is { } reason)
             {
-                return Refuse(tx, TxCodes.TxInMempoolCache, "tx is already in the mempool");
-            }
-
-            if (_recent.Contains(tx.Hash))
-            {
-                return Refuse(tx, TxCodes.TxInMempoolCache, "tx was already committed in a recent block");
+                return Refuse(tx, TxCodes.TxInMempoolCache, reason); // it arrived while this one was being verified
             }
 
             var price = Price(tx);
@@ -174,6 +181,12 @@ public sealed class Mempool
     }
 
     private static double Price(DecodedTx tx) => (double)tx.FeeAmount / tx.GasLimit;
+
+    /// <summary>Why a tx with this hash is refused as known (in the pool or recently committed); null if it is new. Under the lock.</summary>
+    private string? KnownReason(byte[] hash) =>
+        _byHash.ContainsKey(hash) ? "tx is already in the mempool"
+        : _recent.Contains(hash) ? "tx was already committed in a recent block"
+        : null;
 
     private TxResult Refuse(DecodedTx tx, uint code, string log) =>
         TxProcessor.Result(tx, ExecResult.Error(TxCodes.Codespace, code, log), 0, []);
