@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chain.Node.Events;
 using Chain.Proto.Types;
 using Chain.State.Execution;
@@ -18,12 +19,21 @@ public sealed class BlockCommitter(
     NodeMetrics metrics,
     ILogger<BlockCommitter> logger)
 {
-    public BlockExecution Execute(Block block) => executor.Execute(block);
+    private long _executeTicks;
+
+    public BlockExecution Execute(Block block)
+    {
+        long started = Stopwatch.GetTimestamp();
+        BlockExecution execution = executor.Execute(block);
+        _executeTicks = Stopwatch.GetTimestamp() - started;
+        return execution;
+    }
 
     public void Commit(BlockExecution execution, Commit commit)
     {
-        var started = DateTime.UtcNow;
+        long started = Stopwatch.GetTimestamp();
         executor.Commit(execution, commit);
+        long written = Stopwatch.GetTimestamp();
         var hashes = new List<byte[]>(execution.Results.Results.Count);
         foreach (var r in execution.Results.Results)
         {
@@ -31,16 +41,21 @@ public sealed class BlockCommitter(
         }
 
         mempool.Update(hashes);
+        long updated = Stopwatch.GetTimestamp();
         waiters.Resolve(execution.Results);
         events.Publish(execution.Block.Header.Height, execution.Results);
-        metrics.OnBlock(execution, mempool.Count, (DateTime.UtcNow - started).TotalSeconds);
+        metrics.OnBlock(execution, mempool.Count, Stopwatch.GetElapsedTime(started, written).TotalSeconds);
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation(
-                "Committed block {Height} with {TxCount} txs, app hash {AppHash}",
+                "Committed block {Height} with {TxCount} txs, app hash {AppHash} (execute {ExecuteMs} ms, write {WriteMs} ms, mempool update {MempoolMs} ms, {MempoolSize} txs left)",
                 execution.Block.Header.Height,
                 execution.Block.Data.Txs.Count,
-                Convert.ToHexString(execution.AppHash));
+                Convert.ToHexString(execution.AppHash),
+                (long)Stopwatch.GetElapsedTime(0, _executeTicks).TotalMilliseconds,
+                (long)Stopwatch.GetElapsedTime(started, written).TotalMilliseconds,
+                (long)Stopwatch.GetElapsedTime(written, updated).TotalMilliseconds,
+                mempool.Count);
         }
     }
 }
