@@ -140,12 +140,40 @@ internal sealed class InternalNode
 
         if (_dirty != 0)
         {
-            Refresh();
+            // Not computed (a node just read, e.g. for a proof): hash only this range, as a proof needs a few.
+            ComputeRange(low, width, destination);
+            return;
         }
 
         // width 16 is position 1, 8 positions 2-3, 4 positions 4-7, 2 positions 8-15.
         var position = (16 / width) + (low / width);
         _positions.AsSpan(position * HashSize, HashSize).CopyTo(destination);
+    }
+
+    private void ComputeRange(int low, int width, Span<byte> destination)
+    {
+        var present = Existence & (((1 << width) - 1) << low);
+        if (present == 0)
+        {
+            TreeHasher.Placeholder.CopyTo(destination);
+            return;
+        }
+
+        if (BitOperations.PopCount((uint)present) == 1)
+        {
+            var only = BitOperations.TrailingZeroCount(present);
+            if (width == 1 || IsLeaf(only))
+            {
+                ChildHash(only).CopyTo(destination);
+                return;
+            }
+        }
+
+        var half = width >> 1;
+        Span<byte> pair = stackalloc byte[2 * HashSize];
+        ComputeRange(low, half, pair[..HashSize]);
+        ComputeRange(low + half, half, pair[HashSize..]);
+        TreeHasher.HashInternal(pair[..HashSize], pair[HashSize..], destination);
     }
 
     private void SlotHash(int slot, Span<byte> destination)
