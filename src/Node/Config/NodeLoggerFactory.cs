@@ -11,12 +11,13 @@ public static class NodeLoggerFactory
 
     public static Logger Create(LogOptions options, NodeHome home)
     {
+        // ASP.NET Core logs every request, and gRPC every error status answered (a client polling for the next
+        // block gets NotFound many times a second), at Information; keep them for log.level = "debug" or lower.
+        var framework = options.Level > Serilog.Events.LogEventLevel.Debug ? Serilog.Events.LogEventLevel.Warning : options.Level;
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(options.Level)
-            // Every gRPC request is logged by ASP.NET Core at Information; keep it for log.level = "debug" or lower.
-            .MinimumLevel.Override("Microsoft.AspNetCore", options.Level > Serilog.Events.LogEventLevel.Debug
-                ? Serilog.Events.LogEventLevel.Warning
-                : options.Level)
+            .MinimumLevel.Override("Microsoft.AspNetCore", framework)
+            .MinimumLevel.Override("Grpc", framework)
             .Enrich.FromLogContext();
         configuration = options.Format == LogFormat.Json
             ? configuration.WriteTo.Console(new CompactJsonFormatter())
