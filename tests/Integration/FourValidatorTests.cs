@@ -190,13 +190,27 @@ public sealed class FourValidatorTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>A base port with the 32 ports a 4-node testnet uses free right now.</summary>
+    /// <summary>
+    /// A base port with the 33 ports a 4-node testnet uses free right now, below the kernel's ephemeral range:
+    /// ports there are handed out to other tests' listeners and to every outgoing connection, so one free now
+    /// may be taken by the time a node binds it.
+    /// </summary>
     private static int FreeBasePort()
     {
+        int ephemeralLow = 32_768;
+        try
+        {
+            string[] range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            ephemeralLow = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+        }
+
         var random = new Random();
         for (int attempt = 0; attempt < 50; attempt++)
         {
-            int basePort = random.Next(20_000, 60_000);
+            int basePort = random.Next(10_000, Math.Max(10_001, ephemeralLow - 40));
             if (Enumerable.Range(basePort, 33).All(IsFree))
             {
                 return basePort;
