@@ -99,25 +99,33 @@ public sealed class ConsensusDriver
 
     public void OnProposal(Proposal proposal, Block block)
     {
-        if (HoldForNextHeight(proposal.Height, new ProposalInput(proposal, block)))
-        {
-            return;
-        }
-
-        _wal.Append(new WalRecord { ProposalIn = new ProposalMessage { Proposal = proposal, Block = block } });
-        Feed(new ProposalInput(proposal, block));
+        Receive(proposal.Height, new ProposalInput(proposal, block));
     }
 
     public void OnVote(Vote vote)
     {
-        if (HoldForNextHeight(vote.Height, new VoteInput(vote)))
+        Receive(vote.Height, new VoteInput(vote));
+    }
+
+    /// <summary>A message from a peer: held if it is for the next height, else written to the WAL and fed.</summary>
+    private void Receive(ulong height, ConsensusInput input)
+    {
+        if (HoldForNextHeight(height, input))
         {
             return;
         }
 
-        _wal.Append(new WalRecord { VoteIn = vote });
-        Feed(new VoteInput(vote));
+        _wal.Append(Received(input));
+        Feed(input);
     }
+
+    /// <summary>The WAL record of a proposal or vote received from a peer.</summary>
+    private static WalRecord Received(ConsensusInput input) => input switch
+    {
+        ProposalInput p => new WalRecord { ProposalIn = new ProposalMessage { Proposal = p.Proposal, Block = p.Block } },
+        VoteInput v => new WalRecord { VoteIn = v.Vote },
+        _ => throw new InvalidOperationException($"{input.GetType().Name} is not a message from a peer"),
+    };
 
     /// <summary>
     /// A message of another height is not for the engine now: one of the next height (a faster peer already moved
@@ -151,12 +159,7 @@ public sealed class ConsensusDriver
         _nextHeight.Clear();
         foreach (ConsensusInput input in held)
         {
-            _wal.Append(input switch
-            {
-                ProposalInput p => new WalRecord { ProposalIn = new ProposalMessage { Proposal = p.Proposal, Block = p.Block } },
-                VoteInput v => new WalRecord { VoteIn = v.Vote },
-                _ => throw new InvalidOperationException($"unexpected held input {input.GetType().Name}"),
-            });
+            _wal.Append(Received(input));
             _pending.Enqueue(input);
         }
     }

@@ -107,6 +107,7 @@ public static class NodeRunner
         var verifier = new Secp256k1SignatureVerifier();
         var validatorSets = new ValidatorSetStore(application.Store, application.Executor.Blocks, application.Genesis);
         var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets);
+        var commitVerifier = new CommitVerifier(verifier);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(validatorSets);
         s.AddSingleton(new EvidencePool(evidenceVerifier));
@@ -117,11 +118,11 @@ public static class NodeRunner
             sp.GetRequiredService<EvidencePool>(), sp.GetRequiredService<CommittedEvidence>(),
             blockMaxBytes, config.Tx.MaxBlockTxs, sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new ProposalChecker(
-            application.Executor, sp.GetRequiredService<HeaderRules>(), validatorSets, new CommitVerifier(verifier), evidenceVerifier,
+            application.Executor, sp.GetRequiredService<HeaderRules>(), validatorSets, commitVerifier, evidenceVerifier,
             sp.GetRequiredService<CommittedEvidence>(), blockMaxBytes, application.Options.MaxTxBytes,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProposalChecker>>()));
         s.AddSingleton(sp => new ConsensusFactory(
-            config, application.ChainId, sp.GetRequiredService<BlockBuilder>(), sp.GetRequiredService<ProposalChecker>(), verifier));
+            config, application.ChainId, sp.GetRequiredService<BlockBuilder>(), sp.GetRequiredService<ProposalChecker>(), verifier, commitVerifier));
         s.AddSingleton<BlockCommitter>();
         s.AddSingleton<ConsensusInbox>();
         s.AddSingleton<ConsensusService>();

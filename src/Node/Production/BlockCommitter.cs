@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chain.Node.Events;
 using Chain.Proto.Types;
 using Chain.State.Execution;
+using Chain.State.Storage;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
@@ -19,18 +20,15 @@ public sealed class BlockCommitter(
     NodeMetrics metrics,
     ILogger<BlockCommitter> logger)
 {
-    private long _executeTicks;
-
-    public BlockExecution Execute(Block block)
+    /// <summary>
+    /// Executes <paramref name="block"/>, lets <paramref name="stageBeside"/> add what is kept with it to the same batch,
+    /// and commits it with <paramref name="commit"/>.
+    /// </summary>
+    public void ExecuteAndCommit(Block block, Commit commit, Action<IWriteBatch> stageBeside)
     {
-        long started = Stopwatch.GetTimestamp();
-        BlockExecution execution = executor.Execute(block);
-        _executeTicks = Stopwatch.GetTimestamp() - started;
-        return execution;
-    }
-
-    public void Commit(BlockExecution execution, Commit commit)
-    {
+        long executing = Stopwatch.GetTimestamp();
+        using BlockExecution execution = executor.Execute(block);
+        stageBeside(execution.Batch);
         long started = Stopwatch.GetTimestamp();
         executor.Commit(execution, commit);
         long written = Stopwatch.GetTimestamp();
@@ -52,7 +50,7 @@ public sealed class BlockCommitter(
                 execution.Block.Header.Height,
                 execution.Block.Data.Txs.Count,
                 Convert.ToHexString(execution.AppHash),
-                (long)Stopwatch.GetElapsedTime(0, _executeTicks).TotalMilliseconds,
+                (long)Stopwatch.GetElapsedTime(executing, started).TotalMilliseconds,
                 (long)Stopwatch.GetElapsedTime(started, written).TotalMilliseconds,
                 (long)Stopwatch.GetElapsedTime(written, updated).TotalMilliseconds,
                 mempool.Count);

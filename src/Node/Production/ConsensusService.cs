@@ -53,12 +53,6 @@ public sealed class ConsensusService(
 
     public EvidencePool Evidence => evidencePool;
 
-    /// <summary>A proposal from a peer (thread-safe).</summary>
-    public void PostProposal(Proposal proposal, Block block) => inbox.Post(loop => loop.Driver.OnProposal(proposal, block));
-
-    /// <summary>A vote from a peer (thread-safe).</summary>
-    public void PostVote(Vote vote) => inbox.Post(loop => loop.Driver.OnVote(vote));
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
@@ -120,7 +114,7 @@ public sealed class ConsensusService(
             return new SyncedBlockResult(SyncedBlockOutcome.Refused, problem);
         }
 
-        CommitVerificationResult verdict = factory.CommitVerifier.Verify(factory.ChainId, at.Validators, at.Height, BlockIdentity.Of(block), commit);
+        CommitVerificationResult verdict = factory.Commits.Verify(factory.ChainId, at.Validators, at.Height, BlockIdentity.Of(block), commit);
         if (!verdict.IsValid)
         {
             return new SyncedBlockResult(SyncedBlockOutcome.Refused, $"its commit is not valid: {verdict.Message}");
@@ -150,12 +144,10 @@ public sealed class ConsensusService(
 
     public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit, HeightStart decidedAt)
     {
-        using var execution = committer.Execute(block);
-
         // No module changes the validator set yet (staking lands later), so the next sets follow by priority alone.
         IReadOnlyList<ValidatorUpdate> updates = [];
-        DecidedBlockRecords.Stage(block, decidedAt.Next(commit, updates), execution.Batch);
-        committer.Commit(execution, commit);
+        HeightStart next = decidedAt.Next(commit, updates);
+        committer.ExecuteAndCommit(block, commit, batch => DecidedBlockRecords.Stage(block, next, batch));
 
         if (block.Evidence is not null)
         {

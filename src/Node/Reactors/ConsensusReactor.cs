@@ -53,7 +53,7 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
 
     public void OnMessage(IPeer peer, ChannelId channel, Envelope message)
     {
-        PeerRoundState state = _states.GetOrAdd(peer.Id, _ => new PeerRoundState());
+        PeerRoundState state = State(peer);
         switch (message.SumCase)
         {
             case Envelope.SumOneofCase.Proposal:

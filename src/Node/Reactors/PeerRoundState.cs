@@ -33,18 +33,7 @@ public sealed class PeerRoundState
     }
 
     /// <summary>Marks the vote known to the peer; true when it was not known before.</summary>
-    public bool MarkVote(Vote vote)
-    {
-        lock (_lock)
-        {
-            if (vote.Height + 1 < Height)
-            {
-                return false;
-            }
-
-            return For(_votes, vote.Height).Add((vote.Round, vote.Type, vote.ValidatorIndex));
-        }
-    }
+    public bool MarkVote(Vote vote) => MarkVote(vote.Height, vote.Round, vote.Type, vote.ValidatorIndex);
 
     public bool MarkVote(ulong height, uint round, SignedMsgType type, uint index)
     {
