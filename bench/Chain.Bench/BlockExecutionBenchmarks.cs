@@ -1,3 +1,4 @@
+using Chain.State.App;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -20,7 +21,7 @@ public class BlockExecutionBenchmarks
 
     private TransferWorkload _workload = null!;
     private BenchStore? _store;
-    private NodeApplication? _app;
+    private ChainApp? _app;
     private BlockExecution? _last;
 
     [Params("10000x1", "100x100")]

@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Keeper;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;

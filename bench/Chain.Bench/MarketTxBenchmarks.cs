@@ -1,3 +1,7 @@
+using Chain.State.App;
+using Chain.Modules.Bank.Keeper;
+using Chain.State.Modules;
+using Chain.Modules.Bank;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -31,7 +35,7 @@ public class MarketTxBenchmarks
     private GenesisDoc _genesis = null!;
     private Block _block = null!;
     private BenchStore? _store;
-    private NodeApplication? _app;
+    private ChainApp? _app;
     private BlockExecution? _last;
 
     [Params("send", "bid", "lease")]
@@ -56,7 +60,7 @@ public class MarketTxBenchmarks
     public void Fresh()
     {
         _store = BenchStore.Create(Backend.RocksDb);
-        _app = NodeApplication.Open(_store.Store, _genesis);
+        _app = ChainApp.Open(_store.Store, _genesis, ModuleCatalog.Create());
         _last = null;
     }
 
@@ -93,7 +97,7 @@ public class MarketTxBenchmarks
             AddOpenOrder(genesis, market, (ulong)o + 1, tenants[o]);
         }
 
-        var numbers = AccountNumbers(genesis, providers);
+        var numbers = AccountNumbers(genesis, market, providers);
         var txs = new ByteString[Txs];
         Parallel.For(0, Txs, i =>
         {
@@ -120,7 +124,7 @@ public class MarketTxBenchmarks
             Fund(genesis, MarketAccounts.Escrow, bidDeposit);
         }
 
-        var numbers = AccountNumbers(genesis, tenants);
+        var numbers = AccountNumbers(genesis, market, tenants);
         var txs = new ByteString[Txs];
         Parallel.For(0, Txs, i =>
         {
@@ -134,7 +138,6 @@ public class MarketTxBenchmarks
     {
         var genesis = TransferWorkload.CreateGenesis(funded);
         var market = new Proto.Market.GenesisState { Params = MarketParams.Default() };
-        genesis.AppState.Market = market;
         foreach (var key in providers)
         {
             var p = new Proto.Market.Provider { Owner = Address.ToBech32(key.Address), HostUri = "https://provider.example.com", Region = "eu-west", Bond = market.Params.ProviderBond };
@@ -165,21 +168,26 @@ public class MarketTxBenchmarks
     private static void Fund(GenesisDoc genesis, byte[] address, ulong amount)
     {
         var text = Address.ToBech32(address);
-        var balance = genesis.AppState.Bank.Balances.FirstOrDefault(b => b.Address == text);
-        if (balance is null)
+        AppStateSections.Update<Proto.Bank.GenesisState>(genesis, BankModule.ModuleName, bank =>
         {
-            balance = new Balance { Address = text, Coins = { new Coin { Denom = "uchn", Amount = 0 } } };
-            genesis.AppState.Bank.Balances.Add(balance);
-        }
+            var balance = bank.Balances.FirstOrDefault(b => b.Address == text);
+            if (balance is null)
+            {
+                balance = new Balance { Address = text, Coins = { new Coin { Denom = "uchn", Amount = 0 } } };
+                bank.Balances.Add(balance);
+            }
 
-        balance.Coins[0].Amount += amount;
+            balance.Coins[0].Amount += amount;
+        });
     }
 
-    private static ulong[] AccountNumbers(GenesisDoc genesis, PrivateKey[] keys)
+    /// <summary>The account numbers of <paramref name="keys"/> once <paramref name="genesis"/> (with <paramref name="market"/> as its market section) is written.</summary>
+    private static ulong[] AccountNumbers(GenesisDoc genesis, Proto.Market.GenesisState market, PrivateKey[] keys)
     {
-        using var app = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+        AppStateSections.Set(genesis, MarketModule.ModuleName, market);
+        using var app = ChainApp.Open(new MemoryKeyValueStore(), genesis, ModuleCatalog.Create());
         var store = new Chain.State.Store.ReadOnlyStateStore(app.Executor.Committed);
-        return keys.Select(k => app.Bank.GetAccount(store, k.Address)!.AccountNumber).ToArray();
+        return keys.Select(k => app.Modules.Keeper<BankKeeper>().GetAccount(store, k.Address)!.AccountNumber).ToArray();
     }
 
     private static Fee Fee() => new() { GasLimit = 1_000_000, Amount = { new Coin { Denom = "uchn", Amount = 10 } } };

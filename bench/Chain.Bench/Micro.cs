@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Keeper;
 using System.Diagnostics;
 using Chain.Crypto;
 using Chain.Proto.Types;
@@ -32,7 +33,7 @@ public static class Micro
             var numbers = new ulong[n];
             for (var i = 0; i < n; i++)
             {
-                numbers[i] = app.Bank.GetAccount(ro, txs[i].Signer)!.AccountNumber;
+                numbers[i] = app.Modules.Keeper<BankKeeper>().GetAccount(ro, txs[i].Signer)!.AccountNumber;
             }
 
             var accounts = Lap(sw);

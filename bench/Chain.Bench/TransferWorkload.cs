@@ -1,3 +1,6 @@
+using Chain.State.App;
+using Chain.Modules.Bank.Genesis;
+using Chain.Modules.Bank.Keeper;
 using System.Text;
 using Chain.Crypto;
 using Chain.Node.App;
@@ -59,14 +62,14 @@ public sealed class TransferWorkload
             GenesisTime = "2026-01-01T00:00:00Z",
             InitialHeight = 1,
             ConsensusParams = new ConsensusParams { BlockMaxBytes = 64UL * 1024 * 1024, BlockMaxGas = 0, TxMaxBytes = 1024 * 1024 },
-            AppState = new AppState { Bank = new GenesisState { Params = new Params { SendEnabled = true } } },
+            AppState = { ModuleCatalog.Create().DefaultAppState() },
         };
         genesis.Validators.Add(new GenesisValidator { Name = "v0", PublicKey = Convert.ToHexString(validator.PublicKey), Power = 10 });
         foreach (var key in keys)
         {
             var balance = new Balance { Address = Address.ToBech32(key.Address) };
             balance.Coins.Add(new Coin { Denom = Denom, Amount = 1_000_000_000 });
-            genesis.AppState.Bank.Balances.Add(balance);
+            BankGenesis.Fund(genesis, balance);
         }
 
         return genesis;
@@ -81,12 +84,12 @@ public sealed class TransferWorkload
 
         // Account numbers come from the chain itself rather than from an assumption about genesis order.
         ulong[] numbers;
-        using (var app = NodeApplication.Open(new MemoryKeyValueStore(), genesis))
+        using (var app = ChainApp.Open(new MemoryKeyValueStore(), genesis, ModuleCatalog.Create()))
         {
             numbers = new ulong[senders];
             for (var i = 0; i < senders; i++)
             {
-                numbers[i] = app.Bank.GetAccount(new Chain.State.Store.ReadOnlyStateStore(app.Executor.Committed), keys[i].Address)!.AccountNumber;
+                numbers[i] = app.Modules.Keeper<BankKeeper>().GetAccount(new Chain.State.Store.ReadOnlyStateStore(app.Executor.Committed), keys[i].Address)!.AccountNumber;
             }
         }
 
@@ -126,7 +129,7 @@ public sealed class TransferWorkload
     }
 
     /// <summary>A fresh chain at genesis (fresh signature cache included) over the given store.</summary>
-    public NodeApplication OpenApp(IKeyValueStore store) => NodeApplication.Open(store, Genesis);
+    public ChainApp OpenApp(IKeyValueStore store) => ChainApp.Open(store, Genesis, ModuleCatalog.Create());
 
     /// <summary>Throws unless every tx of the execution succeeded.</summary>
     public void AssertAllOk(BlockExecution execution)

@@ -1,3 +1,4 @@
+using Chain.State.App;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -16,7 +17,7 @@ namespace Chain.Bench;
 [MemoryDiagnoser]
 public class TxBenchmarks
 {
-    private NodeApplication _app = null!;
+    private ChainApp _app = null!;
     private TxDecoder _decoder = null!;
     private PrivateKey _key = null!;
     private MsgSend _msg = null!;
@@ -28,7 +29,7 @@ public class TxBenchmarks
     {
         _key = TransferWorkload.Key(0);
         var to = TransferWorkload.Key(1);
-        _app = NodeApplication.Open(new MemoryKeyValueStore(), TransferWorkload.CreateGenesis([_key, to]));
+        _app = ChainApp.Open(new MemoryKeyValueStore(), TransferWorkload.CreateGenesis([_key, to]), ModuleCatalog.Create());
         _decoder = _app.Processor.Decoder;
         _msg = new MsgSend { FromAddress = Address.ToBech32(_key.Address), ToAddress = Address.ToBech32(to.Address) };
         _msg.Amount.Add(new Coin { Denom = TransferWorkload.Denom, Amount = 1 });

@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
@@ -53,7 +54,7 @@ public static class GenesisFunding
             }
         }
 
-        var existing = new HashSet<string>(genesis.AppState.Bank.Balances.Select(b => b.Address), StringComparer.Ordinal);
+        var existing = new HashSet<string>(BankGenesis.Section(genesis).Balances.Select(b => b.Address), StringComparer.Ordinal);
         var keys = LoadAccounts.Keys(accounts);
         int added = 0;
         foreach (var key in keys)
@@ -63,7 +64,7 @@ public static class GenesisFunding
             {
                 var balance = new Balance { Address = address };
                 balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = LoadAccounts.Funds });
-                genesis.AppState.Bank.Balances.Add(balance);
+                BankGenesis.Fund(genesis, balance);
                 added++;
             }
         }

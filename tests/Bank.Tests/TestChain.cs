@@ -1,5 +1,6 @@
 using Chain.Crypto;
-using Chain.Modules.Bank;
+using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Bank.Params;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
@@ -26,16 +27,18 @@ public sealed class TestChain
             ChainId = ChainId,
             InitialHeight = 1,
             ConsensusParams = new ConsensusParams { BlockMaxBytes = 4 << 20, BlockMaxGas = 1_000_000_000, TxMaxBytes = 8192 },
-            AppState = new AppState { Bank = new GenesisState { Params = new Params { SendEnabled = true } } },
         };
+        var bank = new GenesisState { Params = BankParams.Default() };
         foreach (var key in Keys)
         {
-            genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(key.Address), Coins = { new Coin { Denom = "uchn", Amount = balance } } });
+            bank.Balances.Add(new Balance { Address = Address.ToBech32(key.Address), Coins = { new Coin { Denom = "uchn", Amount = balance } } });
         }
 
+        AppStateSections.Set(genesis, BankModule.ModuleName, bank);
         Store = new MemoryKeyValueStore();
-        Bank = new BankKeeper();
-        var router = new ModuleRouter([new BankModule(Bank)]);
+        var module = new BankModule();
+        Bank = module.Keeper;
+        var router = new ModuleRouter(new ModuleSet([module]));
         Options = new TxPipelineOptions { ChainId = ChainId, MaxTxBytes = 8192 };
         Processor = new TxProcessor(router, Bank, Options, new SignatureCache());
         Executor = new BlockExecutor(Store, new TreeCommitment(Store, Chain.State.Tree.StateTreeOptions.KeepAll), new BlockStore(Store), router, Processor, 1_000_000_000);

@@ -1,3 +1,5 @@
+using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Bank.Invariants;
 using Chain.Crypto;
 using Chain.Proto.Types;
 using Chain.State.Store;
@@ -23,7 +25,7 @@ public class TransferTests
         Assert.Equal(1_000_000_000UL + 507, chain.Balance(2));
         Assert.Equal(3 * 2000UL, chain.Balance(BankKeeper.FeeCollector));
         Assert.Equal(supply, chain.Supply());
-        Assert.Contains(results.Results[0].Events, e => e.Type == "transfer");
+        Assert.Contains(results.Results[0].Events, e => e.Type == "bank.transfer");
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public class TransferTests
         Assert.Equal(BankErrors.Codespace, results.Results[0].Codespace);
         Assert.Equal(8_000UL, chain.Balance(0));
         Assert.Equal(10_000UL, chain.Balance(1));
-        Assert.DoesNotContain(results.Results[0].Events, e => e.Type == "transfer");
+        Assert.DoesNotContain(results.Results[0].Events, e => e.Type == "bank.transfer");
         // The sequence advanced: the next tx uses 1.
         var next = chain.Commit(chain.Send(0, chain.AddressOf(1), 1).ToByteArray());
         Assert.Equal(0u, next.Results[0].Code);

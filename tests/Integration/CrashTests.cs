@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
@@ -44,9 +45,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var recipient = PrivateKey.Generate().Address;
         var genesisPath = Path.Combine(_home, "config", "genesis.json");
         var genesis = GenesisFile.Load(genesisPath);
-        genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(sender.Address), Coins = { new Coin { Denom = "uchn", Amount = Initial } } });
+        BankGenesis.Fund(genesis, new Balance { Address = Address.ToBech32(sender.Address), Coins = { new Coin { Denom = "uchn", Amount = Initial } } });
         GenesisFile.Write(genesisPath, genesis);
-        var supply = genesis.AppState.Bank.Balances.Aggregate(0UL, (s, b) => s + b.Coins.Single().Amount);
+        var supply = BankGenesis.Section(genesis).Balances.Aggregate(0UL, (s, b) => s + b.Coins.Single().Amount);
         var keep = new Dictionary<string, string> { ["CHAIND_STATE_KEEP_VERSIONS"] = "3" };
         var withFault = new Dictionary<string, string>(keep) { [CommitFault.EnvironmentVariable] = KillHeight.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 

@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using System.Net;
 using System.Net.Sockets;
 using Chain.Crypto;
@@ -56,7 +57,7 @@ public sealed class FourValidatorTests(ITestOutputHelper output) : IDisposable
         var genesis = GenesisFile.Load(GenesisPath(0));
         foreach (var k in keys)
         {
-            genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = 1_000_000_000 } } });
+            BankGenesis.Fund(genesis, new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = 1_000_000_000 } } });
         }
 
         for (int i = 0; i < 4; i++)

@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
@@ -41,11 +42,11 @@ public sealed class SingleNodeTests(ITestOutputHelper output) : IDisposable
         var genesis = GenesisFile.Load(genesisPath);
         foreach (var k in keys)
         {
-            genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = initial } } });
+            BankGenesis.Fund(genesis, new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = initial } } });
         }
 
         GenesisFile.Write(genesisPath, genesis);
-        var supplyAtGenesis = genesis.AppState.Bank.Balances.Aggregate(0UL, (s, b) => s + b.Coins.Single().Amount);
+        var supplyAtGenesis = BankGenesis.Section(genesis).Balances.Aggregate(0UL, (s, b) => s + b.Coins.Single().Amount);
 
         using var node = new ChaindProcess(_home);
         node.Start();

@@ -1,25 +1,53 @@
 using Chain.Crypto;
-using Chain.Node.App;
+using Chain.Modules.Bank;
+using Chain.Modules.Bank.Genesis;
 using Chain.Proto.Genesis;
 using Chain.Proto.Market;
+using Chain.State.App;
+using Chain.State.Modules;
 using Chain.State.Storage;
 
 namespace Chain.Modules.Market.Tests;
 
 public sealed class GenesisTests
 {
-    private static GenesisDoc Genesis(Proto.Market.GenesisState market) => new()
+    private static GenesisDoc Genesis(Proto.Market.GenesisState market)
     {
-        ChainId = "g",
-        InitialHeight = 1,
-        AppState = new AppState { Bank = new Proto.Bank.GenesisState(), Market = market },
-    };
+        var genesis = new GenesisDoc { ChainId = "g", InitialHeight = 1 };
+        AppStateSections.Set(genesis, BankModule.ModuleName, BankGenesis.Default());
+        AppStateSections.Set(genesis, MarketModule.ModuleName, market);
+        return genesis;
+    }
+
+    private static ChainApp Open(GenesisDoc genesis) => ChainApp.Open(new MemoryKeyValueStore(), genesis, MarketChain.Modules());
 
     [Fact]
-    public void Genesis_without_a_market_section_gets_the_default_params()
+    public void Default_market_section_writes_the_default_params()
     {
-        using var app = NodeApplication.Open(new MemoryKeyValueStore(), new GenesisDoc { ChainId = "g", InitialHeight = 1, AppState = new AppState() });
-        Assert.Equal(MarketParams.Default(), app.Market.Records.GetParams(app.Executor.Committed));
+        var modules = MarketChain.Modules();
+        var genesis = new GenesisDoc { ChainId = "g", InitialHeight = 1 };
+        genesis.AppState.AddRange(modules.DefaultAppState());
+        using var app = ChainApp.Open(new MemoryKeyValueStore(), genesis, modules);
+        var keeper = ((MarketModule)modules.Find(MarketModule.ModuleName)!).Keeper;
+        Assert.Equal(MarketParams.Default(), keeper.Records.GetParams(app.Executor.Committed));
+    }
+
+    [Fact]
+    public void Genesis_without_a_market_section_is_refused_naming_it()
+    {
+        var genesis = Genesis(new Proto.Market.GenesisState { Params = MarketParams.Default() });
+        genesis.AppState.RemoveAt(1);
+        var e = Assert.Throws<GenesisStateException>(() => Open(genesis));
+        Assert.Contains("app_state.market: the section is missing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Genesis_with_a_section_of_a_module_the_chain_lacks_is_refused_naming_it()
+    {
+        var genesis = Genesis(new Proto.Market.GenesisState { Params = MarketParams.Default() });
+        genesis.AppState.Add(new ModuleGenesis { Module = "oracle" });
+        var e = Assert.Throws<GenesisStateException>(() => Open(genesis));
+        Assert.Contains("app_state.oracle: this chain has no module named 'oracle'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -27,7 +55,7 @@ public sealed class GenesisTests
     {
         var p = MarketParams.Default();
         p.TakeRateBps = 10_001;
-        var e = Assert.Throws<GenesisStateException>(() => NodeApplication.Open(new MemoryKeyValueStore(), Genesis(new Proto.Market.GenesisState { Params = p })));
+        var e = Assert.Throws<GenesisStateException>(() => Open(Genesis(new Proto.Market.GenesisState { Params = p })));
         Assert.Contains("take_rate_bps", e.Message, StringComparison.Ordinal);
     }
 
@@ -36,7 +64,7 @@ public sealed class GenesisTests
     {
         var market = new Proto.Market.GenesisState { Params = MarketParams.Default() };
         market.Bids.Add(new Bid { Id = 1, OrderId = 9, Provider = Address.ToBech32(PrivateKey.Generate().Address), State = BidState.Open });
-        var e = Assert.Throws<GenesisStateException>(() => NodeApplication.Open(new MemoryKeyValueStore(), Genesis(market)));
+        var e = Assert.Throws<GenesisStateException>(() => Open(Genesis(market)));
         Assert.Contains("app_state.market.bids[0]", e.Message, StringComparison.Ordinal);
     }
 
@@ -45,7 +73,7 @@ public sealed class GenesisTests
     {
         var market = new Proto.Market.GenesisState { Params = MarketParams.Default() };
         market.Orders.Add(new Order { Id = 1, Owner = Address.ToBech32(PrivateKey.Generate().Address), Resources = new Resources { GpuCount = 1, GpuModel = "*" }, State = OrderState.Open });
-        var e = Assert.Throws<GenesisStateException>(() => NodeApplication.Open(new MemoryKeyValueStore(), Genesis(market)));
+        var e = Assert.Throws<GenesisStateException>(() => Open(Genesis(market)));
         Assert.Contains("bidding_closes_height", e.Message, StringComparison.Ordinal);
     }
 
@@ -63,8 +91,8 @@ public sealed class GenesisTests
 
         // Import into a fresh chain with the bank balances of the original: same market keys, indexes included.
         var genesis = Genesis(exported);
-        genesis.AppState.Bank = Bank.BankGenesis.Export(chain.App.Bank, chain.State);
-        using var copy = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+        AppStateSections.Set(genesis, BankModule.ModuleName, BankGenesis.Export(chain.Bank, chain.State));
+        using var copy = Open(genesis);
         var original = chain.MarketDump();
         var imported = string.Join('\n', copy.Executor.Committed.IteratePrefix(MarketKeys.ModulePrefix).Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)));
         Assert.Equal(original, imported);

@@ -1,10 +1,13 @@
 using Chain.Crypto;
 using Chain.Modules.Bank;
-using Chain.Node.App;
+using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Bank.Params;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Market;
 using Chain.Proto.Types;
+using Chain.State.App;
+using Chain.State.Modules;
 using Chain.State.Storage;
 using Chain.State.Store;
 using Chain.State.Transactions;
@@ -13,7 +16,7 @@ using Google.Protobuf;
 namespace Chain.Modules.Market.Tests;
 
 /// <summary>
-/// A chain composed exactly as the node composes it (<see cref="NodeApplication"/>), over an in-memory store, with
+/// A chain of the bank and the market composed as the node composes its chain (<see cref="ChainApp"/>), over an in-memory store, with
 /// funded accounts and small market params. Blocks are executed and committed one by one; every module's
 /// invariants are checked after each block.
 /// </summary>
@@ -34,20 +37,26 @@ public sealed class MarketChain : IDisposable
             ChainId = ChainId,
             InitialHeight = 1,
             ConsensusParams = new ConsensusParams { BlockMaxBytes = 16 << 20, BlockMaxGas = 10_000_000_000, TxMaxBytes = 65536 },
-            AppState = new AppState
-            {
-                Bank = new Proto.Bank.GenesisState { Params = new Proto.Bank.Params { SendEnabled = true } },
-                Market = new Proto.Market.GenesisState { Params = Params },
-            },
         };
+        var bank = new Proto.Bank.GenesisState { Params = BankParams.Default() };
         foreach (var key in Keys)
         {
-            genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(key.Address), Coins = { new Coin { Denom = "uchn", Amount = balance } } });
+            bank.Balances.Add(new Balance { Address = Address.ToBech32(key.Address), Coins = { new Coin { Denom = "uchn", Amount = balance } } });
         }
 
-        App = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+        AppStateSections.Set(genesis, BankModule.ModuleName, bank);
+        AppStateSections.Set(genesis, MarketModule.ModuleName, new Proto.Market.GenesisState { Params = Params });
+        var modules = Modules();
+        Bank = ((BankModule)modules.Find(BankModule.ModuleName)!).Keeper;
+        Keeper = ((MarketModule)modules.Find(MarketModule.ModuleName)!).Keeper;
+        App = ChainApp.Open(new MemoryKeyValueStore(), genesis, modules);
         GenesisSupply = Supply();
     }
+
+    /// <summary>The bank, then the market built on the bank's keeper, as the node's module catalog registers them.</summary>
+    public static ModuleSet Modules() => new ModuleSet()
+        .Add(_ => new BankModule())
+        .Add(m => new MarketModule(m.Keeper<IBankKeeper>()));
 
     /// <summary>Params small enough to reach every limit in a few blocks.</summary>
     public static Proto.Market.Params TestParams() => new()
@@ -65,11 +74,13 @@ public sealed class MarketChain : IDisposable
 
     public Proto.Market.Params Params { get; }
 
-    public NodeApplication App { get; }
+    public ChainApp App { get; }
+
+    public BankKeeper Bank { get; }
 
     public ulong GenesisSupply { get; }
 
-    public MarketKeeper Keeper => App.Market;
+    public MarketKeeper Keeper { get; }
 
     public IStateReader State => App.Executor.Committed;
 
@@ -80,11 +91,11 @@ public sealed class MarketChain : IDisposable
 
     public string A(int i) => Address.ToBech32(Keys[i].Address);
 
-    public ulong Balance(int i) => App.Bank.GetBalance(State, Keys[i].Address, "uchn");
+    public ulong Balance(int i) => Bank.GetBalance(State, Keys[i].Address, "uchn");
 
-    public ulong Balance(byte[] address) => App.Bank.GetBalance(State, address, "uchn");
+    public ulong Balance(byte[] address) => Bank.GetBalance(State, address, "uchn");
 
-    public ulong Supply() => App.Bank.GetSupply(State, "uchn");
+    public ulong Supply() => Bank.GetSupply(State, "uchn");
 
     public Order? Order(ulong id) => Keeper.Records.GetOrder(State, id);
 
@@ -99,7 +110,7 @@ public sealed class MarketChain : IDisposable
     /// <summary>A tx of <paramref name="messages"/> signed by account <paramref name="signer"/> with the next sequence of this block.</summary>
     public byte[] Tx(int signer, params IMessage[] messages)
     {
-        var account = App.Bank.GetAccount(new ReadOnlyStateStore(State), Keys[signer].Address)!;
+        var account = Bank.GetAccount(new ReadOnlyStateStore(State), Keys[signer].Address)!;
         _pending.TryGetValue(signer, out var pending);
         _pending[signer] = pending + 1;
         var fee = new Fee { Amount = { new Coin { Denom = "uchn", Amount = Fee } }, GasLimit = Gas };
@@ -151,7 +162,7 @@ public sealed class MarketChain : IDisposable
 
     /// <summary>Every uchn balance, by address.</summary>
     public Dictionary<string, ulong> Balances() =>
-        App.Bank.AllBalances(State).Where(b => b.Denom == "uchn").ToDictionary(b => Address.ToBech32(b.Address), b => b.Amount);
+        Bank.AllBalances(State).Where(b => b.Denom == "uchn").ToDictionary(b => Address.ToBech32(b.Address), b => b.Amount);
 
     public static string FeeCollector => Address.ToBech32(BankKeeper.FeeCollector);
 

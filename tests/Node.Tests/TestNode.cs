@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using Chain.Consensus.Options;
 using System.Net;
 using System.Net.Sockets;
@@ -66,14 +67,14 @@ public sealed class TestNode : IAsyncLifetime
             var key = PrivateKey.Generate();
             var balance = new Balance { Address = Crypto.Address.ToBech32(key.Address) };
             balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = AccountFunds });
-            genesis.AppState.Bank.Balances.Add(balance);
+            BankGenesis.Fund(genesis, balance);
             _pool.Enqueue(key);
         }
 
         GenesisRules.Validate(genesis);
         GenesisFile.Write(home.GenesisFile, genesis);
         ChainId = genesis.ChainId;
-        GenesisSupply = genesis.AppState.Bank.Balances.SelectMany(b => b.Coins).Where(c => c.Denom == Coins.BaseDenom).Aggregate(0UL, (sum, c) => sum + c.Amount);
+        GenesisSupply = BankGenesis.Section(genesis).Balances.SelectMany(b => b.Coins).Where(c => c.Denom == Coins.BaseDenom).Aggregate(0UL, (sum, c) => sum + c.Amount);
         var validatorKey = KeyPairFile.Read(home.PrivValidatorKeyFile);
 
         // The port is free when picked but may be taken before the node binds it; then pick another.

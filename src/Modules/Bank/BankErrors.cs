@@ -12,6 +12,7 @@ public static class BankErrors
     public const uint InvalidCoins = 10;
     public const uint SendDisabled = 101;
     public const uint SupplyOverflow = 102;
+    public const uint InvalidGenesis = 103;
 
     public static ExecResult Error(uint code, string log) => ExecResult.Error(Codespace, code, log);
 }

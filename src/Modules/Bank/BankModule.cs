@@ -1,36 +1,43 @@
-using Chain.Crypto;
+using Chain.Modules.Bank.Genesis;
+using Chain.Modules.Bank.Handlers;
+using Chain.Modules.Bank.Invariants;
+using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Bank.Queries;
 using Chain.Proto.Bank;
-using Chain.Proto.Genesis;
 using Chain.State.Modules;
+using Chain.State.Queries;
 using Chain.State.Store;
 
 namespace Chain.Modules.Bank;
 
-/// <summary>The bank module: accounts, balances, supply and MsgSend.</summary>
-public sealed class BankModule : IModule
+/// <summary>The bank module: accounts, balances, supply and MsgSend. Offers <see cref="IBankKeeper"/> and the tx pipeline's <see cref="IAccountKeeper"/>.</summary>
+public sealed class BankModule : Module<GenesisState>
 {
-    private readonly BankKeeper _keeper;
+    public const string ModuleName = "bank";
 
-    public BankModule(BankKeeper keeper)
+    public BankModule()
     {
-        _keeper = keeper;
-        Handlers = [new MsgSendHandler(keeper)];
+        Handlers = [new MsgSendHandler(Keeper)];
+        Keepers = [Keeper];
     }
 
-    public string Name => "bank";
+    public BankKeeper Keeper { get; } = new();
 
-    public IReadOnlyList<IMsgHandler> Handlers { get; }
+    public override string Name => ModuleName;
 
-    public ExecResult InitGenesis(MsgContext context, GenesisDoc genesis) =>
-        BankGenesis.Import(_keeper, context.Store, genesis.AppState?.Bank ?? new GenesisState());
+    public override IReadOnlyList<IMsgHandler> Handlers { get; }
 
-    public void BeginBlock(MsgContext context)
-    {
-    }
+    public override IReadOnlyList<object> Keepers { get; }
 
-    public void EndBlock(MsgContext context)
-    {
-    }
+    public override GenesisState DefaultGenesis() => BankGenesis.Default();
 
-    public IReadOnlyList<string> CheckInvariants(IStateReader state) => BankInvariants.Check(_keeper, state);
+    public override ExecResult ValidateGenesis(GenesisState genesis) => BankGenesis.Validate(genesis);
+
+    public override ExecResult InitGenesis(MsgContext context, GenesisState genesis) => BankGenesis.Import(Keeper, context.Store, genesis);
+
+    public override GenesisState ExportGenesis(IStateReader state) => BankGenesis.Export(Keeper, state);
+
+    public override IReadOnlyList<string> CheckInvariants(IStateReader state) => BankInvariants.Check(Keeper, state);
+
+    public override IReadOnlyList<QueryService> QueryServices(QueryContext queries) => [QueryService.Of(new BankQueryService(queries, Keeper))];
 }

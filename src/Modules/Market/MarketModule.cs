@@ -1,39 +1,55 @@
-using Chain.Proto.Genesis;
+using Chain.Modules.Bank.Keeper;
+using Chain.Proto.Market;
 using Chain.State.Modules;
+using Chain.State.Queries;
 using Chain.State.Store;
 
 namespace Chain.Modules.Market;
 
-/// <summary>The market module: providers, orders, bids, leases and escrow, with auto-matching and run-out in EndBlock.</summary>
-public sealed class MarketModule : IModule
+/// <summary>The market module: providers, orders, bids, leases and escrow, with auto-matching and run-out in EndBlock. Needs the bank's <see cref="IBankKeeper"/>.</summary>
+public sealed class MarketModule : Module<GenesisState>
 {
-    private readonly MarketKeeper _keeper;
+    public const string ModuleName = "market";
 
-    public MarketModule(MarketKeeper keeper)
+    public MarketModule(IBankKeeper bank)
     {
-        _keeper = keeper;
+        Keeper = new MarketKeeper(bank);
         Handlers =
         [
-            new CreateProviderHandler(keeper), new UpdateProviderHandler(keeper), new DeleteProviderHandler(keeper),
-            new CreateOrderHandler(keeper), new CloseOrderHandler(keeper),
-            new CreateBidHandler(keeper), new CloseBidHandler(keeper),
-            new CreateLeaseHandler(keeper), new CloseLeaseHandler(keeper),
-            new DepositEscrowHandler(keeper), new WithdrawLeaseHandler(keeper),
+            new CreateProviderHandler(Keeper), new UpdateProviderHandler(Keeper), new DeleteProviderHandler(Keeper),
+            new CreateOrderHandler(Keeper), new CloseOrderHandler(Keeper),
+            new CreateBidHandler(Keeper), new CloseBidHandler(Keeper),
+            new CreateLeaseHandler(Keeper), new CloseLeaseHandler(Keeper),
+            new DepositEscrowHandler(Keeper), new WithdrawLeaseHandler(Keeper),
         ];
+        Keepers = [Keeper];
     }
 
-    public string Name => "market";
+    public MarketKeeper Keeper { get; }
 
-    public IReadOnlyList<IMsgHandler> Handlers { get; }
+    public override string Name => ModuleName;
 
-    public ExecResult InitGenesis(MsgContext context, GenesisDoc genesis) =>
-        MarketGenesis.Import(_keeper, context.Store, genesis.AppState?.Market);
+    public override IReadOnlyList<IMsgHandler> Handlers { get; }
 
-    public void BeginBlock(MsgContext context)
+    public override IReadOnlyList<object> Keepers { get; }
+
+    public override GenesisState DefaultGenesis() => new() { Params = MarketParams.Default() };
+
+    /// <summary>The same checks as <see cref="InitGenesis"/>, run against an empty scratch state.</summary>
+    public override ExecResult ValidateGenesis(GenesisState genesis) =>
+        MarketGenesis.Import(Keeper, new CacheState(EmptyState.Instance), genesis);
+
+    public override ExecResult InitGenesis(MsgContext context, GenesisState genesis) => MarketGenesis.Import(Keeper, context.Store, genesis);
+
+    public override GenesisState ExportGenesis(IStateReader state) => MarketGenesis.Export(Keeper, state);
+
+    public override IReadOnlyList<ValidatorPowerUpdate> EndBlock(MsgContext context)
     {
+        Keeper.EndBlock(context);
+        return [];
     }
 
-    public void EndBlock(MsgContext context) => _keeper.EndBlock(context);
+    public override IReadOnlyList<string> CheckInvariants(IStateReader state) => MarketInvariants.Check(Keeper, state);
 
-    public IReadOnlyList<string> CheckInvariants(IStateReader state) => MarketInvariants.Check(_keeper, state);
+    public override IReadOnlyList<QueryService> QueryServices(QueryContext queries) => [QueryService.Of(new MarketQueryService(queries, new MarketQueries(Keeper)))];
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Modules.Bank.Keeper;
 using Chain.Proto.Bank;
 using Chain.Proto.NodeService;
 using Chain.Proto.TxService;
@@ -70,7 +71,7 @@ internal sealed class QueryCommand
                     System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(value, coin.Amount);
                 }
 
-                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, Modules.Bank.BankKeys.InState(Modules.Bank.BankKeys.Balance(raw, request.Denom)), value, ct);
+                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, BankKeys.InState(BankKeys.Balance(raw, request.Denom)), value, ct);
             }
 
             new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
@@ -102,7 +103,7 @@ internal sealed class QueryCommand
                 var stored = account.Clone();
                 stored.Address = string.Empty;
                 var raw = Crypto.Address.FromBech32(request.Address);
-                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, Modules.Bank.BankKeys.InState(Modules.Bank.BankKeys.Account(raw)), stored.ToByteArray(), ct);
+                proofLine = await ProofCheck.VerifyAsync(node, response.Proof, BankKeys.InState(BankKeys.Account(raw)), stored.ToByteArray(), ct);
             }
 
             new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>

@@ -1,13 +1,19 @@
 using System.Globalization;
 using Chain.Crypto;
+using Chain.Modules.Bank;
+using Chain.Node.App;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
+using Chain.State.Modules;
 using Chain.State.Types;
 
 namespace Chain.Node.Genesis;
 
-/// <summary>The genesis that `chaind init` (one validator) and `chaind testnet init` (N validators) write.</summary>
+/// <summary>
+/// The genesis that `chaind init` (one validator) and `chaind testnet init` (N validators) write: every module's
+/// default section, with the validators' operator accounts funded in the bank's.
+/// </summary>
 public static class DefaultGenesis
 {
     public const string ChainId = "chain-local";
@@ -44,12 +50,9 @@ public static class DefaultGenesis
                 BlockMaxGas = BlockMaxGas,
                 TxMaxBytes = TxMaxBytes,
             },
-            AppState = new AppState
-            {
-                Bank = new GenesisState { Params = new Params { SendEnabled = true } },
-                Market = new Proto.Market.GenesisState { Params = Modules.Market.MarketParams.Default() },
-            },
         };
+        doc.AppState.AddRange(ModuleCatalog.Create().DefaultAppState());
+        var bank = AppStateSections.Get<GenesisState>(doc, BankModule.ModuleName);
         foreach (var (validatorPublicKey, operatorAddress) in validators)
         {
             doc.Validators.Add(new GenesisValidator
@@ -60,9 +63,10 @@ public static class DefaultGenesis
             });
             var balance = new Balance { Address = Address.ToBech32(operatorAddress) };
             balance.Coins.Add(new Coin { Denom = Coins.BaseDenom, Amount = AccountFunds });
-            doc.AppState.Bank.Balances.Add(balance);
+            bank.Balances.Add(balance);
         }
 
+        AppStateSections.Set(doc, BankModule.ModuleName, bank);
         return doc;
     }
 }

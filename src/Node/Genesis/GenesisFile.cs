@@ -1,5 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Chain.Node.App;
 using Chain.Proto.Genesis;
+using Chain.State.Modules;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -7,8 +10,10 @@ namespace Chain.Node.Genesis;
 
 /// <summary>
 /// Reads and writes config/genesis.json as protobuf JSON (snake_case keys; lowerCamelCase is accepted too).
-/// Before Google.Protobuf's JsonParser runs, the JSON is walked against the message descriptors so
-/// that an unknown key or a value of the wrong type is reported with its full key path.
+/// "app_state" is one object keyed by module name, each value the module's own genesis message; the modules are
+/// the node's (<see cref="ModuleCatalog"/>) unless a caller passes others. Before Google.Protobuf's JsonParser
+/// runs, the JSON is walked against the message descriptors so that an unknown key, an unknown module or a value
+/// of the wrong type is reported with its full key path.
 /// </summary>
 public static class GenesisFile
 {
@@ -20,9 +25,12 @@ public static class GenesisFile
 
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithRecursionLimit(MaxDepth));
 
+    private const string AppStateKey = "app_state";
+
     /// <summary>Reads, parses and validates a genesis file.</summary>
-    public static GenesisDoc Load(string path)
+    public static GenesisDoc Load(string path, ModuleSet? modules = null)
     {
+        modules ??= ModuleCatalog.Create();
         var name = Path.GetFileName(path);
         string text;
         try
@@ -40,18 +48,21 @@ public static class GenesisFile
             throw new GenesisException($"{path}: cannot read the genesis file: {e.Message}", e);
         }
 
-        var doc = Parse(text, name);
-        GenesisRules.Validate(doc, name);
+        var doc = Parse(text, name, modules);
+        GenesisRules.Validate(doc, name, modules);
         return doc;
     }
 
     /// <summary>Parses genesis JSON without checking its values; <paramref name="sourceName"/> starts every error message.</summary>
-    public static GenesisDoc Parse(string json, string sourceName = "genesis.json")
+    public static GenesisDoc Parse(string json, string sourceName = "genesis.json", ModuleSet? modules = null)
     {
+        modules ??= ModuleCatalog.Create();
+        JsonObject root;
         try
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            CheckMessage(document.RootElement, GenesisDoc.Descriptor, string.Empty, sourceName);
+            CheckMessage(document.RootElement, GenesisDoc.Descriptor, string.Empty, sourceName, modules);
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth })!.AsObject();
         }
         catch (JsonException e)
         {
@@ -60,7 +71,16 @@ public static class GenesisFile
 
         try
         {
-            return Parser.Parse<GenesisDoc>(json);
+            var appState = (root[AppStateKey] ?? root["appState"]) as JsonObject;
+            root.Remove(AppStateKey);
+            root.Remove("appState");
+            var doc = Parser.Parse<GenesisDoc>(root.ToJsonString());
+            if (appState is not null)
+            {
+                AddSections(doc, appState, modules);
+            }
+
+            return doc;
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -72,16 +92,59 @@ public static class GenesisFile
         }
     }
 
-    /// <summary>The indented JSON init writes, with every field present.</summary>
-    public static string Format(GenesisDoc doc) => Formatter.Format(doc) + Environment.NewLine;
-
-    public static void Write(string path, GenesisDoc doc)
+    /// <summary>The indented JSON init writes, with every field present and app_state keyed by module name.</summary>
+    public static string Format(GenesisDoc doc, ModuleSet? modules = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, Format(doc));
+        modules ??= ModuleCatalog.Create();
+        var withoutSections = doc.Clone();
+        withoutSections.AppState.Clear();
+        var root = JsonNode.Parse(Formatter.Format(withoutSections))!.AsObject();
+        var sections = new JsonObject();
+        foreach (var section in doc.AppState)
+        {
+            var module = modules.Find(section.Module)
+                ?? throw new GenesisException($"app_state.{section.Module}: this chain has no module named '{section.Module}' (its modules: {string.Join(", ", modules.Names)})");
+            var message = module.GenesisDescriptor.Parser.ParseFrom(section.State);
+            sections[section.Module] = JsonNode.Parse(Formatter.Format(message));
+        }
+
+        root[AppStateKey] = sections;
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
     }
 
-    private static void CheckMessage(JsonElement element, MessageDescriptor descriptor, string path, string source)
+    public static void Write(string path, GenesisDoc doc, ModuleSet? modules = null)
+    {
+        var text = Format(doc, modules);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, text);
+    }
+
+    /// <summary>Each module's section, parsed as its own genesis message and kept in module order.</summary>
+    private static void AddSections(GenesisDoc doc, JsonObject appState, ModuleSet modules)
+    {
+        var found = new Dictionary<string, ModuleGenesis>(StringComparer.Ordinal);
+        foreach (var (name, value) in appState)
+        {
+            var module = modules.Find(name);
+            if (module is null)
+            {
+                continue; // reported with its path by CheckAppState
+            }
+
+            var message = Parser.Parse(value?.ToJsonString() ?? "{}", module.GenesisDescriptor);
+            found[name] = new ModuleGenesis { Module = name, State = message.ToByteString() };
+        }
+
+        foreach (var module in modules.Modules)
+        {
+            if (found.TryGetValue(module.Name, out var section))
+            {
+                doc.AppState.Add(section);
+            }
+        }
+    }
+
+    private static void CheckMessage(JsonElement element, MessageDescriptor descriptor, string path, string source, ModuleSet? modules = null)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -90,6 +153,12 @@ public static class GenesisFile
 
         foreach (var property in element.EnumerateObject())
         {
+            if (modules is not null && path.Length == 0 && property.Name is AppStateKey or "appState")
+            {
+                CheckAppState(property.Value, source, modules);
+                continue;
+            }
+
             var field = descriptor.Fields.InDeclarationOrder()
                 .FirstOrDefault(f => f.Name == property.Name || f.JsonName == property.Name);
             var fieldPath = path.Length == 0 ? property.Name : path + "." + property.Name;
@@ -99,6 +168,21 @@ public static class GenesisFile
             }
 
             CheckField(property.Value, field, fieldPath, source);
+        }
+    }
+
+    private static void CheckAppState(JsonElement value, string source, ModuleSet modules)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new GenesisException($"{source}: '{AppStateKey}' must be a JSON object with one key per module ({string.Join(", ", modules.Names)})");
+        }
+
+        foreach (var section in value.EnumerateObject())
+        {
+            var module = modules.Find(section.Name)
+                ?? throw new GenesisException($"{source}: unknown module '{AppStateKey}.{section.Name}'; this chaind's modules are {string.Join(", ", modules.Names)}");
+            CheckMessage(section.Value, module.GenesisDescriptor, $"{AppStateKey}.{section.Name}", source);
         }
     }
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Chain.Crypto;
+using Chain.Node.App;
 using Chain.Proto.Genesis;
-using Chain.State.Types;
+using Chain.State.Modules;
 
 namespace Chain.Node.Genesis;
 
@@ -14,8 +15,11 @@ public static partial class GenesisRules
     /// <summary>Total voting power stays far from overflow when summed with priorities (as CometBFT does).</summary>
     public const long MaxTotalPower = long.MaxValue / 8;
 
-    /// <summary>Throws <see cref="GenesisException"/> at the first rule <paramref name="doc"/> breaks.</summary>
-    public static void Validate(GenesisDoc doc, string source = "genesis.json")
+    /// <summary>
+    /// Throws <see cref="GenesisException"/> at the first rule <paramref name="doc"/> breaks: the chain's own keys, then
+    /// every module's section (<see cref="ModuleSet.ValidateGenesis"/>; the node's modules unless others are given).
+    /// </summary>
+    public static void Validate(GenesisDoc doc, string source = "genesis.json", ModuleSet? moduleSet = null)
     {
         void Fail(string path, string message) => throw new GenesisException($"{source}: '{path}' {message}");
 
@@ -98,56 +102,10 @@ public static partial class GenesisRules
             totalPower += v.Power;
         }
 
-        var bank = doc.AppState?.Bank;
-        if (bank is null)
+        var modules = (moduleSet ?? ModuleCatalog.Create()).ValidateGenesis(doc);
+        if (!modules.IsOk)
         {
-            return;
-        }
-
-        var addresses = new HashSet<string>(StringComparer.Ordinal);
-        var totals = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        for (var i = 0; i < bank.Balances.Count; i++)
-        {
-            var balance = bank.Balances[i];
-            var path = $"app_state.bank.balances[{i}]";
-            if (!Address.TryFromBech32(balance.Address, out _, out var error))
-            {
-                Fail(path + ".address", $"is not a valid '{Address.AccountPrefix}' address: {error}");
-            }
-
-            if (!addresses.Add(balance.Address))
-            {
-                Fail(path + ".address", $"{balance.Address} appears more than once");
-            }
-
-            var denoms = new HashSet<string>(StringComparer.Ordinal);
-            for (var j = 0; j < balance.Coins.Count; j++)
-            {
-                var coin = balance.Coins[j];
-                var coinPath = $"{path}.coins[{j}]";
-                if (!Coins.IsValidDenom(coin.Denom))
-                {
-                    Fail(coinPath + ".denom", $"\"{coin.Denom}\" must be 3 to 16 lower-case letters or digits, starting with a letter");
-                }
-
-                if (!denoms.Add(coin.Denom))
-                {
-                    Fail(coinPath + ".denom", $"{coin.Denom} appears more than once in this balance");
-                }
-
-                if (coin.Amount == 0)
-                {
-                    Fail(coinPath + ".amount", "must be above 0");
-                }
-
-                totals.TryGetValue(coin.Denom, out var total);
-                if (coin.Amount > ulong.MaxValue - total)
-                {
-                    Fail(coinPath + ".amount", $"makes the total supply of {coin.Denom} overflow 64 bits");
-                }
-
-                totals[coin.Denom] = total + coin.Amount;
-            }
+            throw new GenesisException($"{source}: {modules.Log}");
         }
     }
 

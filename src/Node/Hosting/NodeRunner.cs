@@ -2,7 +2,6 @@ using Chain.Consensus.Commits;
 using Chain.Consensus.Evidence;
 using Chain.Consensus.Signing;
 using Chain.Crypto;
-using Chain.Modules.Bank;
 using Chain.Node.Api;
 using Chain.Node.App;
 using Chain.Node.Config;
@@ -13,7 +12,10 @@ using Chain.Node.P2p.Peers;
 using Chain.Node.Reactors;
 using Chain.Node.Production;
 using Chain.Proto.Genesis;
+using Chain.State.App;
 using Chain.State.Execution;
+using Chain.State.Modules;
+using Chain.State.Queries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -30,7 +32,13 @@ namespace Chain.Node.Hosting;
 /// </summary>
 public static class NodeRunner
 {
-    public static async Task<int> RunAsync(NodeHome home, NodeConfig config, GenesisDoc genesis, PrivateKey validatorKey, CancellationToken ct)
+    /// <param name="home">The node's home.</param>
+    /// <param name="config">Its config.</param>
+    /// <param name="genesis">Its validated genesis.</param>
+    /// <param name="validatorKey">Its consensus key.</param>
+    /// <param name="ct">Stops the node.</param>
+    /// <param name="modules">The chain's modules: the <see cref="ModuleCatalog"/>'s unless a test brings its own.</param>
+    public static async Task<int> RunAsync(NodeHome home, NodeConfig config, GenesisDoc genesis, PrivateKey validatorKey, CancellationToken ct, ModuleSet? modules = null)
     {
         using var logger = NodeLoggerFactory.Create(config.Log, home);
         ReserveThreads();
@@ -40,7 +48,7 @@ public static class NodeRunner
             return 1;
         }
 
-        NodeApplication application;
+        ChainApp application;
         try
         {
             Directory.CreateDirectory(home.DataDirectory);
@@ -50,7 +58,7 @@ public static class NodeRunner
                 logger.Warning("Test fault injection on: the process kills itself after writing the state tree's nodes of block {Height}", fault.Height);
             }
 
-            application = NodeApplication.Open(home.DataDirectory, config.State, genesis, fault);
+            application = NodeState.Open(home.DataDirectory, config.State, genesis, modules ?? ModuleCatalog.Create(), fault);
         }
         catch (Exception e) when (e is GenesisStateException or IOException or FormatException)
         {
@@ -101,7 +109,7 @@ public static class NodeRunner
     }
 
     /// <summary>The validator: block building and checking, the engine's host loop, evidence and validator sets.</summary>
-    private static void AddConsensus(IServiceCollection s, NodeApplication application, NodeConfig config)
+    private static void AddConsensus(IServiceCollection s, ChainApp application, NodeConfig config)
     {
         ulong blockMaxBytes = BlockMaxBytes(application.Genesis);
         var verifier = new Secp256k1SignatureVerifier();
@@ -174,7 +182,7 @@ public static class NodeRunner
         s.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
-    private static WebApplication Build(NodeHome home, NodeApplication application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger)
+    private static WebApplication Build(NodeHome home, ChainApp application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "chaind" });
         builder.Services.AddSerilog(logger, dispose: false);
@@ -198,8 +206,11 @@ public static class NodeRunner
         s.AddSingleton(config);
         s.AddSingleton(application);
         s.AddSingleton(application.Executor);
-        s.AddSingleton(application.Bank);
-        s.AddSingleton(new Modules.Market.MarketQueries(application.Market));
+        var queryServices = new QueryServiceBinder(s);
+        foreach (var service in QueryServices(application))
+        {
+            service.BindTo(queryServices);
+        }
         s.AddSingleton(validatorKey);
         s.AddSingleton(new NodeIdentity(Convert.ToHexStringLower(nodeKey.Address), validatorKey.Address));
         s.AddSingleton(Metrics.NewCustomRegistry());
@@ -225,10 +236,51 @@ public static class NodeRunner
         app.MapGrpcService<BlocksApi>();
         app.MapGrpcService<StatusApi>();
         app.MapGrpcService<EventsApi>();
-        app.MapGrpcService<BankQueryApi>();
-        app.MapGrpcService<MarketQueryApi>();
+        queryServices.Map(app);
+
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;
+    }
+
+    /// <summary>Every module's query services over the committed state; two modules serving one service is a catalog error.</summary>
+    private static List<QueryService> QueryServices(ChainApp application)
+    {
+        var services = new List<QueryService>();
+        foreach (var module in application.Modules.Modules)
+        {
+            foreach (var service in module.QueryServices(application.Queries))
+            {
+                if (services.Exists(s => s.ServiceType == service.ServiceType))
+                {
+                    throw new InvalidOperationException($"module {module.Name} serves {service.ServiceType.Name}, which another module already serves");
+                }
+
+                services.Add(service);
+            }
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers each module query service in DI as its own type, and maps it on the gRPC server.</summary>
+    private sealed class QueryServiceBinder(IServiceCollection services) : IQueryServiceBinder
+    {
+        private readonly List<Action<WebApplication>> _maps = [];
+
+        public void Bind<T>(T service)
+            where T : class
+        {
+            services.AddSingleton(service);
+            _maps.Add(app => app.MapGrpcService<T>());
+        }
+
+        public void Map(WebApplication app)
+        {
+            foreach (var map in _maps)
+            {
+                map(app);
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Chain.Node.Events;
 using Chain.Proto.Types;
 using Chain.State.Execution;
-using Chain.State.Storage;
+using Chain.State.Modules;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
@@ -21,14 +21,15 @@ public sealed class BlockCommitter(
     ILogger<BlockCommitter> logger)
 {
     /// <summary>
-    /// Executes <paramref name="block"/>, lets <paramref name="stageBeside"/> add what is kept with it to the same batch,
-    /// and commits it with <paramref name="commit"/>.
+    /// Executes <paramref name="block"/> (its modules see <paramref name="lastCommitVotes"/> in BeginBlock), lets
+    /// <paramref name="stageBeside"/> read the outcome and add what is kept with the block to the same batch, and
+    /// commits it with <paramref name="commit"/>.
     /// </summary>
-    public void ExecuteAndCommit(Block block, Commit commit, Action<IWriteBatch> stageBeside)
+    public void ExecuteAndCommit(Block block, Commit commit, IReadOnlyList<VoteInfo> lastCommitVotes, Action<BlockExecution> stageBeside)
     {
         long executing = Stopwatch.GetTimestamp();
-        using BlockExecution execution = executor.Execute(block);
-        stageBeside(execution.Batch);
+        using BlockExecution execution = executor.Execute(block, lastCommitVotes);
+        stageBeside(execution);
         long started = Stopwatch.GetTimestamp();
         executor.Commit(execution, commit);
         long written = Stopwatch.GetTimestamp();

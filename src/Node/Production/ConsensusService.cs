@@ -9,6 +9,8 @@ using Chain.Consensus.Wal;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Proto.Types;
+using Chain.State.Execution;
+using Chain.State.Modules;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -144,10 +146,14 @@ public sealed class ConsensusService(
 
     public IReadOnlyList<ValidatorUpdate> CommitBlock(Block block, Commit commit, HeightStart decidedAt)
     {
-        // No module changes the validator set yet (staking lands later), so the next sets follow by priority alone.
+        // The modules' validator updates shape the set of the height after next (HeightStart.Next), which is
+        // written in the block's own batch, so a restart and block sync see the same sets as consensus.
         IReadOnlyList<ValidatorUpdate> updates = [];
-        HeightStart next = decidedAt.Next(commit, updates);
-        committer.ExecuteAndCommit(block, commit, batch => DecidedBlockRecords.Stage(block, next, batch));
+        committer.ExecuteAndCommit(block, commit, LastCommitVotes(block), execution =>
+        {
+            updates = ToConsensus(execution.ValidatorUpdates);
+            DecidedBlockRecords.Stage(block, decidedAt.Next(commit, updates), execution.Batch);
+        });
 
         if (block.Evidence is not null)
         {
@@ -162,6 +168,40 @@ public sealed class ConsensusService(
 
         metrics.OnRound(commit.Round);
         return updates;
+    }
+
+    /// <summary>The validators of the previous height with their power and whether the block's last commit has their precommit.</summary>
+    private IReadOnlyList<VoteInfo> LastCommitVotes(Block block)
+    {
+        ulong height = block.Header.Height;
+        if (height <= 1 || validatorSets.ValidatorsAt(height - 1) is not { } previous)
+        {
+            return [];
+        }
+
+        var validators = new (byte[] Address, long Power)[previous.Count];
+        for (int i = 0; i < previous.Count; i++)
+        {
+            validators[i] = (previous[i].Address, previous[i].VotingPower);
+        }
+
+        return BlockExecutor.LastCommitVotes(validators, block.LastCommit);
+    }
+
+    private static IReadOnlyList<ValidatorUpdate> ToConsensus(IReadOnlyList<ValidatorPowerUpdate> updates)
+    {
+        if (updates.Count == 0)
+        {
+            return [];
+        }
+
+        var converted = new ValidatorUpdate[updates.Count];
+        for (int i = 0; i < updates.Count; i++)
+        {
+            converted[i] = new ValidatorUpdate(Crypto.Address.FromPublicKey(updates[i].PublicKey), updates[i].PublicKey, updates[i].Power);
+        }
+
+        return converted;
     }
 
     public void EvidenceFound(DuplicateVoteEvidence evidence)

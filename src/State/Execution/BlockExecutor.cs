@@ -84,13 +84,20 @@ public sealed class BlockExecutor
                 : ExecResult.Error("genesis", 1, "the data directory was initialised from a different genesis.json; wipe data/ or restore the original genesis");
         }
 
+        var valid = _router.Set.ValidateGenesis(genesis);
+        if (!valid.IsOk)
+        {
+            return valid;
+        }
+
+        _router.Set.TryDecode(genesis, out var sections);
         var cache = new CacheState(Committed);
         var block = new BlockInfo(genesis.ChainId, 0, 0, []);
         var meter = new GasMeter(ulong.MaxValue);
         var ctx = new MsgContext(cache, block, meter, new EventSink());
-        foreach (var module in _router.Modules)
+        for (var i = 0; i < _router.Modules.Count; i++)
         {
-            var r = module.InitGenesis(ctx, genesis);
+            var r = _router.Modules[i].InitGenesis(ctx, sections[i]);
             if (!r.IsOk)
             {
                 return r;
@@ -127,8 +134,12 @@ public sealed class BlockExecutor
         return (txs, errors);
     }
 
-    /// <summary>Executes a block on top of the committed state; nothing is visible until <see cref="Commit"/>.</summary>
-    public BlockExecution Execute(Block block)
+    /// <summary>
+    /// Executes a block on top of the committed state; nothing is visible until <see cref="Commit"/>.
+    /// <paramref name="lastCommitVotes"/> are the previous height's validators with their power and whether they
+    /// signed the block's last commit (<see cref="LastCommitVotes"/>); modules see them in BeginBlock.
+    /// </summary>
+    public BlockExecution Execute(Block block, IReadOnlyList<VoteInfo>? lastCommitVotes = null)
     {
         var header = block.Header;
         if (header.Height != LastHeight + 1)
@@ -148,7 +159,11 @@ public sealed class BlockExecutor
 
         _processor.PreVerify(decoded, Committed);
 
-        var info = new BlockInfo(header.ChainId, header.Height, header.TimeUnixNanos, header.ProposerAddress.ToByteArray());
+        var info = new BlockInfo(header.ChainId, header.Height, header.TimeUnixNanos, header.ProposerAddress.ToByteArray())
+        {
+            LastCommitVotes = lastCommitVotes ?? [],
+            Evidence = Misbehaviors(block.Evidence),
+        };
         var cache = new CacheState(Committed);
         var results = new BlockResults();
         var phaseEvents = new EventSink();
@@ -190,9 +205,19 @@ public sealed class BlockExecutor
 
         var endEvents = new EventSink();
         var end = new MsgContext(cache, info, new GasMeter(ulong.MaxValue), endEvents);
+        var updates = new List<ValidatorPowerUpdate>();
         foreach (var module in _router.Modules)
         {
-            module.EndBlock(end);
+            foreach (var update in module.EndBlock(end))
+            {
+                if (updates.Exists(u => u.PublicKey.AsSpan().SequenceEqual(update.PublicKey)))
+                {
+                    throw new InvalidOperationException(
+                        $"module {module.Name} updates validator {Convert.ToHexStringLower(update.PublicKey)} that another module updated in the same block");
+                }
+
+                updates.Add(update);
+            }
         }
 
         results.EndBlockEvents.AddRange(endEvents.Events);
@@ -223,6 +248,7 @@ public sealed class BlockExecutor
             Batch = batch,
             TreeNodes = treeNodes,
             StateWrites = writes.Count,
+            ValidatorUpdates = updates,
         };
     }
 
@@ -240,6 +266,48 @@ public sealed class BlockExecutor
         _store.Write(execution.Batch, sync: true);
         _commitment.OnCommitted(execution.Block.Header.Height, execution.AppHash);
         Blocks.OnCommitted(execution.Block.Header.Height);
+    }
+
+    /// <summary>
+    /// The previous height's validators, in set order, with their power and whether <paramref name="lastCommit"/>
+    /// carries their precommit for the block (CometBFT's BlockIdFlagCommit). Commit signatures are in set order.
+    /// </summary>
+    public static IReadOnlyList<VoteInfo> LastCommitVotes(IReadOnlyList<(byte[] Address, long Power)> validators, Commit? lastCommit)
+    {
+        var votes = new VoteInfo[validators.Count];
+        for (var i = 0; i < validators.Count; i++)
+        {
+            var signed = false;
+            if (lastCommit is not null && i < lastCommit.Signatures.Count)
+            {
+                var sig = lastCommit.Signatures[i];
+                signed = sig.BlockIdFlag == BlockIdFlag.Commit && sig.ValidatorAddress.Span.SequenceEqual(validators[i].Address);
+            }
+
+            votes[i] = new VoteInfo(validators[i].Address, validators[i].Power, signed);
+        }
+
+        return votes;
+    }
+
+    private static IReadOnlyList<Misbehavior> Misbehaviors(EvidenceList? evidence)
+    {
+        if (evidence is null || evidence.Evidence.Count == 0)
+        {
+            return [];
+        }
+
+        var list = new List<Misbehavior>(evidence.Evidence.Count);
+        foreach (var e in evidence.Evidence)
+        {
+            if (e.DuplicateVoteEvidence is { VoteA: not null } d)
+            {
+                list.Add(new Misbehavior(MisbehaviorKind.DuplicateVote, d.VoteA.ValidatorAddress.ToByteArray(), d.VoteA.Height,
+                    d.TimestampUnixNanos, d.ValidatorPower, d.TotalVotingPower));
+            }
+        }
+
+        return list;
     }
 
     /// <summary>Merkle root of a block's tx results (code, data-free), the next header's last_results_hash.</summary>

@@ -5,10 +5,10 @@ public sealed class ModuleRouter
 {
     private readonly Dictionary<string, IMsgHandler> _handlers = new(StringComparer.Ordinal);
 
-    public ModuleRouter(IEnumerable<IModule> modules)
+    public ModuleRouter(ModuleSet modules)
     {
-        Modules = modules.ToArray();
-        foreach (var module in Modules)
+        Set = modules;
+        foreach (var module in modules.Modules)
         {
             foreach (var handler in module.Handlers)
             {
@@ -20,7 +20,9 @@ public sealed class ModuleRouter
         }
     }
 
-    public IReadOnlyList<IModule> Modules { get; }
+    public ModuleSet Set { get; }
+
+    public IReadOnlyList<IModule> Modules => Set.Modules;
 
     public IMsgHandler? Find(string typeUrl) => _handlers.GetValueOrDefault(typeUrl);
 }

@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
@@ -30,10 +31,10 @@ public sealed class InitCommandTests
         Assert.Equal(Convert.ToHexStringLower(validatorKey.PublicKey), genesis.Validators.Single().PublicKey);
         Assert.Equal(10, genesis.Validators.Single().Power);
         var account = new Keyring(home.KeyringDirectory).Show("validator");
-        var balance = genesis.AppState.Bank.Balances.Single();
+        var balance = BankGenesis.Section(genesis).Balances.Single();
         Assert.Equal(account.Address, balance.Address);
         Assert.Equal(1_000_000_000_000UL, balance.Coins.Single(c => c.Denom == "uchn").Amount);
-        Assert.True(genesis.AppState.Bank.Params.SendEnabled);
+        Assert.True(BankGenesis.Section(genesis).Params.SendEnabled);
         Assert.NotEqual(Convert.ToHexStringLower(KeyPairFile.Read(home.NodeKeyFile).ToBytes()), Convert.ToHexStringLower(validatorKey.ToBytes()));
         Assert.Contains(account.Address, run.Output);
 
@@ -78,7 +79,7 @@ public sealed class InitCommandTests
         Assert.NotEqual(before, KeyPairFile.Read(home.PrivValidatorKeyFile).PublicKey);
         Assert.Equal(
             Address.ToBech32(new Keyring(home.KeyringDirectory).GetPrivateKey("validator").Address),
-            genesis.AppState.Bank.Balances.Single().Address);
+            BankGenesis.Section(genesis).Balances.Single().Address);
     }
 
     [Theory]

@@ -140,7 +140,7 @@ public sealed class SendAgainstNodeTests(TestNode node) : IClassFixture<TestNode
         Assert.True(tx.ExitCode == 0, tx.Error);
         Assert.Equal(height, tx.Number("height"));
         Assert.Equal("0", tx.Field("code"));
-        Assert.Contains("transfer", tx.Field("events"));
+        Assert.Contains("bank.transfer", tx.Field("events"));
         Assert.Equal(TestNode.AccountFunds - 250 - Fee, await Balance(from));
         Assert.Equal(250UL, await Balance(to));
         Assert.Equal(1UL, await Sequence(from));

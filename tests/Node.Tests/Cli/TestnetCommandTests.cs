@@ -1,3 +1,4 @@
+using Chain.Modules.Bank.Genesis;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Keys;
@@ -34,7 +35,7 @@ public sealed class TestnetCommandTests
             var validatorKey = KeyPairFile.Read(homes[i].PrivValidatorKeyFile);
             Assert.Contains(genesis.Validators, v => v.PublicKey == Convert.ToHexStringLower(validatorKey.PublicKey));
             var account = new Keyring(homes[i].KeyringDirectory).Show("validator");
-            Assert.Contains(genesis.AppState.Bank.Balances, b => b.Address == account.Address && b.Coins.Single().Amount == DefaultGenesis.AccountFunds);
+            Assert.Contains(BankGenesis.Section(genesis).Balances, b => b.Address == account.Address && b.Coins.Single().Amount == DefaultGenesis.AccountFunds);
 
             var config = configs[i];
             Assert.Equal("node" + i, config.Moniker);

@@ -1,8 +1,10 @@
+using Chain.Modules.Bank;
 using Chain.Crypto;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
+using Chain.State.Modules;
 
 namespace Chain.Node.Tests.Genesis;
 
@@ -14,6 +16,9 @@ public sealed class GenesisFileTests
         var account = PrivateKey.Generate();
         return DefaultGenesis.Create("chain-test-1", validator.PublicKey, account.Address, DateTimeOffset.UnixEpoch);
     }
+
+    private static void Bank(GenesisDoc doc, Action<GenesisState> change) =>
+        AppStateSections.Update(doc, BankModule.ModuleName, change);
 
     private static string Expect(GenesisDoc doc)
     {
@@ -43,9 +48,47 @@ public sealed class GenesisFileTests
     public void Camel_case_keys_are_accepted()
     {
         var doc = Valid();
-        var camel = Google.Protobuf.JsonFormatter.Default.Format(doc);
+        var camel = GenesisFile.Format(doc)
+            .Replace("\"chain_id\"", "\"chainId\"", StringComparison.Ordinal)
+            .Replace("\"genesis_time\"", "\"genesisTime\"", StringComparison.Ordinal)
+            .Replace("\"app_state\"", "\"appState\"", StringComparison.Ordinal)
+            .Replace("\"send_enabled\"", "\"sendEnabled\"", StringComparison.Ordinal);
 
+        Assert.Contains("\"appState\"", camel);
         Assert.Equal(doc, GenesisFile.Parse(camel));
+    }
+
+    [Fact]
+    public void App_state_holds_one_object_per_module_in_catalog_order()
+    {
+        var text = GenesisFile.Format(Valid());
+        var bank = text.IndexOf("\"bank\": {", StringComparison.Ordinal);
+        var staking = text.IndexOf("\"staking\": {", StringComparison.Ordinal);
+        var market = text.IndexOf("\"market\": {", StringComparison.Ordinal);
+        var work = text.IndexOf("\"work\": {", StringComparison.Ordinal);
+        Assert.True(bank > 0 && bank < staking && staking < market && market < work, text);
+    }
+
+    [Fact]
+    public void Section_of_an_unknown_module_is_rejected_naming_it()
+    {
+        var text = GenesisFile.Format(Valid()).Replace("\"work\": {", "\"oracle\": {", StringComparison.Ordinal);
+        var e = Assert.Throws<GenesisException>(() => GenesisFile.Parse(text));
+        Assert.Contains("unknown module 'app_state.oracle'", e.Message);
+        Assert.Contains("bank, staking, market, work", e.Message);
+    }
+
+    [Fact]
+    public void Missing_module_section_is_rejected_naming_it()
+    {
+        using var home = new TempHome();
+        var path = home.PathOf("genesis.json");
+        var doc = Valid();
+        doc.AppState.RemoveAt(doc.AppState.Count - 1);
+        File.WriteAllText(path, GenesisFile.Format(doc));
+
+        var e = Assert.Throws<GenesisException>(() => GenesisFile.Load(path));
+        Assert.Contains("app_state.work: the section is missing", e.Message);
     }
 
     [Theory]
@@ -166,28 +209,28 @@ public sealed class GenesisFileTests
     public void Bad_account_address_is_rejected(string address)
     {
         var doc = Valid();
-        doc.AppState.Bank.Balances[0].Address = address;
-        Assert.Contains("'app_state.bank.balances[0].address'", Expect(doc));
+        Bank(doc, b => b.Balances[0].Address = address);
+        Assert.Contains("app_state.bank.balances[0].address is not a valid", Expect(doc));
     }
 
     [Fact]
     public void Duplicate_account_is_rejected()
     {
         var doc = Valid();
-        doc.AppState.Bank.Balances.Add(doc.AppState.Bank.Balances[0].Clone());
-        Assert.Contains("'app_state.bank.balances[1].address'", Expect(doc));
+        Bank(doc, b => b.Balances.Add(b.Balances[0].Clone()));
+        Assert.Contains("app_state.bank.balances[1].address", Expect(doc));
     }
 
     [Fact]
     public void Bad_denom_and_zero_amount_are_rejected()
     {
         var doc = Valid();
-        doc.AppState.Bank.Balances[0].Coins[0].Denom = "UCHN";
-        Assert.Contains("'app_state.bank.balances[0].coins[0].denom'", Expect(doc));
+        Bank(doc, b => b.Balances[0].Coins[0].Denom = "UCHN");
+        Assert.Contains("app_state.bank.balances[0].coins[0] has an invalid denomination", Expect(doc));
 
         doc = Valid();
-        doc.AppState.Bank.Balances[0].Coins[0].Amount = 0;
-        Assert.Contains("'app_state.bank.balances[0].coins[0].amount'", Expect(doc));
+        Bank(doc, b => b.Balances[0].Coins[0].Amount = 0);
+        Assert.Contains("app_state.bank.balances[0].coins[0] amount must be positive", Expect(doc));
     }
 
     [Fact]
@@ -196,10 +239,10 @@ public sealed class GenesisFileTests
         var doc = Valid();
         var other = new Balance { Address = Address.ToBech32(PrivateKey.Generate().Address) };
         other.Coins.Add(new Coin { Denom = "uchn", Amount = ulong.MaxValue });
-        doc.AppState.Bank.Balances.Add(other);
+        Bank(doc, b => b.Balances.Add(other));
 
         var message = Expect(doc);
-        Assert.Contains("'app_state.bank.balances[1].coins[0].amount'", message);
+        Assert.Contains("app_state.bank.balances[1]", message);
         Assert.Contains("overflow", message);
     }
 

@@ -65,7 +65,7 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
         var sim = await Txs.SimulateAsync(new SimulateRequest { TxBytes = ByteString.CopyFrom(tx) });
         Assert.True(sim.Result.Code == 0, sim.Result.Log);
         Assert.InRange(sim.Result.GasUsed, 1UL, sim.Result.GasWanted);
-        Assert.Contains(sim.Result.Events, e => e.Type == "transfer");
+        Assert.Contains(sim.Result.Events, e => e.Type == "bank.transfer");
 
         // Nothing was committed or spent: the same tx still goes through afterwards.
         var after = await new Query.QueryClient(node.Channel).BalanceAsync(new QueryBalanceRequest { Address = Address.ToBech32(key.Address), Denom = "uchn" });
@@ -97,7 +97,7 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
         EventMessage? transfer = null;
         while (transfer is null && await stream.MoveNext(cts.Token))
         {
-            if (stream.Current.Event.Type == "transfer" && stream.Current.TxHash.Span.SequenceEqual(hash))
+            if (stream.Current.Event.Type == "bank.transfer" && stream.Current.TxHash.Span.SequenceEqual(hash))
             {
                 transfer = stream.Current;
             }

@@ -1,3 +1,6 @@
+using Chain.State.App;
+using Chain.Modules.Bank.Genesis;
+using Chain.Modules.Bank.Keeper;
 using Chain.Crypto;
 using Chain.Node.App;
 using Chain.Node.Config;
@@ -14,7 +17,7 @@ namespace Chain.Node.Tests.Mempool;
 public sealed class MempoolTests : IDisposable
 {
     private readonly PrivateKey[] _keys = Enumerable.Range(0, 4).Select(_ => PrivateKey.Generate()).ToArray();
-    private readonly NodeApplication _app;
+    private readonly ChainApp _app;
 
     public MempoolTests()
     {
@@ -23,14 +26,14 @@ public sealed class MempoolTests : IDisposable
             ChainId = "mempool-test",
             InitialHeight = 1,
             ConsensusParams = new ConsensusParams { BlockMaxBytes = 1 << 22, BlockMaxGas = 1_000_000_000, TxMaxBytes = 1 << 20 },
-            AppState = new AppState { Bank = new GenesisState { Params = new Params { SendEnabled = true } } },
+            AppState = { ModuleCatalog.Create().DefaultAppState() },
         };
         foreach (var k in _keys)
         {
-            genesis.AppState.Bank.Balances.Add(new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = 1_000_000_000 } } });
+            BankGenesis.Fund(genesis, new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = 1_000_000_000 } } });
         }
 
-        _app = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+        _app = ChainApp.Open(new MemoryKeyValueStore(), genesis, ModuleCatalog.Create());
     }
 
     public void Dispose() => _app.Dispose();
@@ -41,7 +44,7 @@ public sealed class MempoolTests : IDisposable
     private byte[] Send(int from, ulong sequence, ulong fee, ulong gas = 200_000)
     {
         var msg = new MsgSend { FromAddress = Address.ToBech32(_keys[from].Address), ToAddress = Address.ToBech32(_keys[(from + 1) % _keys.Length].Address), Amount = { new Coin { Denom = "uchn", Amount = 1 } } };
-        var account = _app.Bank.GetAccount(new State.Store.ReadOnlyStateStore(_app.Executor.Committed), _keys[from].Address)!;
+        var account = _app.Modules.Keeper<BankKeeper>().GetAccount(new State.Store.ReadOnlyStateStore(_app.Executor.Committed), _keys[from].Address)!;
         return TxFactory.Sign(_keys[from], "mempool-test", account.AccountNumber, sequence,
             new Fee { Amount = { new Coin { Denom = "uchn", Amount = fee } }, GasLimit = gas }, [msg]).ToByteArray();
     }

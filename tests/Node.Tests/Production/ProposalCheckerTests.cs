@@ -1,3 +1,4 @@
+using Chain.State.App;
 using Chain.Consensus.Blocks;
 using Chain.Consensus.Commits;
 using Chain.Consensus.Engine;
@@ -22,7 +23,7 @@ public sealed class ProposalCheckerTests : IDisposable
 {
     private const string ChainId = "checker-test";
     private readonly PrivateKey _validator = PrivateKey.Generate();
-    private readonly NodeApplication _app;
+    private readonly ChainApp _app;
     private readonly ValidatorSetStore _sets;
     private readonly BlockBuilder _builder;
     private readonly ProposalChecker _checker;
@@ -36,9 +37,9 @@ public sealed class ProposalCheckerTests : IDisposable
             InitialHeight = 1,
             ConsensusParams = new ConsensusParams { BlockMaxBytes = 1 << 22, BlockMaxGas = 1_000_000_000, TxMaxBytes = 1 << 20 },
             Validators = { new GenesisValidator { Name = "v", PublicKey = Convert.ToHexStringLower(_validator.PublicKey), Power = 10 } },
-            AppState = new AppState { Bank = new GenesisState { Params = new Params { SendEnabled = true } } },
+            AppState = { ModuleCatalog.Create().DefaultAppState() },
         };
-        _app = NodeApplication.Open(new MemoryKeyValueStore(), genesis);
+        _app = ChainApp.Open(new MemoryKeyValueStore(), genesis, ModuleCatalog.Create());
         _sets = new ValidatorSetStore(_app.Store, _app.Executor.Blocks, genesis);
         var verifier = new Secp256k1SignatureVerifier();
         var evidenceVerifier = new EvidenceVerifier(verifier, ChainId, _sets);

@@ -1,3 +1,4 @@
+using Chain.State.App;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.P2p.Channels;
@@ -20,7 +21,7 @@ public sealed class ReactorInputTests : IDisposable
     private readonly FakePeer _peer = new();
     private readonly FakePeer _other = new();
     private readonly ConsensusInbox _inbox = new();
-    private readonly NodeApplication _app = NodeApplication.Open(new MemoryKeyValueStore(), new GenesisDoc { ChainId = "reactor-test", InitialHeight = 1 });
+    private readonly ChainApp _app = ChainApp.Open(new MemoryKeyValueStore(), new GenesisDoc { ChainId = "reactor-test", InitialHeight = 1, AppState = { ModuleCatalog.Create().DefaultAppState() } }, ModuleCatalog.Create());
 
     public void Dispose() => _app.Dispose();
 

@@ -1,3 +1,5 @@
+using Chain.Modules.Bank.Keeper;
+using Chain.State.Types;
 using Chain.Crypto;
 using Chain.Proto.Market;
 using Chain.State.Modules;
@@ -11,7 +13,7 @@ namespace Chain.Modules.Market;
 /// Funds sit in <see cref="MarketAccounts.Escrow"/>. Every amount is an exact uchn integer.
 /// Callers save the account afterwards with <see cref="MarketRecords.SaveEscrow"/>, which moves its run-out queue entry.
 /// </summary>
-public sealed class EscrowKeeper(IMarketBankKeeper bank)
+public sealed class EscrowKeeper(IBankKeeper bank)
 {
     /// <summary>Pays for every block after <c>settled_height</c> up to <paramref name="height"/> (or what the balance covers).</summary>
     public void Settle(IStateStore store, EscrowAccount escrow, ulong height, uint takeRateBps, EventSink events)

@@ -1,3 +1,5 @@
+using Chain.Modules.Bank.Keeper;
+using Chain.State.Types;
 using Chain.Crypto;
 using Chain.Proto.Market;
 using Chain.State.Storage;
@@ -120,7 +122,7 @@ public static class MarketInvariants
             }
         }
 
-        var held = keeper.Bank.GetBalance(state, MarketAccounts.Escrow);
+        var held = keeper.Bank.GetBalance(state, MarketAccounts.Escrow, Coins.BaseDenom);
         if (held != owed)
         {
             broken.Add($"market: the escrow module account holds {held}uchn, the market owes {owed}uchn");

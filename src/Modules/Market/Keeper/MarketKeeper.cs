@@ -1,3 +1,5 @@
+using Chain.Modules.Bank.Keeper;
+using Chain.State.Types;
 using Chain.Crypto;
 using Chain.Proto.Market;
 using Chain.State.Modules;
@@ -13,9 +15,9 @@ namespace Chain.Modules.Market;
 /// </summary>
 public sealed class MarketKeeper
 {
-    private readonly IMarketBankKeeper _bank;
+    private readonly IBankKeeper _bank;
 
-    public MarketKeeper(IMarketBankKeeper bank)
+    public MarketKeeper(IBankKeeper bank)
     {
         _bank = bank;
         Records = new MarketRecords();
@@ -26,13 +28,13 @@ public sealed class MarketKeeper
 
     public EscrowKeeper Escrow { get; }
 
-    public IMarketBankKeeper Bank => _bank;
+    public IBankKeeper Bank => _bank;
 
     private static string N(ulong v) => MarketEvents.N(v);
 
     private ExecResult CanPay(IStateStore store, byte[] payer, ulong amount, string what)
     {
-        var have = _bank.GetBalance(store, payer);
+        var have = _bank.GetBalance(store, payer, Coins.BaseDenom);
         return have >= amount
             ? ExecResult.Ok
             : MarketErrors.Error(MarketErrors.InsufficientFunds, $"{Address.ToBech32(payer)} has {have}uchn, {what} needs {amount}uchn");

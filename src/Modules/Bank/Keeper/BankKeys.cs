@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Chain.Modules.Bank;
+namespace Chain.Modules.Bank.Keeper;
 
 /// <summary>
 /// The bank's key space under "bank/": "a"+address → Account, "b"+address+denom → balance (u64 BE),
@@ -26,6 +26,8 @@ public static class BankKeys
     public static readonly byte[] AllSupply = "s"u8.ToArray();
 
     public static readonly byte[] AllBalances = "b"u8.ToArray();
+
+    public static readonly byte[] AllAccounts = "a"u8.ToArray();
 
     private static byte[] Concat(byte kind, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {

@@ -1,6 +1,7 @@
+using Chain.Modules.Bank.Keeper;
 using Chain.State.Store;
 
-namespace Chain.Modules.Bank;
+namespace Chain.Modules.Bank.Invariants;
 
 /// <summary>The bank's invariant: for every denomination, the balances add up to the supply.</summary>
 public static class BankInvariants

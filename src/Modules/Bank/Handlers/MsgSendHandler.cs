@@ -1,9 +1,11 @@
 using Chain.Crypto;
+using Chain.Modules.Bank.Events;
+using Chain.Modules.Bank.Keeper;
 using Chain.Proto.Bank;
 using Chain.State.Modules;
 using Chain.State.Types;
 
-namespace Chain.Modules.Bank;
+namespace Chain.Modules.Bank.Handlers;
 
 /// <summary>MsgSend: moves coins from the signer to another address.</summary>
 public sealed class MsgSendHandler(BankKeeper keeper) : MsgHandler<MsgSend>
@@ -70,10 +72,7 @@ public sealed class MsgSendHandler(BankKeeper keeper) : MsgHandler<MsgSend>
         var result = keeper.Send(context.Store, from, to, message.Amount);
         if (result.IsOk)
         {
-            context.Events.Emit("transfer",
-                ("sender", message.FromAddress),
-                ("recipient", message.ToAddress),
-                ("amount", string.Join(',', message.Amount.Select(Coins.Format))));
+            BankEvents.EmitTransfer(context.Events, message.FromAddress, message.ToAddress, message.Amount);
         }
 
         return result;

@@ -1,19 +1,22 @@
 using System.Buffers.Binary;
 using Chain.Crypto;
+using Chain.Modules.Bank.Params;
 using Chain.Proto.Bank;
 using Chain.Proto.Types;
 using Chain.State.Modules;
 using Chain.State.Store;
+using Chain.State.Types;
 using Google.Protobuf;
 
-namespace Chain.Modules.Bank;
+namespace Chain.Modules.Bank.Keeper;
 
 /// <summary>
 /// Accounts, balances and supply. Every method takes the store to act on (a block's cache, the mempool's
 /// check state, or committed state for queries) and keeps the bank's prefix itself.
-/// Also what the tx pipeline uses for accounts and fees (<see cref="IAccountKeeper"/>).
+/// Also what the tx pipeline uses for accounts and fees (<see cref="IAccountKeeper"/>), and what other modules use
+/// (<see cref="IBankKeeper"/>).
 /// </summary>
-public sealed class BankKeeper : IAccountKeeper
+public sealed class BankKeeper : IAccountKeeper, IBankKeeper
 {
     /// <summary>The module account fees are paid to; staking distributes from it.</summary>
     public static readonly byte[] FeeCollector = Address.FromPublicKey("module/fee_collector"u8);
@@ -65,13 +68,29 @@ public sealed class BankKeeper : IAccountKeeper
 
     public ulong GetSupply(IStateReader store, string denom) => ReadU64(Scoped(store).Get(BankKeys.Supply(denom)));
 
-    public Params GetParams(IStateStore store)
+    /// <summary>The params genesis wrote (<see cref="BankParams.Default"/> on a store genesis never reached).</summary>
+    public Proto.Bank.Params GetParams(IStateReader store)
     {
         var raw = Scoped(store).Get(BankKeys.Params);
-        return raw is null ? new Params { SendEnabled = true } : Params.Parser.ParseFrom(raw);
+        return raw is null ? BankParams.Default() : Proto.Bank.Params.Parser.ParseFrom(raw);
     }
 
-    public void SetParams(IStateStore store, Params p) => Scoped(store).Set(BankKeys.Params, p.ToByteArray());
+    public void SetParams(IStateStore store, Proto.Bank.Params p) => Scoped(store).Set(BankKeys.Params, p.ToByteArray());
+
+    /// <summary>The number the next new account gets.</summary>
+    public ulong GetNextAccountNumber(IStateReader store) => ReadU64(Scoped(store).Get(BankKeys.NextAccountNumber));
+
+    public void SetNextAccountNumber(IStateStore store, ulong number) => Scoped(store).Set(BankKeys.NextAccountNumber, U64(number));
+
+    /// <summary>Every account (address, record) in key order.</summary>
+    public IEnumerable<(byte[] Address, Account Account)> AllAccounts(IStateReader state)
+    {
+        var scoped = new PrefixStore(new ReadOnlyStateStore(state), BankKeys.ModulePrefix);
+        foreach (var (k, v) in scoped.IteratePrefix(BankKeys.AllAccounts))
+        {
+            yield return (k[1..], Account.Parser.ParseFrom(v));
+        }
+    }
 
     /// <summary>Moves coins; the sender must hold them all. The recipient's account is created if new. Changes nothing on error.</summary>
     public ExecResult Send(IStateStore store, byte[] from, byte[] to, IReadOnlyList<Coin> amount)
@@ -140,6 +159,10 @@ public sealed class BankKeeper : IAccountKeeper
         s.Set(BankKeys.Balance(to, coin.Denom), U64(balance + coin.Amount));
         return ExecResult.Ok;
     }
+
+    /// <inheritdoc cref="IBankKeeper.Send(IStateStore, byte[], byte[], ulong)"/>
+    public ExecResult Send(IStateStore store, byte[] from, byte[] to, ulong amount) =>
+        amount == 0 ? ExecResult.Ok : Send(store, from, to, [new Coin { Denom = Coins.BaseDenom, Amount = amount }]);
 
     public ExecResult DeductFee(MsgContext context, byte[] payer, IReadOnlyList<Coin> fee)
     {
