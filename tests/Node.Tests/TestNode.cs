@@ -20,11 +20,21 @@ namespace Chain.Node.Tests;
 
 /// <summary>
 /// A real chaind node run in-process on a free loopback port: a temporary home made by `chaind init`, the
-/// in-memory state backend, metrics off and a short timeout_commit. Genesis also funds a pool of accounts
-/// that tests claim by name with <see cref="FundedKey"/>, so tests sharing one node never share a sender.
+/// in-memory state backend (RocksDB in data/ when <see cref="TestNode(StateBackend)"/> asks for it), metrics off and
+/// a short timeout_commit. Genesis also funds a pool of accounts that tests claim by name with
+/// <see cref="FundedKey"/>, so tests sharing one node never share a sender.
 /// </summary>
 public sealed class TestNode : IAsyncLifetime
 {
+    private readonly StateBackend _backend;
+
+    public TestNode()
+        : this(StateBackend.Memory)
+    {
+    }
+
+    public TestNode(StateBackend backend) => _backend = backend;
+
     /// <summary>What each pooled account holds at genesis, in uchn.</summary>
     public const ulong AccountFunds = 1_000_000_000;
 
@@ -86,7 +96,7 @@ public sealed class TestNode : IAsyncLifetime
                 Grpc = new GrpcOptions { Address = EndpointAddress.Parse(Address) },
                 Metrics = new MetricsOptions { Enabled = false },
                 P2p = new P2pOptions { ListenAddress = new EndpointAddress("127.0.0.1", FreePort()) },
-                State = new StateOptions { Backend = StateBackend.Memory },
+                State = new StateOptions { Backend = _backend },
                 Consensus = ConsensusOptions.Testnet with { TimeoutCommit = BlockTime },
                 Log = new LogOptions { Level = LogEventLevel.Warning },
             };
@@ -145,14 +155,19 @@ public sealed class TestNode : IAsyncLifetime
         throw new TimeoutException($"the node at {Address} reached height {reached}, not {height}, within {(timeout ?? StartTimeout).TotalSeconds:0} s");
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Stops the node and waits until it has closed its state; the home stays until <see cref="DisposeAsync"/>.</summary>
+    public async Task StopAsync()
     {
         await _stop.CancelAsync();
         if (_run is not null)
         {
             await _run;
         }
+    }
 
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
         _channel?.Dispose();
         _stop.Dispose();
         _temp.Dispose();

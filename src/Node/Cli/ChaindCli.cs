@@ -19,6 +19,7 @@ public sealed class ChaindCli
         Root.Add(new TxCommand(environment, handler, home).Build());
         Root.Add(new QueryCommand(environment, handler, home).Build());
         Root.Add(new StatusCommand(environment, handler, home).Build());
+        Root.Add(new ExportCommand(environment, handler, home).Build());
         Root.Add(new TestnetCommand(environment, handler).Build());
     }
 

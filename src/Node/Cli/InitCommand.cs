@@ -2,6 +2,7 @@ using System.CommandLine;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
+using Chain.Proto.Genesis;
 
 namespace Chain.Node.Cli;
 
@@ -30,22 +31,36 @@ internal sealed class InitCommand
             DefaultValueFactory = _ => DefaultGenesis.ChainId,
         };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the config, genesis and keys of an existing home" };
+        var genesisFile = new Option<string?>("--genesis")
+        {
+            Description = "Start from this genesis file (e.g. one `chaind export` wrote) instead of a new single-validator genesis; its chain id is used",
+        };
         var command = new Command("init", "Create a node home: config.toml, genesis.json, node and validator keys, keyring key 'validator'")
         {
             moniker,
             chainId,
             overwrite,
+            genesisFile,
         };
         command.SetAction(_handler.Wrap((parse, _) =>
-            Task.FromResult(Run(
+        {
+            var from = parse.GetValue(genesisFile);
+            if (from is not null && parse.GetResult(chainId) is { Implicit: false })
+            {
+                throw new CliException("--chain-id and --genesis do not go together: the chain id comes from the genesis file");
+            }
+
+            return Task.FromResult(Run(
                 new NodeHome(parse.GetRequiredValue(_home)),
                 parse.GetValue(moniker),
                 parse.GetRequiredValue(chainId),
-                parse.GetValue(overwrite)))));
+                parse.GetValue(overwrite),
+                from));
+        }));
         return command;
     }
 
-    private int Run(NodeHome home, string? moniker, string chainId, bool overwrite)
+    private int Run(NodeHome home, string? moniker, string chainId, bool overwrite, string? genesisFile)
     {
         var existing = HomeKeys.ExistingNodeFiles(home);
         if (existing.Length > 0 && !overwrite)
@@ -58,12 +73,29 @@ internal sealed class InitCommand
         var monikerKey = ConfigSchema.Find("moniker")!;
         config = monikerKey.TrySet(config, moniker ?? DefaultMoniker())
             ?? throw new CliException($"--moniker '{moniker}' is not allowed; expected {monikerKey.Allowed}");
-        CheckChainId(chainId, _environment.Time);
+        GenesisDoc? given = null;
+        if (genesisFile is not null)
+        {
+            try
+            {
+                given = GenesisFile.Load(Path.GetFullPath(genesisFile));
+            }
+            catch (GenesisException e)
+            {
+                throw new CliException($"--genesis: {e.Message}", e);
+            }
+
+            chainId = given.ChainId;
+        }
+        else
+        {
+            CheckChainId(chainId, _environment.Time);
+        }
 
         var keys = HomeKeys.Create(home, overwrite);
         var account = keys.Account;
         var validatorKey = keys.ValidatorKey;
-        var genesis = DefaultGenesis.Create(chainId, validatorKey.PublicKey, Address.FromBech32(account.Address), _environment.Time.GetUtcNow());
+        var genesis = given ?? DefaultGenesis.Create(chainId, validatorKey.PublicKey, Address.FromBech32(account.Address), _environment.Time.GetUtcNow());
         GenesisRules.Validate(genesis);
         GenesisFile.Write(home.GenesisFile, genesis);
         NodeConfigWriter.Write(home.ConfigFile, config);
@@ -73,7 +105,21 @@ internal sealed class InitCommand
         output.WriteLine($"  chain id:          {chainId}");
         output.WriteLine($"  moniker:           {config.Moniker}");
         output.WriteLine($"  validator address: {Convert.ToHexStringLower(validatorKey.Address)}");
-        output.WriteLine($"  account '{ValidatorKeyName}':   {account.Address} ({DefaultGenesis.AccountFunds}uchn)");
+        if (given is null)
+        {
+            output.WriteLine($"  account '{ValidatorKeyName}':   {account.Address} ({DefaultGenesis.AccountFunds}uchn)");
+        }
+        else
+        {
+            output.WriteLine($"  genesis:           {genesisFile} ({given.Validators.Count} validators, {given.AppState.Count} module sections)");
+            output.WriteLine($"  account '{ValidatorKeyName}':   {account.Address} (unfunded)");
+            var key = Convert.ToHexStringLower(validatorKey.PublicKey);
+            if (!given.Validators.Any(v => string.Equals(v.PublicKey, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                _environment.Error.WriteLine(
+                    $"Note: this node's new validator key is not in the genesis validator set, so it follows the chain without voting; to validate, put that validator's priv_validator_key.json in {home.ConfigDirectory}");
+            }
+        }
         if (Directory.EnumerateFileSystemEntries(home.DataDirectory).Any())
         {
             _environment.Error.WriteLine($"Warning: {home.DataDirectory} still holds data from before; remove it before `chaind start`");
