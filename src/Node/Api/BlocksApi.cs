@@ -1,3 +1,4 @@
+using Chain.Node.Production;
 using Chain.Proto.NodeService;
 using Chain.State.Blocks;
 using Chain.State.Execution;
@@ -7,8 +8,8 @@ using Status = Grpc.Core.Status;
 
 namespace Chain.Node.Api;
 
-/// <summary>chain.node.v1.Blocks: committed blocks with their results.</summary>
-public sealed class BlocksApi(BlockExecutor executor) : Blocks.BlocksBase
+/// <summary>chain.node.v1.Blocks: committed blocks with their results, and the validator set of each height.</summary>
+public sealed class BlocksApi(BlockExecutor executor, ValidatorSetStore validatorSets) : Blocks.BlocksBase
 {
     public override Task<GetBlockResponse> GetBlock(GetBlockRequest request, ServerCallContext context)
     {
@@ -37,6 +38,26 @@ public sealed class BlocksApi(BlockExecutor executor) : Blocks.BlocksBase
             response.Results.AddRange(results.Results);
         }
 
+        return Task.FromResult(response);
+    }
+
+    public override Task<GetValidatorsResponse> GetValidators(GetValidatorsRequest request, ServerCallContext context)
+    {
+        var next = executor.LastHeight + 1;
+        var height = request.Height == 0 ? next : request.Height;
+        if (height > next + 1)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"the validators of height {height} are not known yet; the latest committed height is {next - 1}, so they are known up to {next + 1}"));
+        }
+
+        var set = height == next + 1 ? validatorSets.SetsAt(next)?.Next : validatorSets.ValidatorsAt(height);
+        if (set is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"the validators of height {height} are not stored on this node"));
+        }
+
+        var response = new GetValidatorsResponse { Height = height, TotalVotingPower = set.TotalVotingPower };
+        response.Validators.AddRange(set.ToProto().Validators);
         return Task.FromResult(response);
     }
 }

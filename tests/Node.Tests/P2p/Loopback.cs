@@ -9,6 +9,39 @@ internal static class Loopback
     /// <summary>Generous bound so a broken test fails instead of hanging; never a speed assertion.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    /// <summary>A base port whose testnet ports for <paramref name="nodes"/> nodes are all free now.</summary>
+    public static int FreeBasePort(int nodes)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var candidate = Random.Shared.Next(20_000, 60_000);
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var i = 0; i < nodes; i++)
+                {
+                    for (var offset = 0; offset < 3; offset++)
+                    {
+                        var l = new TcpListener(IPAddress.Loopback, candidate + (10 * i) + offset);
+                        l.Start();
+                        listeners.Add(l);
+                    }
+                }
+
+                return candidate;
+            }
+            catch (SocketException)
+            {
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+
+        throw new InvalidOperationException("no free range of ports");
+    }
+
     /// <summary>Both ends of one fresh connection.</summary>
     public static async Task<(NetworkStream Client, NetworkStream Server)> ConnectedPairAsync()
     {

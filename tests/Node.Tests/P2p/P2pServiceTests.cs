@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Keys;
@@ -18,45 +16,12 @@ namespace Chain.Node.Tests.P2p;
 
 public sealed class P2pServiceTests
 {
-    /// <summary>A base port whose testnet ports for <paramref name="nodes"/> nodes are all free now.</summary>
-    private static int FreeBasePort(int nodes)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var candidate = Random.Shared.Next(20_000, 60_000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var i = 0; i < nodes; i++)
-                {
-                    for (var offset = 0; offset < 3; offset++)
-                    {
-                        var l = new TcpListener(IPAddress.Loopback, candidate + (10 * i) + offset);
-                        l.Start();
-                        listeners.Add(l);
-                    }
-                }
-
-                return candidate;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-
-        throw new InvalidOperationException("no free range of ports");
-    }
-
     [Fact]
     public async Task Nodes_of_a_testnet_find_each_other_through_their_hosted_services()
     {
         using var temp = new TempHome();
         var output = temp.PathOf("net");
-        var init = await CliRun.Invoke(temp.Root, ["testnet", "init", "--validators", "2", "--output", output, "--base-port", FreeBasePort(2).ToString()]);
+        var init = await CliRun.Invoke(temp.Root, ["testnet", "init", "--validators", "2", "--output", output, "--base-port", Loopback.FreeBasePort(2).ToString()]);
         Assert.Equal(0, init.ExitCode);
 
         var hosts = new List<IHost>();
