@@ -1,4 +1,10 @@
 using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Market.Genesis;
+using Chain.Modules.Market.Handlers;
+using Chain.Modules.Market.Invariants;
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Params;
+using Chain.Modules.Market.Queries;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 using Chain.State.Queries;

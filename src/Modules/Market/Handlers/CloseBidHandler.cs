@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCloseBid: the provider withdraws an open bid; its deposit is refunded.</summary>
 public sealed class CloseBidHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCloseBid>(keeper)

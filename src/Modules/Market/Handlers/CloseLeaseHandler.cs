@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCloseLease: the tenant or the provider closes an active lease.</summary>
 public sealed class CloseLeaseHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCloseLease>(keeper)

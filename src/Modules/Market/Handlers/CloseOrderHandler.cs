@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCloseOrder: the owner closes an open order; bids and escrow are refunded.</summary>
 public sealed class CloseOrderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCloseOrder>(keeper)

@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCreateBid: a provider bids on an open order and pays the bid deposit.</summary>
 public sealed class CreateBidHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateBid>(keeper)

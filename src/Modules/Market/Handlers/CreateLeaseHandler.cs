@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCreateLease: the tenant accepts a bid of its open order.</summary>
 public sealed class CreateLeaseHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateLease>(keeper)

@@ -1,7 +1,9 @@
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Matching;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCreateOrder: posts an order and opens its escrow with the deposit.</summary>
 public sealed class CreateOrderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateOrder>(keeper)

@@ -1,7 +1,9 @@
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Matching;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCreateProvider: registers the signer as a provider and takes the bond.</summary>
 public sealed class CreateProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateProvider>(keeper)

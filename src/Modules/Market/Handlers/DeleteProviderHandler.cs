@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgDeleteProvider: removes a provider with no open or active bids and returns the bond.</summary>
 public sealed class DeleteProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgDeleteProvider>(keeper)

@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgDepositEscrow: the tenant tops up an open escrow account.</summary>
 public sealed class DepositEscrowHandler(MarketKeeper keeper) : MarketMsgHandler<MsgDepositEscrow>(keeper)

@@ -1,8 +1,9 @@
 using Chain.Crypto;
+using Chain.Modules.Market.Keeper;
 using Chain.State.Modules;
 using Google.Protobuf;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>Base of the market's handlers: the signer is one address field of the message, checked in ValidateBasic.</summary>
 public abstract class MarketMsgHandler<TMsg>(MarketKeeper keeper) : MsgHandler<TMsg>

@@ -1,7 +1,9 @@
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Matching;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgUpdateProvider: replaces a provider's host URI, region and attributes.</summary>
 public sealed class UpdateProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgUpdateProvider>(keeper)

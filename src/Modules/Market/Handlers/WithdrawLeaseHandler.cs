@@ -1,7 +1,8 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgWithdrawLease: the provider withdraws what an active lease has paid.</summary>
 public sealed class WithdrawLeaseHandler(MarketKeeper keeper) : MarketMsgHandler<MsgWithdrawLease>(keeper)

@@ -1,11 +1,13 @@
-using Chain.Modules.Bank.Keeper;
-using Chain.State.Types;
 using Chain.Crypto;
+using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Market.Events;
+using Chain.Modules.Market.Params;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 using Chain.State.Store;
+using Chain.State.Types;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Keeper;
 
 /// <summary>
 /// Escrow accounts: deposits drawn first in, first out at the lease's rate per block; settlement pays the

@@ -1,11 +1,13 @@
-using Chain.Modules.Bank.Keeper;
-using Chain.State.Types;
 using Chain.Crypto;
+using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Market.Events;
+using Chain.Modules.Market.Matching;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 using Chain.State.Store;
+using Chain.State.Types;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Keeper;
 
 /// <summary>
 /// The market's state machine. Each operation checks everything it needs before it writes, so a refused
