@@ -1,5 +1,4 @@
 using Chain.Crypto;
-using Chain.Modules.Bank.Keeper;
 using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Storage;

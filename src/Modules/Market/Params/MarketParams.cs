@@ -1,4 +1,3 @@
-using Chain.Proto.Market;
 using Chain.State.Modules;
 
 namespace Chain.Modules.Market.Params;
