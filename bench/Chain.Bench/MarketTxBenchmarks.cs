@@ -7,6 +7,8 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Chain.Crypto;
 using Chain.Modules.Market;
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Params;
 using Chain.Node.App;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;

@@ -1,6 +1,9 @@
 using Chain.Crypto;
 using Chain.Modules.Bank;
 using Chain.Modules.Bank.Genesis;
+using Chain.Modules.Market.Genesis;
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Params;
 using Chain.Proto.Genesis;
 using Chain.Proto.Market;
 using Chain.State.App;

@@ -1,3 +1,5 @@
+using Chain.Modules.Market.Events;
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 
 namespace Chain.Modules.Market.Tests;

@@ -2,6 +2,7 @@ using Chain.Crypto;
 using Chain.Modules.Bank;
 using Chain.Modules.Bank.Keeper;
 using Chain.Modules.Bank.Params;
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Market;

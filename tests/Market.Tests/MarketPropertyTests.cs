@@ -1,3 +1,4 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Google.Protobuf;
 using Xunit.Abstractions;

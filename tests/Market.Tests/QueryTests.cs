@@ -1,3 +1,4 @@
+using Chain.Modules.Market.Queries;
 using Chain.Proto.Market;
 
 namespace Chain.Modules.Market.Tests;

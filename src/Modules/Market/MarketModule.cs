@@ -1,4 +1,10 @@
 using Chain.Modules.Bank.Keeper;
+using Chain.Modules.Market.Genesis;
+using Chain.Modules.Market.Handlers;
+using Chain.Modules.Market.Invariants;
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Params;
+using Chain.Modules.Market.Queries;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 using Chain.State.Queries;
@@ -16,11 +22,11 @@ public sealed class MarketModule : Module<GenesisState>
         Keeper = new MarketKeeper(bank);
         Handlers =
         [
-            new CreateProviderHandler(Keeper), new UpdateProviderHandler(Keeper), new DeleteProviderHandler(Keeper),
-            new CreateOrderHandler(Keeper), new CloseOrderHandler(Keeper),
-            new CreateBidHandler(Keeper), new CloseBidHandler(Keeper),
-            new CreateLeaseHandler(Keeper), new CloseLeaseHandler(Keeper),
-            new DepositEscrowHandler(Keeper), new WithdrawLeaseHandler(Keeper),
+            new CreateProviderHandler(Keeper.Providers), new UpdateProviderHandler(Keeper.Providers), new DeleteProviderHandler(Keeper.Providers),
+            new CreateOrderHandler(Keeper.Orders), new CloseOrderHandler(Keeper.Orders),
+            new CreateBidHandler(Keeper.Bids), new CloseBidHandler(Keeper.Bids),
+            new CreateLeaseHandler(Keeper.Leases), new CloseLeaseHandler(Keeper.Leases),
+            new DepositEscrowHandler(Keeper.Escrow), new WithdrawLeaseHandler(Keeper.Leases),
         ];
         Keepers = [Keeper];
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Chain.Crypto;
-using Chain.Modules.Market;
+using Chain.Modules.Market.Events;
 using Chain.Node.Config;
 using Chain.Node.Keys;
 using Chain.Node.Tests.Cli;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Events;
 
 /// <summary>
 /// The event types the market emits, one per state change; each carries the ids and parties involved so a

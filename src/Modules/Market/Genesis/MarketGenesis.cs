@@ -1,9 +1,12 @@
 using Chain.Crypto;
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Matching;
+using Chain.Modules.Market.Params;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 using Chain.State.Store;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Genesis;
 
 /// <summary>
 /// Genesis import and export of the market: params (defaults when the section is absent) and every record.

@@ -1,13 +1,14 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCloseOrder: the owner closes an open order; bids and escrow are refunded.</summary>
-public sealed class CloseOrderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCloseOrder>(keeper)
+public sealed class CloseOrderHandler(OrderKeeper orders) : MarketMsgHandler<MsgCloseOrder>
 {
     protected override (string Field, string Address) SignerField(MsgCloseOrder message) => ("owner", message.Owner);
 
     protected override ExecResult Handle(MsgContext context, MsgCloseOrder message) =>
-        Keeper.CloseOrder(context, Signer(message), message.OrderId);
+        orders.CloseOrder(context, Signer(message), message.OrderId);
 }

@@ -1,10 +1,12 @@
+using Chain.Modules.Market.Keeper;
+using Chain.Modules.Market.Matching;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgCreateOrder: posts an order and opens its escrow with the deposit.</summary>
-public sealed class CreateOrderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgCreateOrder>(keeper)
+public sealed class CreateOrderHandler(OrderKeeper orders) : MarketMsgHandler<MsgCreateOrder>
 {
     protected override (string Field, string Address) SignerField(MsgCreateOrder message) => ("owner", message.Owner);
 
@@ -15,5 +17,5 @@ public sealed class CreateOrderHandler(MarketKeeper keeper) : MarketMsgHandler<M
     }
 
     protected override ExecResult Handle(MsgContext context, MsgCreateOrder message) =>
-        Keeper.CreateOrder(context, Signer(message), message.Resources, message.MaxPricePerBlock, message.BiddingWindowBlocks, message.Deposit);
+        orders.CreateOrder(context, Signer(message), message.Resources, message.MaxPricePerBlock, message.BiddingWindowBlocks, message.Deposit);
 }

@@ -1,13 +1,14 @@
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>MsgDeleteProvider: removes a provider with no open or active bids and returns the bond.</summary>
-public sealed class DeleteProviderHandler(MarketKeeper keeper) : MarketMsgHandler<MsgDeleteProvider>(keeper)
+public sealed class DeleteProviderHandler(ProviderKeeper providers) : MarketMsgHandler<MsgDeleteProvider>
 {
     protected override (string Field, string Address) SignerField(MsgDeleteProvider message) => ("owner", message.Owner);
 
     protected override ExecResult Handle(MsgContext context, MsgDeleteProvider message) =>
-        Keeper.DeleteProvider(context, Signer(message));
+        providers.DeleteProvider(context, Signer(message));
 }

@@ -2,14 +2,12 @@ using Chain.Crypto;
 using Chain.State.Modules;
 using Google.Protobuf;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Handlers;
 
 /// <summary>Base of the market's handlers: the signer is one address field of the message, checked in ValidateBasic.</summary>
-public abstract class MarketMsgHandler<TMsg>(MarketKeeper keeper) : MsgHandler<TMsg>
+public abstract class MarketMsgHandler<TMsg> : MsgHandler<TMsg>
     where TMsg : IMessage<TMsg>, new()
 {
-    protected MarketKeeper Keeper { get; } = keeper;
-
     /// <summary>The field name and value of the signing address.</summary>
     protected abstract (string Field, string Address) SignerField(TMsg message);
 

@@ -1,11 +1,11 @@
-using Chain.Modules.Bank.Keeper;
-using Chain.State.Types;
 using Chain.Crypto;
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Storage;
 using Chain.State.Store;
+using Chain.State.Types;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Invariants;
 
 /// <summary>
 /// The market's invariants, checked by tests after every block: each escrow account's books balance

@@ -1,6 +1,6 @@
 using Chain.Crypto;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Keeper;
 
 /// <summary>The module accounts of the market: no key signs for them, only the module moves their funds.</summary>
 public static class MarketAccounts

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Keeper;
 
 /// <summary>
 /// The market's key space under "market/". Primary records: "P"+owner → Provider, "O"+id → Order, "B"+id → Bid,

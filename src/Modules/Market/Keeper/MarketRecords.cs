@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using Chain.Crypto;
+using Chain.Modules.Market.Params;
 using Chain.Proto.Market;
 using Chain.State.Store;
 using Google.Protobuf;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Keeper;
 
 /// <summary>
 /// Typed access to the market's primary records, keeping every secondary index in step with them: a record is

@@ -1,4 +1,4 @@
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Matching;
 
 /// <summary>Wildcard matching where '*' stands for any run of characters (no other metacharacters).</summary>
 public static class Glob

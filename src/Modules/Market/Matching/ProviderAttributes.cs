@@ -2,7 +2,7 @@ using System.Globalization;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Matching;
 
 /// <summary>
 /// Provider attributes are key paths of lower-case segments: "gpu/vendor/nvidia/model/h100/ram/80Gi",

@@ -1,6 +1,6 @@
 using Chain.Proto.Market;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Matching;
 
 /// <summary>Whether a provider's attributes satisfy an order's resources; when not, says what is missing.</summary>
 public static class ResourceMatcher

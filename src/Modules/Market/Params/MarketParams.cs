@@ -1,7 +1,6 @@
-using Chain.Proto.Market;
 using Chain.State.Modules;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Params;
 
 /// <summary>Defaults and validation of the market's params (chain.market.v1.Params).</summary>
 public static class MarketParams

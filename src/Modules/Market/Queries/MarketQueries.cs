@@ -1,10 +1,11 @@
 using Chain.Crypto;
+using Chain.Modules.Market.Keeper;
 using Chain.Proto.Market;
 using Chain.State.Modules;
 using Chain.State.Store;
 using Google.Protobuf;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Queries;
 
 /// <summary>
 /// Paginated, filtered reads of the market over a state (the node passes committed state). A filter picks the

@@ -3,7 +3,7 @@ using Chain.State.Modules;
 using Chain.State.Queries;
 using Grpc.Core;
 
-namespace Chain.Modules.Market;
+namespace Chain.Modules.Market.Queries;
 
 /// <summary>chain.market.v1.Query over the committed state: single records by id, and paginated, filtered lists.</summary>
 public sealed class MarketQueryService(QueryContext state, MarketQueries queries) : Query.QueryBase
