@@ -1,9 +1,9 @@
-using Chain.Modules.Bank.Keeper;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Chain.Crypto;
 using Chain.Modules.Bank;
+using Chain.Modules.Market;
 using Chain.Modules.Market.Events;
 using Chain.Modules.Market.Genesis;
 using Chain.Modules.Market.Keeper;
@@ -45,8 +45,9 @@ public class MarketEndBlockBenchmarks
     public void Setup()
     {
         _store = BenchStore.Create(Backend.RocksDb);
-        var bank = new BankKeeper();
-        _keeper = new MarketKeeper(new MarketBankAdapter(bank));
+        var modules = ModuleCatalog.Create();
+        var bank = ((BankModule)modules.Find(BankModule.ModuleName)!).Keeper;
+        _keeper = ((MarketModule)modules.Find(MarketModule.ModuleName)!).Keeper;
         _committed = new CommittedState(_store.Store);
         var cache = new CacheState(_committed);
         var genesis = Workload(ActiveLeases, Due, out var held);
@@ -59,7 +60,7 @@ public class MarketEndBlockBenchmarks
         bank.Mint(cache, MarketAccounts.Escrow, new Coin { Denom = "uchn", Amount = held });
         using (var batch = _store.Store.CreateBatch())
         {
-            CommittedState.StageWrites(cache.SortedWrites(), batch);
+            CommittedState.StageWrites(0, cache.SortedWrites(), batch);
             _store.Store.Write(batch, sync: false);
         }
 
