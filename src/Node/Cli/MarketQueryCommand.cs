@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Client.Cli;
 using Chain.Proto.Market;
 using Google.Protobuf;
 
@@ -11,15 +12,11 @@ namespace Chain.Node.Cli;
 /// </summary>
 internal sealed class MarketQueryCommand
 {
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
 
-    public MarketQueryCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public MarketQueryCommand(CliContext context)
     {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
+        _context = context;
     }
 
     public Command Build()
@@ -121,15 +118,15 @@ internal sealed class MarketQueryCommand
 
     private Command Params()
     {
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("params", "The market's params");
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             using var node = client.Connect(parse);
             var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ParamsAsync(new QueryParamsRequest(), o), ct);
             var p = r.Params ?? new Proto.Market.Params();
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () =>
             [
                 ("provider_bond", N(p.ProviderBond) + "uchn"), ("min_order_deposit", N(p.MinOrderDeposit) + "uchn"), ("bid_deposit", N(p.BidDeposit) + "uchn"),
                 ("order_max_bids", p.OrderMaxBids.ToString(CultureInfo.InvariantCulture)), ("take_rate_bps", p.TakeRateBps.ToString(CultureInfo.InvariantCulture)),
@@ -143,16 +140,16 @@ internal sealed class MarketQueryCommand
     private Command Provider()
     {
         var owner = new Argument<string>("address") { Description = "Provider address (chain1...)" };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("provider", "One provider") { owner };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new QueryProviderRequest { Owner = ClientInput.AccountAddress(parse.GetRequiredValue(owner), "address") };
             using var node = client.Connect(parse);
             var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ProviderAsync(request, o), ct);
             var p = r.Provider ?? new Proto.Market.Provider();
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () =>
                 [("owner", p.Owner), ("host_uri", p.HostUri), ("region", p.Region), ("attributes", string.Join(' ', p.Attributes)), ("bond", N(p.Bond) + "uchn"), ("height", N(r.Height))]);
             return 0;
         }));
@@ -162,16 +159,16 @@ internal sealed class MarketQueryCommand
     private Command Providers()
     {
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("providers", "Registered providers");
         paging.AddTo(command);
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new QueryProvidersRequest { Pagination = paging.Request(parse) };
             using var node = client.Connect(parse);
             var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ProvidersAsync(request, o), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () =>
                 [.. r.Providers.Select(p => ("provider", $"{p.Owner} {p.Region} {p.HostUri} {string.Join(' ', p.Attributes)}")), NextKey(r.Pagination)]);
             return 0;
         }));
@@ -182,14 +179,14 @@ internal sealed class MarketQueryCommand
         where TResponse : IMessage
     {
         var id = new Argument<ulong>("id") { Description = "Id (a number)" };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command(name, description) { id };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             using var node = client.Connect(parse);
             var r = await node.CallAsync(o => call(new Query.QueryClient(node.Channel), parse.GetValue(id), o), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => lines(r));
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () => lines(r));
             return 0;
         }));
         return command;
@@ -200,11 +197,11 @@ internal sealed class MarketQueryCommand
         var owner = new Option<string?>("--owner") { Description = "Only orders of this tenant" };
         var state = new Option<string?>("--state") { Description = "open, active or closed" };
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("orders", "Orders, filtered by owner and state") { owner, state };
         paging.AddTo(command);
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var o = parse.GetValue(owner);
             var request = new QueryOrdersRequest
@@ -215,7 +212,7 @@ internal sealed class MarketQueryCommand
             };
             using var node = client.Connect(parse);
             var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).OrdersAsync(request, opt), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Orders.SelectMany(OrderLines), NextKey(r.Pagination)]);
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Orders.SelectMany(OrderLines), NextKey(r.Pagination)]);
             return 0;
         }));
         return command;
@@ -227,11 +224,11 @@ internal sealed class MarketQueryCommand
         var provider = new Option<string?>("--provider") { Description = "Only bids of this provider" };
         var state = new Option<string?>("--state") { Description = "open, active, lost or closed" };
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("bids", "Bids, filtered by order, provider and state") { order, provider, state };
         paging.AddTo(command);
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var p = parse.GetValue(provider);
             var request = new QueryBidsRequest
@@ -243,7 +240,7 @@ internal sealed class MarketQueryCommand
             };
             using var node = client.Connect(parse);
             var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).BidsAsync(request, opt), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Bids.SelectMany(BidLines), NextKey(r.Pagination)]);
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Bids.SelectMany(BidLines), NextKey(r.Pagination)]);
             return 0;
         }));
         return command;
@@ -255,11 +252,11 @@ internal sealed class MarketQueryCommand
         var provider = new Option<string?>("--provider") { Description = "Only leases of this provider" };
         var state = new Option<string?>("--state") { Description = "active, insufficient_funds or closed" };
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("leases", "Leases, filtered by tenant, provider and state") { owner, provider, state };
         paging.AddTo(command);
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var o = parse.GetValue(owner);
             var p = parse.GetValue(provider);
@@ -272,7 +269,7 @@ internal sealed class MarketQueryCommand
             };
             using var node = client.Connect(parse);
             var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).LeasesAsync(request, opt), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Leases.SelectMany(LeaseLines), NextKey(r.Pagination)]);
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Leases.SelectMany(LeaseLines), NextKey(r.Pagination)]);
             return 0;
         }));
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Client.Cli;
 using Chain.Modules.Bank.Keeper;
 using Chain.Proto.Bank;
 using Chain.Proto.NodeService;
@@ -13,15 +14,11 @@ namespace Chain.Node.Cli;
 /// <summary>`chaind query ...`: bank balance, account and supply, market (see <see cref="MarketQueryCommand"/>), tx by hash, block by height.</summary>
 internal sealed class QueryCommand
 {
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
 
-    public QueryCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public QueryCommand(CliContext context)
     {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
+        _context = context;
     }
 
     public Command Build()
@@ -33,7 +30,7 @@ internal sealed class QueryCommand
         var query = new Command("query", "Query a node");
         query.Aliases.Add("q");
         query.Add(bank);
-        query.Add(new MarketQueryCommand(_environment, _handler, _home).Build());
+        query.Add(new MarketQueryCommand(_context).Build());
         query.Add(Tx());
         query.Add(Block());
         return query;
@@ -45,11 +42,11 @@ internal sealed class QueryCommand
     {
         var address = new Argument<string>("address") { Description = "Account address (chain1...)" };
         var denom = new Option<string>("--denom") { Description = "Denomination", DefaultValueFactory = _ => Coins.BaseDenom };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var prove = new Option<bool>("--prove") { Description = "Ask for a Merkle proof and verify it against the app hash of a block header" };
         var command = new Command("balance", "Balance of an account in one denomination") { address, denom, prove };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new QueryBalanceRequest
             {
@@ -74,7 +71,7 @@ internal sealed class QueryCommand
                 proofLine = await ProofCheck.VerifyAsync(node, response.Proof, BankKeys.InState(BankKeys.Balance(raw, request.Denom)), value, ct);
             }
 
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), response, () =>
                 request.Prove
                     ? [("balance", Coins.Format(coin)), ("height", N(response.Height)), ("proof", proofLine)]
                     : [("balance", Coins.Format(coin)), ("height", N(response.Height))]);
@@ -86,11 +83,11 @@ internal sealed class QueryCommand
     private Command Account()
     {
         var address = new Argument<string>("address") { Description = "Account address (chain1...)" };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var prove = new Option<bool>("--prove") { Description = "Ask for a Merkle proof and verify it against the app hash of a block header" };
         var command = new Command("account", "Account number, sequence and public key of an account") { address, prove };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new QueryAccountRequest { Address = ClientInput.AccountAddress(parse.GetRequiredValue(address), "address"), Prove = parse.GetValue(prove) };
             using var node = client.Connect(parse);
@@ -106,7 +103,7 @@ internal sealed class QueryCommand
                 proofLine = await ProofCheck.VerifyAsync(node, response.Proof, BankKeys.InState(BankKeys.Account(raw)), stored.ToByteArray(), ct);
             }
 
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), response, () =>
             [
                 ("address", account.Address),
                 ("account_number", N(account.AccountNumber)),
@@ -123,16 +120,16 @@ internal sealed class QueryCommand
     private Command Supply()
     {
         var denom = new Option<string>("--denom") { Description = "Denomination", DefaultValueFactory = _ => Coins.BaseDenom };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("supply", "Total supply of a denomination") { denom };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new QuerySupplyRequest { Denom = ClientInput.Denom(parse.GetRequiredValue(denom)) };
             using var node = client.Connect(parse);
             var response = await node.CallAsync(o => new Query.QueryClient(node.Channel).SupplyAsync(request, o), ct);
             var coin = response.Amount ?? new Coin { Denom = request.Denom };
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), response, () =>
                 [("supply", Coins.Format(coin)), ("height", N(response.Height))]);
             return 0;
         }));
@@ -142,16 +139,16 @@ internal sealed class QueryCommand
     private Command Tx()
     {
         var hash = new Argument<string>("hash") { Description = "Tx hash (64 hex characters)" };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("tx", "A committed tx and its result") { hash };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new GetTxRequest { TxHash = ByteString.CopyFrom(ClientInput.TxHash(parse.GetRequiredValue(hash))) };
             using var node = client.Connect(parse);
             var response = await node.CallAsync(o => new Service.ServiceClient(node.Channel).GetTxAsync(request, o), ct);
             var result = response.Result ?? new TxResult();
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), response, () =>
             [
                 ("txhash", ResultPrinter.Hex(request.TxHash)),
                 ("height", N(result.Height)),
@@ -176,16 +173,16 @@ internal sealed class QueryCommand
             Description = "Block height (default: the latest)",
             DefaultValueFactory = _ => 0UL,
         };
-        var client = new ClientOptions(_environment, _home);
+        var client = new ClientOptions(_context);
         var command = new Command("block", "A committed block") { height };
         client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var request = new GetBlockRequest { Height = parse.GetValue(height) };
             using var node = client.Connect(parse);
             var response = await node.CallAsync(o => new Blocks.BlocksClient(node.Channel).GetBlockAsync(request, o), ct);
             var header = response.Block?.Header ?? new Header();
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), response, () =>
+            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), response, () =>
             [
                 ("height", N(header.Height)),
                 ("hash", response.BlockId is null ? string.Empty : ResultPrinter.Hex(response.BlockId.Hash)),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Chain.Client.Cli;
 using Chain.Proto.Bank;
 
 namespace Chain.Node.Cli;
@@ -6,15 +7,11 @@ namespace Chain.Node.Cli;
 /// <summary>`chaind tx bank send` and `chaind tx market ...`: signs with a keyring key and broadcasts over gRPC.</summary>
 internal sealed class TxCommand
 {
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
 
-    public TxCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public TxCommand(CliContext context)
     {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
+        _context = context;
     }
 
     public Command Build()
@@ -23,7 +20,7 @@ internal sealed class TxCommand
         bank.Add(Send());
         var tx = new Command("tx", "Sign and broadcast transactions");
         tx.Add(bank);
-        tx.Add(new MarketTxCommand(_environment, _handler, _home).Build());
+        tx.Add(new MarketTxCommand(_context).Build());
         return tx;
     }
 
@@ -32,11 +29,11 @@ internal sealed class TxCommand
         var from = new Argument<string>("from_key") { Description = "Name of the keyring key that signs and pays" };
         var to = new Argument<string>("to_address") { Description = "Recipient address (chain1...)" };
         var amount = new Argument<string>("amount") { Description = "Coins to send, e.g. 1500uchn, 1.5chn or 10uchn,5uabc" };
-        var broadcast = new TxBroadcastOptions(_environment, _home);
+        var broadcast = new TxBroadcastOptions(_context);
         var command = new Command("send", "Send coins from a keyring key to an address") { from, to, amount };
         broadcast.AddTo(command);
 
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
         {
             var (key, fromAddress) = broadcast.Key(parse, parse.GetRequiredValue(from));
             var toAddress = ClientInput.AccountAddress(parse.GetRequiredValue(to), "recipient address");

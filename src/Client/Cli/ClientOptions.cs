@@ -1,18 +1,15 @@
 using System.CommandLine;
-using Chain.Node.Config;
 
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>The --node and --output options of one client command, and what it needs to connect.</summary>
-internal sealed class ClientOptions
+public sealed class ClientOptions
 {
-    private readonly CliEnvironment _environment;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
 
-    public ClientOptions(CliEnvironment environment, Option<string> home)
+    public ClientOptions(CliContext context)
     {
-        _environment = environment;
-        _home = home;
+        _context = context;
     }
 
     public Option<string?> Node { get; } = CommonOptions.Node();
@@ -26,5 +23,5 @@ internal sealed class ClientOptions
     }
 
     public NodeConnection Connect(ParseResult parse) =>
-        NodeConnection.Open(parse.GetValue(Node), new NodeHome(parse.GetRequiredValue(_home)), _environment.GetEnvironmentVariable);
+        _context.ClientHome.Connect(parse.GetValue(Node), parse.GetRequiredValue(_context.Home));
 }
