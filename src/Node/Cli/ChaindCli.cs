@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Chain.Client.Cli;
+using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 
 namespace Chain.Node.Cli;
 
-/// <summary>The `chaind` command tree: init, keys, start, tx, query, status, testnet.</summary>
+/// <summary>The `chaind` command tree: init, keys, start, tx and query (with the commands of the catalog's modules), status, testnet.</summary>
 public sealed class ChaindCli
 {
     private readonly CliEnvironment _environment;
@@ -20,8 +21,8 @@ public sealed class ChaindCli
         Root.Add(new InitCommand(environment, handler, home).Build());
         Root.Add(new KeysCommand(environment, handler, home).Build());
         Root.Add(new StartCommand(environment, handler, home).Build());
-        Root.Add(new TxCommand(context).Build());
-        Root.Add(new QueryCommand(context).Build());
+        Root.Add(new TxCommand(context, ModuleCatalog.Clis).Build());
+        Root.Add(new QueryCommand(context, ModuleCatalog.Clis).Build());
         Root.Add(new StatusCommand(context).Build());
         Root.Add(new TestnetCommand(environment, handler).Build());
     }

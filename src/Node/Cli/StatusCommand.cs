@@ -17,14 +17,12 @@ internal sealed class StatusCommand
 
     public Command Build()
     {
-        var client = new ClientOptions(_context);
         var command = new Command("status", "Status of a node");
-        client.AddTo(command);
-        command.SetAction(_context.Handler.Wrap(async (parse, ct) =>
-        {
-            using var node = client.Connect(parse);
-            var s = await node.CallAsync(o => new Status.StatusClient(node.Channel).GetStatusAsync(new StatusRequest(), o), ct);
-            new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(client.Output), s, () =>
+        new ClientOptions(_context).SetQueryAction(
+            command,
+            _ => new StatusRequest(),
+            (node, request, o) => new Status.StatusClient(node.Channel).GetStatusAsync(request, o),
+            (_, s) =>
             [
                 ("chain_id", s.ChainId),
                 ("moniker", s.Moniker),
@@ -37,8 +35,6 @@ internal sealed class StatusCommand
                 ("mempool_size", s.MempoolSize.ToString(CultureInfo.InvariantCulture)),
                 ("validator_address", ResultPrinter.Hex(s.ValidatorAddress)),
             ]);
-            return 0;
-        }));
         return command;
     }
 }
