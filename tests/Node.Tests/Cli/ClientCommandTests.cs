@@ -67,7 +67,7 @@ public sealed class ClientCommandTests
             Assert.Matches($@"(?m)^ +{name}\s", query.Output);
         }
 
-        foreach (var name in new[] { "balance", "account", "supply" })
+        foreach (var name in new[] { "balance", "account", "supply", "params" })
         {
             Assert.Matches($@"(?m)^ +{name}\s", bank.Output);
         }

@@ -3,7 +3,7 @@ using Chain.Client.Cli;
 
 namespace Chain.Modules.Bank.Cli;
 
-/// <summary>`chaind tx bank send` and `chaind query bank balance|account|supply`.</summary>
+/// <summary>`chaind tx bank send` and `chaind query bank balance|account|supply|params`.</summary>
 public sealed class BankCli : IModuleCli
 {
     public string Name => BankModule.ModuleName;

@@ -9,7 +9,7 @@ using Google.Protobuf;
 
 namespace Chain.Modules.Bank.Cli;
 
-/// <summary>`chaind query bank balance|account|supply`; balance and account with --prove check a Merkle proof.</summary>
+/// <summary>`chaind query bank balance|account|supply|params`; balance and account with --prove check a Merkle proof.</summary>
 internal sealed class BankQueryCommand(CliContext context)
 {
     public Command Build()
@@ -18,6 +18,7 @@ internal sealed class BankQueryCommand(CliContext context)
         bank.Add(Balance());
         bank.Add(Account());
         bank.Add(Supply());
+        bank.Add(Params());
         return bank;
     }
 
@@ -111,6 +112,17 @@ internal sealed class BankQueryCommand(CliContext context)
             parse => new QuerySupplyRequest { Denom = ClientInput.Denom(parse.GetRequiredValue(denom)) },
             (node, request, o) => new Query.QueryClient(node.Channel).SupplyAsync(request, o),
             (request, response) => [("supply", Coins.Format(response.Amount ?? new Coin { Denom = request.Denom })), ("height", N(response.Height))]);
+        return command;
+    }
+
+    private Command Params()
+    {
+        var command = new Command("params", "The bank's params");
+        new ClientOptions(context).SetQueryAction(
+            command,
+            _ => new QueryParamsRequest(),
+            (node, request, o) => new Query.QueryClient(node.Channel).ParamsAsync(request, o),
+            (_, response) => [("send_enabled", response.Params?.SendEnabled == true ? "true" : "false"), ("height", N(response.Height))]);
         return command;
     }
 }
