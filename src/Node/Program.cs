@@ -1,3 +1,4 @@
+using Chain.Client.Cli;
 using Chain.Node.Cli;
 
 namespace Chain.Node;

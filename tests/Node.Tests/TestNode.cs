@@ -6,7 +6,7 @@ using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Hosting;
-using Chain.Node.Keys;
+using Chain.Client.Keys;
 using Chain.Node.Tests.Cli;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;

@@ -1,6 +1,9 @@
+using Chain.Client.Cli;
 using Chain.Modules.Bank;
+using Chain.Modules.Bank.Cli;
 using Chain.Modules.Bank.Keeper;
 using Chain.Modules.Market;
+using Chain.Modules.Market.Cli;
 using Chain.Modules.Staking;
 using Chain.Modules.Work;
 using Chain.State.Modules;
@@ -9,13 +12,31 @@ namespace Chain.Node.App;
 
 /// <summary>
 /// The chain's modules, one line each, in execution order: genesis, BeginBlock and EndBlock run top to bottom, and a
-/// module is built from what the modules above it offer (docs/modules.md says how to add one).
+/// module is built from what the modules above it offer. Each line also names the module's commands under `chaind tx`
+/// and `chaind query` (null: it has none). docs/modules.md says how to add one.
 /// </summary>
 public static class ModuleCatalog
 {
-    public static ModuleSet Create() => new ModuleSet()
-        .Add(_ => new BankModule())
-        .Add(_ => new StakingModule())
-        .Add(m => new MarketModule(m.Keeper<IBankKeeper>()))
-        .Add(_ => new WorkModule());
+    public static IReadOnlyList<(Func<ModuleSet, IModule> Create, IModuleCli? Cli)> Entries { get; } =
+    [
+        (_ => new BankModule(), new BankCli()),
+        (_ => new StakingModule(), null),
+        (m => new MarketModule(m.Keeper<IBankKeeper>()), new MarketCli()),
+        (_ => new WorkModule(), null),
+    ];
+
+    /// <summary>The modules' commands, in the catalog's order.</summary>
+    public static IEnumerable<IModuleCli> Clis => Entries.Select(e => e.Cli).OfType<IModuleCli>();
+
+    /// <summary>A new set of the catalog's modules, in order.</summary>
+    public static ModuleSet Create()
+    {
+        var modules = new ModuleSet();
+        foreach (var (create, _) in Entries)
+        {
+            modules.Add(create);
+        }
+
+        return modules;
+    }
 }

@@ -1,8 +1,12 @@
 using System.CommandLine;
+using Chain.Client.Cli;
+using Chain.Node.App;
+using Chain.Node.Config;
+using Chain.Node.Genesis;
 
 namespace Chain.Node.Cli;
 
-/// <summary>The `chaind` command tree: init, keys, start, tx, query, status, testnet.</summary>
+/// <summary>The `chaind` command tree: init, keys, start, tx and query (with the commands of the catalog's modules), status, testnet.</summary>
 public sealed class ChaindCli
 {
     private readonly CliEnvironment _environment;
@@ -10,15 +14,16 @@ public sealed class ChaindCli
     public ChaindCli(CliEnvironment environment)
     {
         _environment = environment;
-        var handler = new CommandHandler(environment);
-        var home = CommonOptions.Home(environment.GetEnvironmentVariable);
+        var handler = new CommandHandler(environment, e => e is ConfigException or GenesisException);
+        var home = HomeOption(environment.GetEnvironmentVariable);
+        var context = new CliContext(environment, handler, home, new NodeClientHome(environment.GetEnvironmentVariable));
         Root = new RootCommand("chaind: a DPoS appchain node for GPU compute leases") { home };
         Root.Add(new InitCommand(environment, handler, home).Build());
         Root.Add(new KeysCommand(environment, handler, home).Build());
         Root.Add(new StartCommand(environment, handler, home).Build());
-        Root.Add(new TxCommand(environment, handler, home).Build());
-        Root.Add(new QueryCommand(environment, handler, home).Build());
-        Root.Add(new StatusCommand(environment, handler, home).Build());
+        Root.Add(new TxCommand(context, ModuleCatalog.Clis).Build());
+        Root.Add(new QueryCommand(context, ModuleCatalog.Clis).Build());
+        Root.Add(new StatusCommand(context).Build());
         Root.Add(new ExportCommand(environment, handler, home).Build());
         Root.Add(new TestnetCommand(environment, handler).Build());
     }
@@ -29,4 +34,11 @@ public sealed class ChaindCli
         Root.Parse(args).InvokeAsync(
             new InvocationConfiguration { Output = _environment.Output, Error = _environment.Error },
             ct);
+
+    private static Option<string> HomeOption(Func<string, string?> getEnvironmentVariable) => new("--home")
+    {
+        Description = "Node home directory (default: $CHAIND_HOME or ~/.chaind)",
+        Recursive = true,
+        DefaultValueFactory = _ => NodeHome.DefaultRoot(getEnvironmentVariable),
+    };
 }

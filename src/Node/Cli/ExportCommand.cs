@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Client.Cli;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Genesis;

@@ -1,6 +1,6 @@
+using Chain.Client.Keys;
 using Chain.Crypto;
 using Chain.Node.Config;
-using Chain.Node.Keys;
 
 namespace Chain.Node.Cli;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Chain.Client.Cli;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;

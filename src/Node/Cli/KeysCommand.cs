@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Chain.Client.Cli;
+using Chain.Client.Keys;
 using Chain.Node.Config;
-using Chain.Node.Keys;
 
 namespace Chain.Node.Cli;
 
@@ -41,7 +42,7 @@ internal sealed class KeysCommand
 
     private Command Add()
     {
-        var name = new Argument<string>("name") { Description = "Key name: " + Keys.Keyring.NameRule };
+        var name = new Argument<string>("name") { Description = "Key name: " + Chain.Client.Keys.Keyring.NameRule };
         var recover = new Option<bool>("--recover") { Description = "Read a hex private key from stdin instead of creating one" };
         var command = new Command("add", "Create a key (or recover one) and print its address") { name, recover };
         command.SetAction(_handler.Wrap(async (parse, ct) =>

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Chain.Client.Cli;
+using Chain.Client.Keys;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Hosting;
-using Chain.Node.Keys;
 
 namespace Chain.Node.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Client.Cli;
 using Chain.Proto.NodeService;
 
 namespace Chain.Node.Cli;
@@ -7,27 +8,21 @@ namespace Chain.Node.Cli;
 /// <summary>`chaind status`: chain id, latest block and the node's identity.</summary>
 internal sealed class StatusCommand
 {
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
 
-    public StatusCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public StatusCommand(CliContext context)
     {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
+        _context = context;
     }
 
     public Command Build()
     {
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("status", "Status of a node");
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            using var node = client.Connect(parse);
-            var s = await node.CallAsync(o => new Status.StatusClient(node.Channel).GetStatusAsync(new StatusRequest(), o), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), s, () =>
+        new ClientOptions(_context).SetQueryAction(
+            command,
+            _ => new StatusRequest(),
+            (node, request, o) => new Status.StatusClient(node.Channel).GetStatusAsync(request, o),
+            (_, s) =>
             [
                 ("chain_id", s.ChainId),
                 ("moniker", s.Moniker),
@@ -40,8 +35,6 @@ internal sealed class StatusCommand
                 ("mempool_size", s.MempoolSize.ToString(CultureInfo.InvariantCulture)),
                 ("validator_address", ResultPrinter.Hex(s.ValidatorAddress)),
             ]);
-            return 0;
-        }));
         return command;
     }
 }

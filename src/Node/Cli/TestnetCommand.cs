@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Client.Cli;
 using Chain.Consensus.Options;
 using Chain.Crypto;
 using Chain.Node.Config;

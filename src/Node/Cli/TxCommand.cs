@@ -1,50 +1,28 @@
 using System.CommandLine;
-using Chain.Proto.Bank;
+using Chain.Client.Cli;
 
 namespace Chain.Node.Cli;
 
-/// <summary>`chaind tx bank send` and `chaind tx market ...`: signs with a keyring key and broadcasts over gRPC.</summary>
+/// <summary>`chaind tx &lt;module&gt; ...`: the tx commands of every module in the catalog, in its order.</summary>
 internal sealed class TxCommand
 {
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
+    private readonly IEnumerable<IModuleCli> _modules;
 
-    public TxCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public TxCommand(CliContext context, IEnumerable<IModuleCli> modules)
     {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
+        _context = context;
+        _modules = modules;
     }
 
     public Command Build()
     {
-        var bank = new Command("bank", "Bank transactions");
-        bank.Add(Send());
         var tx = new Command("tx", "Sign and broadcast transactions");
-        tx.Add(bank);
-        tx.Add(new MarketTxCommand(_environment, _handler, _home).Build());
-        return tx;
-    }
-
-    private Command Send()
-    {
-        var from = new Argument<string>("from_key") { Description = "Name of the keyring key that signs and pays" };
-        var to = new Argument<string>("to_address") { Description = "Recipient address (chain1...)" };
-        var amount = new Argument<string>("amount") { Description = "Coins to send, e.g. 1500uchn, 1.5chn or 10uchn,5uabc" };
-        var broadcast = new TxBroadcastOptions(_environment, _home);
-        var command = new Command("send", "Send coins from a keyring key to an address") { from, to, amount };
-        broadcast.AddTo(command);
-
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        foreach (var module in _modules)
         {
-            var (key, fromAddress) = broadcast.Key(parse, parse.GetRequiredValue(from));
-            var toAddress = ClientInput.AccountAddress(parse.GetRequiredValue(to), "recipient address");
-            var coins = ClientInput.Coins(parse.GetRequiredValue(amount), "amount", allowZero: false);
-            var msg = new MsgSend { FromAddress = fromAddress, ToAddress = toAddress };
-            msg.Amount.AddRange(coins);
-            return await broadcast.SignAndBroadcastAsync(parse, key, [msg], ct);
-        }));
-        return command;
+            ModuleCommand.AddTo(tx, module, module.TxCommand(_context));
+        }
+
+        return tx;
     }
 }

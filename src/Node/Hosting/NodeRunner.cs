@@ -1,3 +1,4 @@
+using Chain.Client.Keys;
 using Chain.Consensus.Commits;
 using Chain.Consensus.Evidence;
 using Chain.Consensus.Signing;
@@ -6,7 +7,6 @@ using Chain.Node.Api;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Events;
-using Chain.Node.Keys;
 using Chain.Node.P2p;
 using Chain.Node.P2p.Peers;
 using Chain.Node.Reactors;

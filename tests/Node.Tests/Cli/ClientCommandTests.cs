@@ -51,6 +51,29 @@ public sealed class ClientCommandTests
     }
 
     [Fact]
+    public async Task Tx_and_query_list_the_commands_of_the_catalog_modules()
+    {
+        using var temp = new TempHome();
+
+        var tx = await CliRun.Invoke(temp.Root, ["tx", "--help"]);
+        var query = await CliRun.Invoke(temp.Root, ["query", "--help"]);
+        var bank = await CliRun.Invoke(temp.Root, ["query", "bank", "--help"]);
+
+        Assert.Equal(0, tx.ExitCode);
+        Assert.Matches(@"(?m)^ +bank\s", tx.Output);
+        Assert.Matches(@"(?m)^ +market\s", tx.Output);
+        foreach (var name in new[] { "bank", "market", "tx", "block" })
+        {
+            Assert.Matches($@"(?m)^ +{name}\s", query.Output);
+        }
+
+        foreach (var name in new[] { "balance", "account", "supply", "params" })
+        {
+            Assert.Matches($@"(?m)^ +{name}\s", bank.Output);
+        }
+    }
+
+    [Fact]
     public async Task Bad_node_address_is_rejected()
     {
         using var temp = new TempHome();

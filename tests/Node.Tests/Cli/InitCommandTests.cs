@@ -1,8 +1,8 @@
+using Chain.Client.Keys;
 using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
-using Chain.Node.Keys;
 
 namespace Chain.Node.Tests.Cli;
 

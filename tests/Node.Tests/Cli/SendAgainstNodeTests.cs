@@ -169,6 +169,22 @@ public sealed class SendAgainstNodeTests(TestNode node) : IClassFixture<TestNode
     }
 
     [Fact]
+    public async Task Bank_params_are_served_as_text_and_json()
+    {
+        await node.WaitForHeightAsync(1);
+
+        var text = await node.Cli("query", "bank", "params");
+        var json = await node.Cli("query", "bank", "params", "--output", "json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Equal("true", text.Field("send_enabled"));
+        Assert.True(text.Number("height") >= 1);
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.True(doc.RootElement.GetProperty("params").GetProperty("send_enabled").GetBoolean());
+    }
+
+    [Fact]
     public async Task Latest_block_and_block_by_height_are_served()
     {
         await node.WaitForHeightAsync(2);

@@ -1,7 +1,7 @@
+using Chain.Client.Keys;
 using Chain.Modules.Bank.Genesis;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
-using Chain.Node.Keys;
 using Chain.Node.P2p.Identity;
 
 namespace Chain.Node.Tests.Cli;

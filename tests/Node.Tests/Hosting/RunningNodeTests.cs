@@ -1,6 +1,6 @@
 using System.Globalization;
+using Chain.Client.Keys;
 using Chain.Crypto;
-using Chain.Node.Keys;
 using Chain.Node.Config;
 using Chain.Proto.Bank;
 using Chain.Proto.NodeService;

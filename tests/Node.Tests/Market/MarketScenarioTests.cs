@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Chain.Client.Keys;
 using Chain.Crypto;
 using Chain.Modules.Market.Events;
 using Chain.Node.Config;
-using Chain.Node.Keys;
 using Chain.Node.Tests.Cli;
 using Chain.Proto.Market;
 using Chain.Proto.NodeService;

@@ -3,7 +3,7 @@ using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Hosting;
-using Chain.Node.Keys;
+using Chain.Client.Keys;
 using Chain.Node.Tests.Cli;
 using Chain.Node.Tests.P2p;
 using Chain.Proto.Genesis;

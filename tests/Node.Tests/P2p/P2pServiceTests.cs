@@ -1,6 +1,6 @@
+using Chain.Client.Keys;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
-using Chain.Node.Keys;
 using Chain.Node.P2p;
 using Chain.Node.P2p.Channels;
 using Chain.Node.P2p.Peers;

@@ -1,30 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
+using Chain.Client.Cli;
 using Chain.Proto.Market;
 using Google.Protobuf;
 
-namespace Chain.Node.Cli;
+namespace Chain.Modules.Market.Cli;
 
 /// <summary>
 /// `chaind query market ...`: params, providers, orders, bids, leases (filtered by owner, provider and state,
 /// paginated with --limit and --page-key) and the escrow account of a lease.
 /// </summary>
-internal sealed class MarketQueryCommand
+internal sealed class MarketQueryCommand(CliContext context)
 {
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
-
-    public MarketQueryCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
-    {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
-    }
-
     public Command Build()
     {
-        var market = new Command("market", "Compute market queries");
+        var market = new Command(MarketModule.ModuleName, "Compute market queries");
         market.Add(Params());
         market.Add(Provider());
         market.Add(Providers());
@@ -121,60 +111,50 @@ internal sealed class MarketQueryCommand
 
     private Command Params()
     {
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("params", "The market's params");
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ParamsAsync(new QueryParamsRequest(), o), ct);
-            var p = r.Params ?? new Proto.Market.Params();
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
-            [
-                ("provider_bond", N(p.ProviderBond) + "uchn"), ("min_order_deposit", N(p.MinOrderDeposit) + "uchn"), ("bid_deposit", N(p.BidDeposit) + "uchn"),
-                ("order_max_bids", p.OrderMaxBids.ToString(CultureInfo.InvariantCulture)), ("take_rate_bps", p.TakeRateBps.ToString(CultureInfo.InvariantCulture)),
-                ("bidding_window", $"{N(p.MinBiddingWindow)}..{N(p.MaxBiddingWindow)} blocks"), ("height", N(r.Height)),
-            ]);
-            return 0;
-        }));
+        new ClientOptions(context).SetQueryAction(
+            command,
+            _ => new QueryParamsRequest(),
+            (node, request, o) => new Query.QueryClient(node.Channel).ParamsAsync(request, o),
+            (_, r) =>
+            {
+                var p = r.Params ?? new Proto.Market.Params();
+                return
+                [
+                    ("provider_bond", N(p.ProviderBond) + "uchn"), ("min_order_deposit", N(p.MinOrderDeposit) + "uchn"), ("bid_deposit", N(p.BidDeposit) + "uchn"),
+                    ("order_max_bids", p.OrderMaxBids.ToString(CultureInfo.InvariantCulture)), ("take_rate_bps", p.TakeRateBps.ToString(CultureInfo.InvariantCulture)),
+                    ("bidding_window", $"{N(p.MinBiddingWindow)}..{N(p.MaxBiddingWindow)} blocks"), ("height", N(r.Height)),
+                ];
+            });
         return command;
     }
 
     private Command Provider()
     {
         var owner = new Argument<string>("address") { Description = "Provider address (chain1...)" };
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("provider", "One provider") { owner };
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            var request = new QueryProviderRequest { Owner = ClientInput.AccountAddress(parse.GetRequiredValue(owner), "address") };
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ProviderAsync(request, o), ct);
-            var p = r.Provider ?? new Proto.Market.Provider();
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
-                [("owner", p.Owner), ("host_uri", p.HostUri), ("region", p.Region), ("attributes", string.Join(' ', p.Attributes)), ("bond", N(p.Bond) + "uchn"), ("height", N(r.Height))]);
-            return 0;
-        }));
+        new ClientOptions(context).SetQueryAction(
+            command,
+            parse => new QueryProviderRequest { Owner = ClientInput.AccountAddress(parse.GetRequiredValue(owner), "address") },
+            (node, request, o) => new Query.QueryClient(node.Channel).ProviderAsync(request, o),
+            (_, r) =>
+            {
+                var p = r.Provider ?? new Proto.Market.Provider();
+                return [("owner", p.Owner), ("host_uri", p.HostUri), ("region", p.Region), ("attributes", string.Join(' ', p.Attributes)), ("bond", N(p.Bond) + "uchn"), ("height", N(r.Height))];
+            });
         return command;
     }
 
     private Command Providers()
     {
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("providers", "Registered providers");
         paging.AddTo(command);
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            var request = new QueryProvidersRequest { Pagination = paging.Request(parse) };
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(o => new Query.QueryClient(node.Channel).ProvidersAsync(request, o), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () =>
-                [.. r.Providers.Select(p => ("provider", $"{p.Owner} {p.Region} {p.HostUri} {string.Join(' ', p.Attributes)}")), NextKey(r.Pagination)]);
-            return 0;
-        }));
+        new ClientOptions(context).SetQueryAction(
+            command,
+            parse => new QueryProvidersRequest { Pagination = paging.Request(parse) },
+            (node, request, o) => new Query.QueryClient(node.Channel).ProvidersAsync(request, o),
+            (_, r) => [.. r.Providers.Select(p => ("provider", $"{p.Owner} {p.Region} {p.HostUri} {string.Join(' ', p.Attributes)}")), NextKey(r.Pagination)]);
         return command;
     }
 
@@ -182,16 +162,12 @@ internal sealed class MarketQueryCommand
         where TResponse : IMessage
     {
         var id = new Argument<ulong>("id") { Description = "Id (a number)" };
-        var client = new ClientOptions(_environment, _home);
         var command = new Command(name, description) { id };
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(o => call(new Query.QueryClient(node.Channel), parse.GetValue(id), o), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => lines(r));
-            return 0;
-        }));
+        new ClientOptions(context).SetQueryAction(
+            command,
+            parse => parse.GetValue(id),
+            (node, request, o) => call(new Query.QueryClient(node.Channel), request, o),
+            (_, r) => lines(r));
         return command;
     }
 
@@ -200,24 +176,22 @@ internal sealed class MarketQueryCommand
         var owner = new Option<string?>("--owner") { Description = "Only orders of this tenant" };
         var state = new Option<string?>("--state") { Description = "open, active or closed" };
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("orders", "Orders, filtered by owner and state") { owner, state };
         paging.AddTo(command);
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            var o = parse.GetValue(owner);
-            var request = new QueryOrdersRequest
+        new ClientOptions(context).SetQueryAction(
+            command,
+            parse =>
             {
-                Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
-                State = ParseState<OrderState>(parse.GetValue(state), "--state"),
-                Pagination = paging.Request(parse),
-            };
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).OrdersAsync(request, opt), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Orders.SelectMany(OrderLines), NextKey(r.Pagination)]);
-            return 0;
-        }));
+                var o = parse.GetValue(owner);
+                return new QueryOrdersRequest
+                {
+                    Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
+                    State = ParseState<OrderState>(parse.GetValue(state), "--state"),
+                    Pagination = paging.Request(parse),
+                };
+            },
+            (node, request, opt) => new Query.QueryClient(node.Channel).OrdersAsync(request, opt),
+            (_, r) => [.. r.Orders.SelectMany(OrderLines), NextKey(r.Pagination)]);
         return command;
     }
 
@@ -227,25 +201,23 @@ internal sealed class MarketQueryCommand
         var provider = new Option<string?>("--provider") { Description = "Only bids of this provider" };
         var state = new Option<string?>("--state") { Description = "open, active, lost or closed" };
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("bids", "Bids, filtered by order, provider and state") { order, provider, state };
         paging.AddTo(command);
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            var p = parse.GetValue(provider);
-            var request = new QueryBidsRequest
+        new ClientOptions(context).SetQueryAction(
+            command,
+            parse =>
             {
-                OrderId = parse.GetValue(order),
-                Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
-                State = ParseState<BidState>(parse.GetValue(state), "--state"),
-                Pagination = paging.Request(parse),
-            };
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).BidsAsync(request, opt), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Bids.SelectMany(BidLines), NextKey(r.Pagination)]);
-            return 0;
-        }));
+                var p = parse.GetValue(provider);
+                return new QueryBidsRequest
+                {
+                    OrderId = parse.GetValue(order),
+                    Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
+                    State = ParseState<BidState>(parse.GetValue(state), "--state"),
+                    Pagination = paging.Request(parse),
+                };
+            },
+            (node, request, opt) => new Query.QueryClient(node.Channel).BidsAsync(request, opt),
+            (_, r) => [.. r.Bids.SelectMany(BidLines), NextKey(r.Pagination)]);
         return command;
     }
 
@@ -255,26 +227,24 @@ internal sealed class MarketQueryCommand
         var provider = new Option<string?>("--provider") { Description = "Only leases of this provider" };
         var state = new Option<string?>("--state") { Description = "active, insufficient_funds or closed" };
         var paging = Paging.Create();
-        var client = new ClientOptions(_environment, _home);
         var command = new Command("leases", "Leases, filtered by tenant, provider and state") { owner, provider, state };
         paging.AddTo(command);
-        client.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
-        {
-            var o = parse.GetValue(owner);
-            var p = parse.GetValue(provider);
-            var request = new QueryLeasesRequest
+        new ClientOptions(context).SetQueryAction(
+            command,
+            parse =>
             {
-                Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
-                Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
-                State = ParseState<LeaseState>(parse.GetValue(state), "--state"),
-                Pagination = paging.Request(parse),
-            };
-            using var node = client.Connect(parse);
-            var r = await node.CallAsync(opt => new Query.QueryClient(node.Channel).LeasesAsync(request, opt), ct);
-            new ResultPrinter(_environment.Output).Print(parse.GetValue(client.Output), r, () => [.. r.Leases.SelectMany(LeaseLines), NextKey(r.Pagination)]);
-            return 0;
-        }));
+                var o = parse.GetValue(owner);
+                var p = parse.GetValue(provider);
+                return new QueryLeasesRequest
+                {
+                    Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
+                    Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
+                    State = ParseState<LeaseState>(parse.GetValue(state), "--state"),
+                    Pagination = paging.Request(parse),
+                };
+            },
+            (node, request, opt) => new Query.QueryClient(node.Channel).LeasesAsync(request, opt),
+            (_, r) => [.. r.Leases.SelectMany(LeaseLines), NextKey(r.Pagination)]);
         return command;
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Chain.Crypto;
 
-namespace Chain.Node.Keys;
+namespace Chain.Client.Keys;
 
 /// <summary>
 /// node_key.json and priv_validator_key.json: {address, public_key, private_key}, all hex, mode 0600.

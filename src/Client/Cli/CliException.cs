@@ -1,4 +1,4 @@
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>A user error: printed as one line on stderr, exit code 1, no stack trace.</summary>
 public sealed class CliException : Exception

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Chain.Crypto;
 
-namespace Chain.Node.Keys;
+namespace Chain.Client.Keys;
 
 /// <summary>
 /// The file keyring: one &lt;name&gt;.json per key under the home's keyring/ directory (0700),

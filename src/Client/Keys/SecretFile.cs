@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Chain.Node.Keys;
+namespace Chain.Client.Keys;
 
 /// <summary>Writes files only their owner may read (0600) in directories only their owner may enter (0700).</summary>
 internal static class SecretFile

@@ -1,14 +1,14 @@
+using Chain.Client.Keys;
 using Chain.Crypto;
-using Chain.Node.Keys;
 
-namespace Chain.Node.Tests.Keys;
+namespace Chain.Client.Tests.Keys;
 
 public sealed class KeyringTests
 {
     [Fact]
     public void Added_keys_are_listed_and_shown()
     {
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var keyring = new Keyring(home.PathOf("keyring"));
 
         var bob = keyring.Add("bob");
@@ -23,7 +23,7 @@ public sealed class KeyringTests
     [Fact]
     public void Imported_key_keeps_its_address()
     {
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var keyring = new Keyring(home.PathOf("keyring"));
         var key = PrivateKey.Generate();
 
@@ -41,7 +41,7 @@ public sealed class KeyringTests
             return;
         }
 
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var keyring = new Keyring(home.PathOf("keyring"));
 
         keyring.Add("v");
@@ -58,7 +58,7 @@ public sealed class KeyringTests
             return;
         }
 
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var path = home.PathOf("priv_validator_key.json");
         var key = PrivateKey.Generate();
 
@@ -77,7 +77,7 @@ public sealed class KeyringTests
     [InlineData("a234567890123456789012345678901234567890123456789012345678901234x")]
     public void Bad_names_are_rejected(string name)
     {
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var keyring = new Keyring(home.PathOf("keyring"));
 
         var e = Assert.Throws<KeyringException>(() => keyring.Add(name));
@@ -87,7 +87,7 @@ public sealed class KeyringTests
     [Fact]
     public void Existing_name_is_not_overwritten()
     {
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var keyring = new Keyring(home.PathOf("keyring"));
         var first = keyring.Add("v");
 
@@ -98,7 +98,7 @@ public sealed class KeyringTests
     [Fact]
     public void Missing_key_is_a_keyring_error()
     {
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var e = Assert.Throws<KeyringException>(() => new Keyring(home.PathOf("keyring")).Show("nobody"));
         Assert.Contains("not found", e.Message);
     }
@@ -106,7 +106,7 @@ public sealed class KeyringTests
     [Fact]
     public void Tampered_key_file_is_rejected()
     {
-        using var home = new TempHome();
+        using var home = new TempDirectory();
         var keyring = new Keyring(home.PathOf("keyring"));
         keyring.Add("v");
         var other = keyring.Add("w");

@@ -1,4 +1,4 @@
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>How query, status and tx results are printed.</summary>
 public enum OutputFormat

@@ -2,10 +2,10 @@ using Chain.Crypto;
 using Chain.Proto.Types;
 using Chain.State.Types;
 
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>Checks what a user typed (addresses, amounts, hashes) before anything is sent to a node.</summary>
-internal static class ClientInput
+public static class ClientInput
 {
     public static string AccountAddress(string text, string what)
     {

@@ -1,4 +1,4 @@
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>What the CLI reads from and writes to, so that tests can run the command tree in-process.</summary>
 /// <param name="Input">Standard input (private keys for `keys add --recover`).</param>

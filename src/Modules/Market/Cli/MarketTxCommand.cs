@@ -1,34 +1,24 @@
 using System.CommandLine;
+using Chain.Client.Cli;
 using Chain.Proto.Market;
 using Chain.State.Types;
 using Google.Protobuf;
 
-namespace Chain.Node.Cli;
+namespace Chain.Modules.Market.Cli;
 
 /// <summary>
 /// `chaind tx market ...`: provider registration, orders, bids, leases and escrow. The first argument is always
 /// the keyring key that signs (the provider or the tenant); amounts are uchn ("1500uchn" or "1.5chn").
 /// </summary>
-internal sealed class MarketTxCommand
+internal sealed class MarketTxCommand(CliContext context)
 {
     /// <summary>Market txs touch more records than a transfer (accepting a bid refunds every other bid).</summary>
     private const ulong DefaultGas = 1_000_000;
     private const string DefaultFees = "10000uchn";
 
-    private readonly CliEnvironment _environment;
-    private readonly CommandHandler _handler;
-    private readonly Option<string> _home;
-
-    public MarketTxCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
-    {
-        _environment = environment;
-        _handler = handler;
-        _home = home;
-    }
-
     public Command Build()
     {
-        var market = new Command("market", "Compute market transactions: providers, orders, bids, leases, escrow");
+        var market = new Command(MarketModule.ModuleName, "Compute market transactions: providers, orders, bids, leases, escrow");
         market.Add(ProviderCommand("create-provider", "Register the key as a provider (pays the provider bond)", (owner, uri, region, attrs) =>
         {
             var m = new MsgCreateProvider { Owner = owner, HostUri = uri, Region = region };
@@ -76,10 +66,10 @@ internal sealed class MarketTxCommand
             Description = "An attribute, repeatable: gpu/vendor/nvidia/model/h100/ram/80Gi, gpu/count/8, cpu/millicores/64000, memory/mib/524288",
             AllowMultipleArgumentsPerToken = false,
         };
-        var broadcast = new TxBroadcastOptions(_environment, _home, DefaultGas, DefaultFees);
+        var broadcast = new TxBroadcastOptions(context, DefaultGas, DefaultFees);
         var command = new Command(name, description) { key, hostUri, region, attributes };
         broadcast.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
             var msg = make(address, parse.GetRequiredValue(hostUri), parse.GetRequiredValue(region), parse.GetValue(attributes) ?? []);
@@ -92,7 +82,7 @@ internal sealed class MarketTxCommand
     {
         var key = KeyArgument();
         var id = idName is null ? null : new Argument<ulong>(idName) { Description = "Id (a number)" };
-        var broadcast = new TxBroadcastOptions(_environment, _home, DefaultGas, DefaultFees);
+        var broadcast = new TxBroadcastOptions(context, DefaultGas, DefaultFees);
         var command = new Command(name, description) { key };
         if (id is not null)
         {
@@ -100,7 +90,7 @@ internal sealed class MarketTxCommand
         }
 
         broadcast.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
             var msg = make(address, id is null ? 0 : parse.GetValue(id));
@@ -121,10 +111,10 @@ internal sealed class MarketTxCommand
         var maxPrice = new Option<string>("--max-price") { Description = "Most the tenant pays per block, e.g. 1000uchn", Required = true };
         var window = new Option<ulong>("--bidding-window") { Description = "Blocks during which bids are taken", DefaultValueFactory = _ => 10UL };
         var deposit = new Option<string>("--deposit") { Description = "Escrow deposit, at least the min_order_deposit param, e.g. 5chn", Required = true };
-        var broadcast = new TxBroadcastOptions(_environment, _home, DefaultGas, DefaultFees);
+        var broadcast = new TxBroadcastOptions(context, DefaultGas, DefaultFees);
         var command = new Command("create-order", "Post an order for GPU compute and fund its escrow") { key, gpus, model, vram, cpu, memory, region, maxPrice, window, deposit };
         broadcast.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
             var msg = new MsgCreateOrder
@@ -153,10 +143,10 @@ internal sealed class MarketTxCommand
         var key = KeyArgument();
         var order = new Argument<ulong>("order_id") { Description = "The order to bid on" };
         var price = new Argument<string>("price") { Description = "Price per block, at most the order's, e.g. 900uchn" };
-        var broadcast = new TxBroadcastOptions(_environment, _home, DefaultGas, DefaultFees);
+        var broadcast = new TxBroadcastOptions(context, DefaultGas, DefaultFees);
         var command = new Command("bid", "Bid on an open order as a provider (pays the bid deposit)") { key, order, price };
         broadcast.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
             var msg = new MsgCreateBid { Provider = address, OrderId = parse.GetValue(order), PricePerBlock = Uchn(parse.GetRequiredValue(price), "price") };
@@ -170,10 +160,10 @@ internal sealed class MarketTxCommand
         var key = KeyArgument();
         var escrow = new Argument<ulong>("escrow_id") { Description = "The escrow account (the order's / lease's id)" };
         var amount = new Argument<string>("amount") { Description = "Amount to add, e.g. 5chn" };
-        var broadcast = new TxBroadcastOptions(_environment, _home, DefaultGas, DefaultFees);
+        var broadcast = new TxBroadcastOptions(context, DefaultGas, DefaultFees);
         var command = new Command("deposit", "Top up the escrow of your order or lease (tenant)") { key, escrow, amount };
         broadcast.AddTo(command);
-        command.SetAction(_handler.Wrap(async (parse, ct) =>
+        command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
             var msg = new MsgDepositEscrow { Tenant = address, EscrowId = parse.GetValue(escrow), Amount = Uchn(parse.GetRequiredValue(amount), "amount") };

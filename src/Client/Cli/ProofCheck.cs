@@ -3,14 +3,14 @@ using Chain.Proto.Types;
 using Chain.State.Tree;
 using Google.Protobuf;
 
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>
 /// Client-side check of a query proof: the key is the one the client asked about, the proof's value is
 /// what the response reports, and the proof leads to the app hash in the header of block version + 1,
 /// fetched from the node. A proof that fails any of these is an error, not a warning.
 /// </summary>
-internal static class ProofCheck
+public static class ProofCheck
 {
     public static async Task<string> VerifyAsync(NodeConnection node, StateProof? proof, byte[] expectedKey, byte[]? expectedValue, CancellationToken ct)
     {

@@ -1,9 +1,9 @@
 using Google.Protobuf;
 
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>Prints protobuf results as indented protobuf JSON (snake_case keys, every field) or as text lines.</summary>
-internal sealed class ResultPrinter
+public sealed class ResultPrinter
 {
     private static readonly JsonFormatter Formatter = new(
         JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithPreserveProtoFieldNames(true).WithIndentation("  "));

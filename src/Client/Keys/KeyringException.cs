@@ -1,4 +1,4 @@
-namespace Chain.Node.Keys;
+namespace Chain.Client.Keys;
 
 /// <summary>A key that cannot be added, found or read; the message says which and why.</summary>
 public sealed class KeyringException : Exception

@@ -1,4 +1,4 @@
-namespace Chain.Node.Keys;
+namespace Chain.Client.Keys;
 
 /// <summary>The public side of a keyring key.</summary>
 /// <param name="Name">The key's name in the keyring.</param>

@@ -1,7 +1,6 @@
 using System.CommandLine;
+using Chain.Client.Keys;
 using Chain.Crypto;
-using Chain.Node.Config;
-using Chain.Node.Keys;
 using Chain.Proto.Bank;
 using Chain.Proto.NodeService;
 using Chain.Proto.TxService;
@@ -9,24 +8,22 @@ using Chain.Proto.Types;
 using Chain.State.Transactions;
 using Google.Protobuf;
 
-namespace Chain.Node.Cli;
+namespace Chain.Client.Cli;
 
 /// <summary>
 /// What every `chaind tx ...` command shares: the fee, gas, memo, chain id, broadcast mode, sequence and node
 /// options, and signing the messages with a keyring key, broadcasting them and printing the result.
 /// </summary>
-internal sealed class TxBroadcastOptions
+public sealed class TxBroadcastOptions
 {
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly CliEnvironment _environment;
-    private readonly Option<string> _home;
+    private readonly CliContext _context;
 
-    public TxBroadcastOptions(CliEnvironment environment, Option<string> home, ulong defaultGas = 200_000, string defaultFees = "2000uchn")
+    public TxBroadcastOptions(CliContext context, ulong defaultGas = 200_000, string defaultFees = "2000uchn")
     {
-        _environment = environment;
-        _home = home;
-        Client = new ClientOptions(environment, home);
+        _context = context;
+        Client = new ClientOptions(context);
         Fees = new Option<string>("--fees") { Description = "Fee paid", DefaultValueFactory = _ => defaultFees };
         Gas = new Option<ulong>("--gas") { Description = "Gas limit", DefaultValueFactory = _ => defaultGas };
         Mode.AcceptOnlyFromAmong("sync", "commit");
@@ -67,8 +64,7 @@ internal sealed class TxBroadcastOptions
     /// <summary>The keyring key named <paramref name="keyName"/> and its address.</summary>
     public (PrivateKey Key, string Address) Key(ParseResult parse, string keyName)
     {
-        var home = new NodeHome(parse.GetRequiredValue(_home));
-        var key = new Keyring(home.KeyringDirectory).GetPrivateKey(keyName);
+        var key = _context.ClientHome.Keyring(parse.GetRequiredValue(_context.Home)).GetPrivateKey(keyName);
         return (key, Address.ToBech32(key.Address));
     }
 
@@ -130,7 +126,7 @@ internal sealed class TxBroadcastOptions
         }
 
         var result = response.Result ?? new TxResult();
-        new ResultPrinter(_environment.Output).Print(parse.GetValue(Client.Output), response, () =>
+        new ResultPrinter(_context.Environment.Output).Print(parse.GetValue(Client.Output), response, () =>
         [
             ("txhash", ResultPrinter.Hex(response.TxHash)),
             ("code", result.Code.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -142,7 +138,7 @@ internal sealed class TxBroadcastOptions
         ]);
         if (result.Code != 0)
         {
-            await _environment.Error.WriteLineAsync($"Error: tx failed with code {result.Code} ({result.Codespace}): {result.Log}");
+            await _context.Environment.Error.WriteLineAsync($"Error: tx failed with code {result.Code} ({result.Codespace}): {result.Log}");
             return 1;
         }
 

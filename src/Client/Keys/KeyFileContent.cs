@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Chain.Node.Keys;
+namespace Chain.Client.Keys;
 
 /// <summary>The JSON of a key file: keyring entries carry a name; node and validator key files do not.</summary>
 internal sealed record KeyFileContent

@@ -1,0 +1,20 @@
+using Chain.Client.Keys;
+
+namespace Chain.Client.Cli;
+
+/// <summary>
+/// What a client command finds through the home that --home names: the keyring that signs, and the node to talk to
+/// when --node is not given. The node implements it from its home layout and config file, which the client does not
+/// know.
+/// </summary>
+public interface IClientHome
+{
+    /// <summary>The keyring of the home at <paramref name="home"/>.</summary>
+    Keyring Keyring(string home);
+
+    /// <summary>
+    /// A connection to the node: <paramref name="node"/> (the --node value) when given, else the one the home at
+    /// <paramref name="home"/> configures. A <paramref name="node"/> that is not an address is a <see cref="CliException"/>.
+    /// </summary>
+    NodeConnection Connect(string? node, string home);
+}
