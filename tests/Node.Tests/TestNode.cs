@@ -20,7 +20,7 @@ namespace Chain.Node.Tests;
 
 /// <summary>
 /// A real chaind node run in-process on a free loopback port: a temporary home made by `chaind init`, the
-/// in-memory state backend (RocksDB in data/ when <see cref="TestNode(StateBackend)"/> asks for it), metrics off and
+/// in-memory state backend (RocksDB in data/ for <see cref="WithRocksDb"/>), metrics off and
 /// a short timeout_commit. Genesis also funds a pool of accounts that tests claim by name with
 /// <see cref="FundedKey"/>, so tests sharing one node never share a sender.
 /// </summary>
@@ -28,12 +28,16 @@ public sealed class TestNode : IAsyncLifetime
 {
     private readonly StateBackend _backend;
 
+    /// <summary>A node over the in-memory state backend (the only public constructor: xunit builds fixtures with it).</summary>
     public TestNode()
         : this(StateBackend.Memory)
     {
     }
 
-    public TestNode(StateBackend backend) => _backend = backend;
+    private TestNode(StateBackend backend) => _backend = backend;
+
+    /// <summary>A node that keeps its state in RocksDB under its home's data/, as a validator does.</summary>
+    public static TestNode WithRocksDb() => new(StateBackend.RocksDb);
 
     /// <summary>What each pooled account holds at genesis, in uchn.</summary>
     public const ulong AccountFunds = 1_000_000_000;

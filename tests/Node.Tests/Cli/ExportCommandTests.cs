@@ -20,11 +20,11 @@ public sealed class ExportCommandTests
     {
         using var temp = new TempHome();
         var exportPath = temp.PathOf("exported.json");
-        var node = new TestNode(StateBackend.RocksDb);
+        var node = TestNode.WithRocksDb();
         try
         {
             await node.InitializeAsync();
-            var sender = node.FundedKey("sender");
+            _ = node.FundedKey("sender");
             var provider = node.FundedKey("provider");
             var send = await node.Cli("tx", "bank", "send", "sender", provider, "1234uchn", "--broadcast-mode", "commit");
             Assert.Equal("0", send.Field("code"));
