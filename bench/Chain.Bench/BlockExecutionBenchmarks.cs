@@ -1,9 +1,9 @@
-using Chain.State.App;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Chain.Node.App;
 using Chain.Proto.Types;
+using Chain.State.App;
 using Chain.State.Execution;
 
 namespace Chain.Bench;

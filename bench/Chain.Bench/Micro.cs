@@ -1,6 +1,6 @@
-using Chain.Modules.Bank.Keeper;
 using System.Diagnostics;
 using Chain.Crypto;
+using Chain.Modules.Bank.Keeper;
 using Chain.Proto.Types;
 using Chain.State.Modules;
 using Chain.State.Store;

@@ -1,12 +1,12 @@
-using Chain.State.App;
-using Chain.Modules.Bank.Genesis;
-using Chain.Modules.Bank.Keeper;
 using System.Text;
 using Chain.Crypto;
+using Chain.Modules.Bank.Genesis;
+using Chain.Modules.Bank.Keeper;
 using Chain.Node.App;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
+using Chain.State.App;
 using Chain.State.Execution;
 using Chain.State.Storage;
 using Chain.State.Transactions;

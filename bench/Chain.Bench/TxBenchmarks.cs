@@ -1,4 +1,3 @@
-using Chain.State.App;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -6,6 +5,7 @@ using Chain.Crypto;
 using Chain.Node.App;
 using Chain.Proto.Bank;
 using Chain.Proto.Types;
+using Chain.State.App;
 using Chain.State.Storage;
 using Chain.State.Transactions;
 using Google.Protobuf;

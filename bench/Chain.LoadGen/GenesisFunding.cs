@@ -1,5 +1,5 @@
-using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
+using Chain.Modules.Bank.Genesis;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
 using Chain.Proto.Types;

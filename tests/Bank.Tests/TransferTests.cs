@@ -1,6 +1,6 @@
-using Chain.Modules.Bank.Keeper;
-using Chain.Modules.Bank.Invariants;
 using Chain.Crypto;
+using Chain.Modules.Bank.Invariants;
+using Chain.Modules.Bank.Keeper;
 using Chain.Proto.Types;
 using Chain.State.Store;
 using Chain.State.Transactions;

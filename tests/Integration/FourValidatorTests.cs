@@ -1,7 +1,7 @@
-using Chain.Modules.Bank.Genesis;
 using System.Net;
 using System.Net.Sockets;
 using Chain.Crypto;
+using Chain.Modules.Bank.Genesis;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
 using Chain.Proto.NodeService;

@@ -1,12 +1,12 @@
-using Chain.Modules.Bank.Genesis;
-using Chain.Consensus.Options;
 using System.Net;
 using System.Net.Sockets;
+using Chain.Client.Keys;
+using Chain.Consensus.Options;
 using Chain.Crypto;
+using Chain.Modules.Bank.Genesis;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Hosting;
-using Chain.Client.Keys;
 using Chain.Node.Tests.Cli;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;

@@ -1,7 +1,7 @@
+using Chain.Client.Keys;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
-using Chain.Client.Keys;
 using Chain.State.App;
 using Chain.State.Storage;
 

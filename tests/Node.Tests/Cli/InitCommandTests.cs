@@ -1,6 +1,6 @@
 using Chain.Client.Keys;
-using Chain.Modules.Bank.Genesis;
 using Chain.Crypto;
+using Chain.Modules.Bank.Genesis;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 

@@ -1,5 +1,5 @@
-using Chain.Modules.Bank;
 using Chain.Crypto;
+using Chain.Modules.Bank;
 using Chain.Node.Genesis;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;

@@ -1,12 +1,12 @@
-using Chain.State.App;
+using Chain.Crypto;
 using Chain.Modules.Bank.Genesis;
 using Chain.Modules.Bank.Keeper;
-using Chain.Crypto;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
+using Chain.State.App;
 using Chain.State.Storage;
 using Chain.State.Transactions;
 using Google.Protobuf;

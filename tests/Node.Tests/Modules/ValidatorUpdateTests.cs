@@ -1,9 +1,9 @@
+using Chain.Client.Keys;
 using Chain.Consensus.Validators;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
 using Chain.Node.Hosting;
-using Chain.Client.Keys;
 using Chain.Node.Tests.Cli;
 using Chain.Node.Tests.P2p;
 using Chain.Proto.Genesis;

@@ -1,4 +1,3 @@
-using Chain.State.App;
 using Chain.Consensus.Blocks;
 using Chain.Consensus.Commits;
 using Chain.Consensus.Engine;
@@ -11,6 +10,7 @@ using Chain.Node.Production;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
+using Chain.State.App;
 using Chain.State.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;

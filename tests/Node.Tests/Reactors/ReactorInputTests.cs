@@ -1,4 +1,3 @@
-using Chain.State.App;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.P2p.Channels;
@@ -8,6 +7,7 @@ using Chain.Proto.Consensus;
 using Chain.Proto.Genesis;
 using Chain.Proto.P2p;
 using Chain.Proto.Types;
+using Chain.State.App;
 using Chain.State.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
