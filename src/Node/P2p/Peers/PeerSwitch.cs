@@ -34,6 +34,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private readonly List<IReactor> _reactors = [];
     private readonly Dictionary<NodeId, Peer> _peers = [];
     private readonly Lock _gate = new();
+    private readonly Lock _countGate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly SemaphoreSlim _handshakeSlots;
@@ -88,7 +89,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
     }
 
-    /// <summary>Raised with the new count whenever a peer is added or removed.</summary>
+    /// <summary>Raised with the number of peers whenever a peer is added or removed; one raise at a time, each with the count at that moment.</summary>
     public event Action<int>? PeerCountChanged;
 
     /// <summary>Registers a reactor for its channels; before <see cref="StartAsync"/> only.</summary>
@@ -319,15 +320,12 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
     internal void OnPeerClosed(Peer peer, string reason, bool announced)
     {
-        int count;
         lock (_gate)
         {
             if (_peers.TryGetValue(peer.Id, out var current) && ReferenceEquals(current, peer))
             {
                 _peers.Remove(peer.Id);
             }
-
-            count = _peers.Count;
         }
 
         _logger.LogInformation("Peer {NodeId} ({Moniker}) disconnected: {Reason}", peer.Id, peer.Info.Moniker, reason);
@@ -343,7 +341,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             }
         }
 
-        PeerCountChanged?.Invoke(count);
+        RaisePeerCountChanged();
     }
 
     /// <summary>Connects to <paramref name="address"/>, runs the handshake and admits the peer.</summary>
@@ -608,6 +606,25 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Raises <see cref="PeerCountChanged"/> with the count as it is now, one raise at a time: a peer
+    /// that leaves while another joins cannot leave a handler (the chain_p2p_peers gauge) with the
+    /// count from before the last change.
+    /// </summary>
+    private void RaisePeerCountChanged()
+    {
+        lock (_countGate)
+        {
+            int count;
+            lock (_gate)
+            {
+                count = _peers.Count;
+            }
+
+            PeerCountChanged?.Invoke(count);
+        }
+    }
+
     /// <summary>Whether, of two connections with <paramref name="id"/>, both nodes keep the one this node dialed.</summary>
     private bool KeepsOutboundTo(NodeId id) => NodeId.CompareTo(id) < 0;
 
@@ -647,7 +664,6 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
 
         Peer? replaced;
-        int count;
         string? refusal;
         lock (_gate)
         {
@@ -656,8 +672,6 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             {
                 _peers[id] = peer;
             }
-
-            count = _peers.Count;
         }
 
         if (refusal is not null)
@@ -695,7 +709,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             peer.Start();
         }
 
-        PeerCountChanged?.Invoke(count);
+        RaisePeerCountChanged();
         return peer;
     }
 
