@@ -30,8 +30,14 @@ public sealed class MarketChain : IDisposable
     private readonly Dictionary<int, ulong> _pending = new();
 
     public MarketChain(int accounts, ulong balance = 100_000_000, Proto.Market.Params? marketParams = null)
+        : this(Enumerable.Range(0, accounts).Select(_ => PrivateKey.Generate()).ToArray(), balance, marketParams)
     {
-        Keys = Enumerable.Range(0, accounts).Select(_ => PrivateKey.Generate()).ToArray();
+    }
+
+    /// <summary>A chain whose accounts hold <paramref name="keys"/> (fixed keys make a run repeatable: records are ordered by address).</summary>
+    public MarketChain(PrivateKey[] keys, ulong balance = 100_000_000, Proto.Market.Params? marketParams = null)
+    {
+        Keys = keys;
         Params = marketParams ?? TestParams();
         var genesis = new GenesisDoc
         {

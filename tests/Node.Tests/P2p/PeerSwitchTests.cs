@@ -249,6 +249,61 @@ public sealed class PeerSwitchTests : IAsyncLifetime
         Assert.Equal(idA, b.Peers.Single().Id);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_switches_that_dial_each_other_at_the_same_moment_keep_the_lower_ids_connection_and_talk_over_it(bool persistent)
+    {
+        // Name the two keys by their ids, so the connection both must keep is known: the one "lower" dials.
+        var keys = new[] { PrivateKey.Generate(), PrivateKey.Generate() }
+            .OrderBy(k => NodeId.FromPublicKey(k.PublicKey))
+            .ToArray();
+        var (lowerId, higherId) = (NodeId.FromPublicKey(keys[0].PublicKey), NodeId.FromPublicKey(keys[1].PublicKey));
+        var (lowerPort, higherPort) = (TestNode.FreePort(), TestNode.FreePort());
+        await using var relay = CrossingRelay.Start(lowerPort, higherPort);
+        var toHigher = $"{higherId}@127.0.0.1:{relay.PortToB}";
+        var toLower = $"{lowerId}@127.0.0.1:{relay.PortToA}";
+        var lowerReactor = new RecordingReactor(ChannelId.Consensus);
+        var higherReactor = new RecordingReactor(ChannelId.Consensus);
+        var lower = await StartAsync(keys[0], persistent ? Options(lowerPort, toHigher) : Options(lowerPort), [lowerReactor]);
+        var higher = await StartAsync(keys[1], persistent ? Options(higherPort, toLower) : Options(higherPort), [higherReactor]);
+
+        if (!persistent)
+        {
+            // Both dials succeed, and both give the peer that is kept: the one that lost gives way to it.
+            var dials = await Task.WhenAll(
+                lower.DialAsync(PeerAddress.Parse(toHigher), default),
+                higher.DialAsync(PeerAddress.Parse(toLower), default));
+            Assert.Same(lower.Peers.Single(), dials[0]);
+            Assert.Same(higher.Peers.Single(), dials[1]);
+        }
+
+        Assert.True(await Loopback.EventuallyAsync(() => lowerReactor.Added.Count == 1 && higherReactor.Added.Count == 1));
+        var fromLower = lower.Peers.Single();
+        var fromHigher = higher.Peers.Single();
+        Assert.Equal((higherId, true), (fromLower.Id, fromLower.IsOutbound));
+        Assert.Equal((lowerId, false), (fromHigher.Id, fromHigher.IsOutbound));
+
+        Assert.True(fromLower.TrySend(ChannelId.Consensus, VoteAt(1)));
+        Assert.True(fromHigher.TrySend(ChannelId.Consensus, VoteAt(2)));
+        Assert.True(await Loopback.EventuallyAsync(() => higherReactor.Received.Count == 1 && lowerReactor.Received.Count == 1));
+        Assert.Equal(1UL, higherReactor.On(ChannelId.Consensus).Single().Vote.Height);
+        Assert.Equal(2UL, lowerReactor.On(ChannelId.Consensus).Single().Vote.Height);
+
+        // The connection that was dropped never became a peer: the reactors saw one peer, never removed,
+        // the one connection still carries messages, and neither node dialed again.
+        Assert.True(fromLower.TrySend(ChannelId.Consensus, VoteAt(3)));
+        Assert.True(await Loopback.EventuallyAsync(() => higherReactor.Received.Count == 2));
+        Assert.Same(fromLower, lower.Peers.Single());
+        Assert.Same(fromHigher, higher.Peers.Single());
+        Assert.False(fromLower.Completion.IsCompleted || fromHigher.Completion.IsCompleted);
+        Assert.Equal([higherId], lowerReactor.Added);
+        Assert.Equal([lowerId], higherReactor.Added);
+        Assert.Empty(lowerReactor.Removed);
+        Assert.Empty(higherReactor.Removed);
+        Assert.Equal((1, 1), (relay.ConnectionsToA, relay.ConnectionsToB));
+    }
+
     [Fact]
     public async Task A_full_send_queue_drops_messages_while_the_peer_and_its_other_channels_keep_working()
     {

@@ -34,10 +34,12 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private readonly List<IReactor> _reactors = [];
     private readonly Dictionary<NodeId, Peer> _peers = [];
     private readonly Lock _gate = new();
+    private readonly Lock _countGate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly SemaphoreSlim _handshakeSlots;
     private readonly Random _random = new();
+    private readonly PendingConnections _pending = new();
     private TcpListener? _listener;
     private int _state;
 
@@ -87,7 +89,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
     }
 
-    /// <summary>Raised with the new count whenever a peer is added or removed.</summary>
+    /// <summary>Raised with the number of peers whenever a peer is added or removed; one raise at a time, each with the count at that moment.</summary>
     public event Action<int>? PeerCountChanged;
 
     /// <summary>Registers a reactor for its channels; before <see cref="StartAsync"/> only.</summary>
@@ -223,47 +225,73 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
     /// <summary>
     /// Dials <paramref name="address"/>, runs the handshake (refusing another id than the address
-    /// names) and admits the peer. Returns the already connected peer when its id is connected.
+    /// names) and admits the peer. Returns the connected peer instead when its id is connected, or
+    /// gets connected while this dial is under way by the connection it made to this node (two nodes
+    /// that dial each other at once keep one of the two connections, see <see cref="AdmitAsync"/>).
     /// Throws <see cref="HandshakeException"/>, <see cref="PeerRefusedException"/> or <see cref="SocketException"/>.
     /// </summary>
     public async Task<IPeer> DialAsync(PeerAddress address, CancellationToken ct)
     {
-        if (address.Id is { } id)
+        if (address.Id is not { } id)
         {
-            if (id == NodeId)
-            {
-                throw new PeerRefusedException(id, $"{address} is this node");
-            }
+            return await ConnectAsync(address, ct);
+        }
 
-            if (TryGetPeer(id, out var existing))
-            {
-                return existing;
-            }
-
-            if (Bans.BannedUntil(id) is { } until)
-            {
-                throw new PeerRefusedException(id, $"peer {id} is banned until {until:u}");
-            }
+        if (id == NodeId)
+        {
+            throw new PeerRefusedException(id, $"{address} is this node");
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
-        linked.CancelAfter(_options.HandshakeTimeout);
-        var ip = await ResolveAsync(address.Endpoint.Host, linked.Token);
-        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        while (true)
         {
-            await socket.ConnectAsync(new IPEndPoint(ip, address.Endpoint.Port), linked.Token);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            Task? busy;
+            lock (_gate)
+            {
+                if (_peers.TryGetValue(id, out var existing))
+                {
+                    return existing;
+                }
+
+                if (Bans.BannedUntil(id) is { } until)
+                {
+                    throw new PeerRefusedException(id, $"peer {id} is banned until {until:u}");
+                }
+
+                busy = _pending.TryBeginDial(id);
+            }
+
+            if (busy is null)
+            {
+                break;
+            }
+
+            // Another dial to the peer, or the peer's own connection to this node, is on its way: one connection is enough.
+            await busy.WaitAsync(linked.Token);
         }
 
-        var remote = socket.RemoteEndPoint;
-        var connection = await SecretConnection.HandshakeAsync(
-            new NetworkStream(socket, ownsSocket: true), _nodeKey, _localInfo, address.Id, _options.HandshakeTimeout, linked.Token);
-        return await AdmitAsync(connection, outbound: true, remote, linked.Token);
+        try
+        {
+            return await ConnectAsync(address, ct);
+        }
+        catch (Exception e) when (!linked.IsCancellationRequested)
+        {
+            // The dial lost to the peer's connection to this node (refused here or closed there): that one is the peer.
+            if (await ConnectedFromAsync(id, linked.Token) is { } peer)
+            {
+                _logger.LogDebug("Dial to {NodeId} gave way to its connection to this node: {Reason}", id, e.Message);
+                return peer;
+            }
+
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _pending.EndDial(id);
+            }
+        }
     }
 
     /// <summary>Hands a message to the channel's reactor; false when the reactor failed and the peer was dropped.</summary>
@@ -292,15 +320,12 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
     internal void OnPeerClosed(Peer peer, string reason, bool announced)
     {
-        int count;
         lock (_gate)
         {
             if (_peers.TryGetValue(peer.Id, out var current) && ReferenceEquals(current, peer))
             {
                 _peers.Remove(peer.Id);
             }
-
-            count = _peers.Count;
         }
 
         _logger.LogInformation("Peer {NodeId} ({Moniker}) disconnected: {Reason}", peer.Id, peer.Info.Moniker, reason);
@@ -316,7 +341,61 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             }
         }
 
-        PeerCountChanged?.Invoke(count);
+        RaisePeerCountChanged();
+    }
+
+    /// <summary>Connects to <paramref name="address"/>, runs the handshake and admits the peer.</summary>
+    private async Task<IPeer> ConnectAsync(PeerAddress address, CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        linked.CancelAfter(_options.HandshakeTimeout);
+        var ip = await ResolveAsync(address.Endpoint.Host, linked.Token);
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(ip, address.Endpoint.Port), linked.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var remote = socket.RemoteEndPoint;
+        var connection = await SecretConnection.HandshakeAsync(
+            new NetworkStream(socket, ownsSocket: true), _nodeKey, _localInfo, address.Id, _options.HandshakeTimeout, linked.Token);
+        return await AdmitAsync(connection, outbound: true, remote, linked.Token);
+    }
+
+    /// <summary>The peer <paramref name="id"/> once the inbound connections from it now being admitted are done; null when it is not connected.</summary>
+    private async Task<IPeer?> ConnectedFromAsync(NodeId id, CancellationToken ct)
+    {
+        Task? inbound;
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(id, out var peer))
+            {
+                return peer;
+            }
+
+            inbound = _pending.InboundFrom(id);
+        }
+
+        if (inbound is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            await inbound.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        return TryGetPeer(id, out var admitted) ? admitted : null;
     }
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
@@ -441,9 +520,8 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
         if (_peers.TryGetValue(id, out var existing))
         {
-            // Two nodes that dial each other at once: both keep the connection dialed by the lower id.
-            var keepOutbound = NodeId.CompareTo(id) < 0;
-            if (existing.IsOutbound == outbound || outbound != keepOutbound)
+            // Two connections with one node (see AdmitAsync): both keep the one dialed by the lower id.
+            if (existing.IsOutbound == outbound || outbound != KeepsOutboundTo(id))
             {
                 return $"peer {id} is already connected";
             }
@@ -460,13 +538,50 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Admits an authenticated connection: opens its channels, adds the peer and announces it to the reactors.
+    /// When two nodes dial each other at once, both keep the connection dialed by the node with the lower
+    /// id, and settle it before either opens a channel: the lower node holds the inbound connection
+    /// until its own dial has ended (then refuses it when that dial got through), and a node does not
+    /// dial a peer whose connection to it is being admitted. So the connection that is dropped never
+    /// becomes a peer on either side; replacing an admitted peer is left to dials that did not name an id.
+    /// </summary>
     private async Task<IPeer> AdmitAsync(SecretConnection connection, bool outbound, EndPoint? remote, CancellationToken ct)
     {
         var id = connection.RemoteId;
         string? refusal;
-        lock (_gate)
+        var admitting = false;
+        while (true)
         {
-            refusal = RefusalOf(id, connection.RemoteInfo, outbound, out _);
+            Task? ownDial = null;
+            lock (_gate)
+            {
+                refusal = RefusalOf(id, connection.RemoteInfo, outbound, out _);
+                if (refusal is null && !outbound)
+                {
+                    ownDial = KeepsOutboundTo(id) ? _pending.DialTo(id) : null;
+                    if (ownDial is null)
+                    {
+                        _pending.BeginInbound(id);
+                        admitting = true;
+                    }
+                }
+            }
+
+            if (ownDial is null)
+            {
+                break;
+            }
+
+            try
+            {
+                await ownDial.WaitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
 
         if (refusal is not null)
@@ -475,6 +590,47 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             throw new PeerRefusedException(id, refusal);
         }
 
+        try
+        {
+            return await OpenAndAddAsync(connection, outbound, remote, ct);
+        }
+        finally
+        {
+            if (admitting)
+            {
+                lock (_gate)
+                {
+                    _pending.EndInbound(id);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raises <see cref="PeerCountChanged"/> with the count as it is now, one raise at a time: a peer
+    /// that leaves while another joins cannot leave a handler (the chain_p2p_peers gauge) with the
+    /// count from before the last change.
+    /// </summary>
+    private void RaisePeerCountChanged()
+    {
+        lock (_countGate)
+        {
+            int count;
+            lock (_gate)
+            {
+                count = _peers.Count;
+            }
+
+            PeerCountChanged?.Invoke(count);
+        }
+    }
+
+    /// <summary>Whether, of two connections with <paramref name="id"/>, both nodes keep the one this node dialed.</summary>
+    private bool KeepsOutboundTo(NodeId id) => NodeId.CompareTo(id) < 0;
+
+    private async Task<IPeer> OpenAndAddAsync(SecretConnection connection, bool outbound, EndPoint? remote, CancellationToken ct)
+    {
+        var id = connection.RemoteId;
         var mux = MultiplexingStream.Create(connection, new MultiplexingStream.Options
         {
             ProtocolMajorVersion = 3,
@@ -508,7 +664,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
 
         Peer? replaced;
-        int count;
+        string? refusal;
         lock (_gate)
         {
             refusal = RefusalOf(id, connection.RemoteInfo, outbound, out replaced);
@@ -516,8 +672,6 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             {
                 _peers[id] = peer;
             }
-
-            count = _peers.Count;
         }
 
         if (refusal is not null)
@@ -555,7 +709,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             peer.Start();
         }
 
-        PeerCountChanged?.Invoke(count);
+        RaisePeerCountChanged();
         return peer;
     }
 
@@ -573,6 +727,8 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
                 {
                     if (TryGetPeer(id, out var connected))
                     {
+                        // Connected, in either direction: earlier failures no longer lengthen the next wait.
+                        failures = 0;
                         await connected.Completion.WaitAsync(ct);
                         await Task.Delay(Backoff.Delay(0, _random), _time, ct);
                         continue;
