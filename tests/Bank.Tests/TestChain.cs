@@ -4,8 +4,7 @@ using Chain.Modules.Bank.Params;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
-using Chain.State.Blocks;
-using Chain.State.Commitment;
+using Chain.State.App;
 using Chain.State.Execution;
 using Chain.State.Modules;
 using Chain.State.Storage;
@@ -14,7 +13,7 @@ using Google.Protobuf;
 
 namespace Chain.Modules.Bank.Tests;
 
-/// <summary>A chain with the bank module over an in-memory store, executing blocks as the node does.</summary>
+/// <summary>A chain of the bank module alone (<see cref="ChainApp"/>) over an in-memory store, executing blocks as the node does.</summary>
 public sealed class TestChain
 {
     public const string ChainId = "test-chain";
@@ -38,12 +37,7 @@ public sealed class TestChain
         Store = new MemoryKeyValueStore();
         var module = new BankModule();
         Bank = module.Keeper;
-        var router = new ModuleRouter(new ModuleSet([module]));
-        Options = new TxPipelineOptions { ChainId = ChainId, MaxTxBytes = 8192 };
-        Processor = new TxProcessor(router, Bank, Options, new SignatureCache());
-        Executor = new BlockExecutor(Store, new TreeCommitment(Store, Chain.State.Tree.StateTreeOptions.KeepAll), new BlockStore(Store), router, Processor, 1_000_000_000);
-        var init = Executor.InitChain(genesis, Hashes.Sha256(genesis.ToByteArray()));
-        Assert.True(init.IsOk, init.Log);
+        App = ChainApp.Open(Store, genesis, new ModuleSet([module]));
         Sequences = new ulong[accounts];
     }
 
@@ -55,11 +49,13 @@ public sealed class TestChain
 
     public BankKeeper Bank { get; }
 
-    public TxPipelineOptions Options { get; }
+    public ChainApp App { get; }
 
-    public TxProcessor Processor { get; }
+    public TxPipelineOptions Options => App.Options;
 
-    public BlockExecutor Executor { get; }
+    public TxProcessor Processor => App.Processor;
+
+    public BlockExecutor Executor => App.Executor;
 
     public string AddressOf(int i) => Address.ToBech32(Keys[i].Address);
 
