@@ -88,7 +88,7 @@ public sealed class GenesisTests
         chain.Commit(chain.Tx(1, chain.CreateBid(1, 1, 700)), chain.Tx(2, chain.CreateBid(2, 1, 600)), chain.Tx(2, chain.CreateBid(2, 2, 900)));
         chain.CommitUntil(6);
 
-        var exported = MarketGenesis.Export(chain.Keeper, chain.State);
+        var exported = MarketGenesis.Export(chain.Keeper, chain.State, height: 0); // nothing rebased
         Assert.Equal(2, exported.Orders.Count);
         Assert.Single(exported.Leases);
 
@@ -100,5 +100,52 @@ public sealed class GenesisTests
         var imported = string.Join('\n', copy.Executor.Committed.IteratePrefix(MarketKeys.ModulePrefix).Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)));
         Assert.Equal(original, imported);
         Assert.Empty(copy.Executor.CheckInvariants());
+    }
+
+    [Fact]
+    public void Exported_chain_runs_on_from_height_1_as_the_old_chain_runs_on_from_its_last_height()
+    {
+        using var chain = new MarketChain(4);
+        chain.Commit(chain.Tx(1, chain.CreateProvider(1)), chain.Tx(2, chain.CreateProvider(2)), chain.Tx(0, chain.CreateOrder(0, window: 3)), chain.Tx(0, chain.CreateOrder(0, window: 30)));
+        chain.Commit(chain.Tx(1, chain.CreateBid(1, 1, 700)), chain.Tx(2, chain.CreateBid(2, 1, 600)), chain.Tx(2, chain.CreateBid(2, 2, 900)));
+        chain.CommitUntil(6);
+        Assert.Equal(LeaseState.Active, chain.Lease(1)!.State);
+        Assert.Equal(OrderState.Open, chain.Order(2)!.State);
+
+        // A new chain from the state after block 6: its height h is the old chain's 6 + h.
+        const ulong exportedAt = 6;
+        var genesis = chain.App.Export([], "2026-11-26T00:00:00Z");
+        var market = AppStateSections.Get<Proto.Market.GenesisState>(genesis, MarketModule.ModuleName);
+        Assert.Equal(chain.Order(2)!.BiddingClosesHeight - exportedAt, market.Orders.Single(o => o.Id == 2).BiddingClosesHeight);
+        Assert.Equal(0UL, market.EscrowAccounts.Single(e => e.Id == 1).SettledHeight);
+        var modules = MarketChain.Modules();
+        using var copy = ChainApp.Open(new MemoryKeyValueStore(), genesis, modules);
+        Assert.Empty(copy.CheckInvariants());
+
+        // Both run 40 more blocks: order 2 matches at its window's close and lease 1 runs out of funds on both,
+        // at the same relative heights, and every balance ends the same to the uchn.
+        chain.CommitUntil(exportedAt + 40);
+        for (ulong h = 1; h <= 40; h++)
+        {
+            var block = new Proto.Types.Block { Header = new Proto.Types.Header { ChainId = MarketChain.ChainId, Height = h, TimeUnixNanos = (long)h * 1_000_000_000 }, Data = new Proto.Types.Data() };
+            using var execution = copy.Executor.Execute(block);
+            copy.Executor.Commit(execution, new Proto.Types.Commit { Height = h });
+            Assert.Empty(copy.CheckInvariants());
+        }
+
+        var copyKeeper = ((MarketModule)modules.Find(MarketModule.ModuleName)!).Keeper;
+        var copyBank = ((BankModule)modules.Find(BankModule.ModuleName)!).Keeper;
+        foreach (var id in new ulong[] { 1, 2 })
+        {
+            var before = chain.Lease(id)!;
+            var after = copyKeeper.Records.GetLease(copy.Executor.Committed, id)!;
+            Assert.Equal(before.State, after.State);
+            Assert.Equal(before.CloseReason, after.CloseReason);
+            Assert.Equal(before.ClosedHeight == 0 ? 0 : before.ClosedHeight - exportedAt, after.ClosedHeight);
+        }
+
+        Assert.Equal(LeaseState.InsufficientFunds, chain.Lease(1)!.State);
+        var balances = copyBank.AllBalances(copy.Executor.Committed).Where(b => b.Denom == "uchn").ToDictionary(b => Address.ToBech32(b.Address), b => b.Amount);
+        Assert.Equal(chain.Balances(), balances);
     }
 }

@@ -35,7 +35,8 @@ public sealed class BankModule : Module<GenesisState>
 
     public override ExecResult InitGenesis(MsgContext context, GenesisState genesis) => BankGenesis.Import(Keeper, context.Store, genesis);
 
-    public override GenesisState ExportGenesis(IStateReader state) => BankGenesis.Export(Keeper, state);
+    /// <summary>Bank records hold no heights.</summary>
+    public override GenesisState ExportGenesis(IStateReader state, ulong height) => BankGenesis.Export(Keeper, state);
 
     public override IReadOnlyList<string> CheckInvariants(IStateReader state) => BankInvariants.Check(Keeper, state);
 

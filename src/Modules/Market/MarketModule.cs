@@ -47,7 +47,9 @@ public sealed class MarketModule : Module<GenesisState>
 
     public override ExecResult InitGenesis(MsgContext context, GenesisState genesis) => MarketGenesis.Import(Keeper, context.Store, genesis);
 
-    public override GenesisState ExportGenesis(IStateReader state) => MarketGenesis.Export(Keeper, state);
+    public override void PrepareExport(MsgContext context) => MarketGenesis.SettleForExport(Keeper, context);
+
+    public override GenesisState ExportGenesis(IStateReader state, ulong height) => MarketGenesis.Export(Keeper, state, height);
 
     public override IReadOnlyList<ValidatorPowerUpdate> EndBlock(MsgContext context)
     {

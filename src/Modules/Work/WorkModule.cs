@@ -20,5 +20,5 @@ public sealed class WorkModule : Module<GenesisState>
 
     public override ExecResult InitGenesis(MsgContext context, GenesisState genesis) => ExecResult.Ok;
 
-    public override GenesisState ExportGenesis(IStateReader state) => new();
+    public override GenesisState ExportGenesis(IStateReader state, ulong height) => new();
 }

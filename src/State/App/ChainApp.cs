@@ -6,6 +6,7 @@ using Chain.State.Execution;
 using Chain.State.Modules;
 using Chain.State.Queries;
 using Chain.State.Storage;
+using Chain.State.Store;
 using Chain.State.Transactions;
 using Chain.State.Tree;
 using Google.Protobuf;
@@ -85,8 +86,9 @@ public sealed class ChainApp : IDisposable
 
     /// <summary>
     /// The committed state as a genesis document a new chain can start from: this chain's id and consensus params,
-    /// <paramref name="validators"/> (the caller knows the current set), every module's exported section, and
-    /// initial_height 1. The genesis time is the caller's.
+    /// <paramref name="validators"/> (the caller knows the current set), every module's exported section with heights
+    /// made relative to the last committed one (the new chain starts again at height 1), and initial_height 1. The
+    /// genesis time is the caller's.
     /// </summary>
     public GenesisDoc Export(IEnumerable<GenesisValidator> validators, string genesisTime)
     {
@@ -98,7 +100,16 @@ public sealed class ChainApp : IDisposable
             ConsensusParams = Genesis.ConsensusParams?.Clone() ?? new ConsensusParams(),
         };
         doc.Validators.AddRange(validators);
-        doc.AppState.AddRange(Modules.ExportAppState(Executor.Committed));
+        var height = Executor.LastHeight;
+        var scratch = new CacheState(Executor.Committed);
+        var last = Executor.Blocks.GetBlock(height)?.Header;
+        var context = new MsgContext(scratch, new BlockInfo(Genesis.ChainId, height, last?.TimeUnixNanos ?? 0, []), new GasMeter(ulong.MaxValue), new EventSink());
+        foreach (var module in Modules.Modules)
+        {
+            module.PrepareExport(context);
+        }
+
+        doc.AppState.AddRange(Modules.ExportAppState(scratch, height));
         return doc;
     }
 

@@ -35,8 +35,21 @@ public interface IModule
     /// <summary>Writes a validated section to state at genesis.</summary>
     ExecResult InitGenesis(MsgContext context, IMessage genesis);
 
-    /// <summary>The module's state as a section that <see cref="InitGenesis"/> turns back into the same state.</summary>
-    IMessage ExportGenesis(IStateReader state);
+    /// <summary>
+    /// Runs for every module, in order, before any exports, on a scratch copy of the state after the last block
+    /// (<c>context.Block.Height</c>): settle what is owed up to that height (an escrow pays for its blocks so far), so
+    /// that the exported records need no past heights. Nothing it writes is committed (Cosmos's zero-height export).
+    /// </summary>
+    void PrepareExport(MsgContext context);
+
+    /// <summary>
+    /// The module's state as a section a new chain starts from (`chaind export`). <paramref name="height"/> is the last
+    /// committed height: a new chain counts heights from 1 again, so a record whose height drives what happens next (a
+    /// bidding window's close, the last block an escrow paid for) is written relative to it (its height minus
+    /// <paramref name="height"/>). With <paramref name="height"/> 0, <see cref="InitGenesis"/> turns the section back
+    /// into the same state.
+    /// </summary>
+    IMessage ExportGenesis(IStateReader state, ulong height);
 
     /// <summary>Runs before the block's txs; <see cref="MsgContext.Block"/> carries the last commit's votes and the evidence.</summary>
     void BeginBlock(MsgContext context);

@@ -26,7 +26,7 @@ public abstract class Module<TGenesis> : IModule
 
     ExecResult IModule.InitGenesis(MsgContext context, IMessage genesis) => InitGenesis(context, (TGenesis)genesis);
 
-    IMessage IModule.ExportGenesis(IStateReader state) => ExportGenesis(state);
+    IMessage IModule.ExportGenesis(IStateReader state, ulong height) => ExportGenesis(state, height);
 
     public abstract TGenesis DefaultGenesis();
 
@@ -34,7 +34,11 @@ public abstract class Module<TGenesis> : IModule
 
     public abstract ExecResult InitGenesis(MsgContext context, TGenesis genesis);
 
-    public abstract TGenesis ExportGenesis(IStateReader state);
+    public abstract TGenesis ExportGenesis(IStateReader state, ulong height);
+
+    public virtual void PrepareExport(MsgContext context)
+    {
+    }
 
     public virtual void BeginBlock(MsgContext context)
     {

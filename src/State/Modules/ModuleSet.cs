@@ -141,9 +141,9 @@ public sealed partial class ModuleSet
         return r;
     }
 
-    /// <summary>The state as genesis sections, in module order.</summary>
-    public IEnumerable<ModuleGenesis> ExportAppState(Store.IStateReader state) =>
-        _modules.Select(m => new ModuleGenesis { Module = m.Name, State = m.ExportGenesis(state).ToByteString() });
+    /// <summary>The state after block <paramref name="height"/> as genesis sections of a new chain, in module order (<see cref="IModule.ExportGenesis"/>).</summary>
+    public IEnumerable<ModuleGenesis> ExportAppState(Store.IStateReader state, ulong height) =>
+        _modules.Select(m => new ModuleGenesis { Module = m.Name, State = m.ExportGenesis(state, height).ToByteString() });
 
     private static ExecResult GenesisError(string log) => ExecResult.Error("genesis", 2, log);
 

@@ -24,7 +24,7 @@ public sealed class PowerChangeModule(byte[] publicKey, long power, ulong atHeig
 
     public override ExecResult InitGenesis(MsgContext context, Empty genesis) => ExecResult.Ok;
 
-    public override Empty ExportGenesis(IStateReader state) => new();
+    public override Empty ExportGenesis(IStateReader state, ulong height) => new();
 
     public override void BeginBlock(MsgContext context) => SeenVotes[context.Block.Height] = context.Block.LastCommitVotes;
 

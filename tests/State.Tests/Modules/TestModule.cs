@@ -33,7 +33,7 @@ internal sealed class TestModule(string name, object? offered = null) : Module<U
         return ExecResult.Ok;
     }
 
-    public override UInt64Value ExportGenesis(IStateReader state) =>
+    public override UInt64Value ExportGenesis(IStateReader state, ulong height) =>
         new() { Value = BitConverter.ToUInt64(state.Get(System.Text.Encoding.ASCII.GetBytes(name + "/value"))) };
 
     public override void BeginBlock(MsgContext context) => SeenBlock = context.Block;

@@ -115,7 +115,30 @@ public static class MarketGenesis
         return ExecResult.Ok;
     }
 
-    public static GenesisState Export(MarketKeeper keeper, IStateReader state)
+    /// <summary>Settles every open escrow account up to the last height (export only, on a scratch state): afterwards each has paid for every block so far.</summary>
+    public static void SettleForExport(MarketKeeper keeper, MsgContext context)
+    {
+        var records = keeper.Records;
+        var store = context.Store;
+        var takeRate = records.GetParams(store).TakeRateBps;
+        foreach (var escrow in records.All(store, MarketKeys.EscrowAccounts, EscrowAccount.Parser).ToList())
+        {
+            if (escrow.State == EscrowState.Open)
+            {
+                var before = MarketRecords.FundsRunOutHeight(escrow);
+                keeper.Escrow.Settle(store, escrow, context.Block.Height, takeRate, context.Events);
+                records.SaveEscrow(store, escrow, before);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every record, with the heights that drive what happens next made relative to <paramref name="height"/> (the new
+    /// chain's height h is this chain's height + h): an open order's bidding_closes_height and an open escrow
+    /// account's settled_height (0 after <see cref="SettleForExport"/>). created_height and closed_height are history
+    /// and stay as they were.
+    /// </summary>
+    public static GenesisState Export(MarketKeeper keeper, IStateReader state, ulong height)
     {
         var records = keeper.Records;
         var genesis = new GenesisState
@@ -129,6 +152,22 @@ public static class MarketGenesis
         genesis.Bids.AddRange(records.All(state, MarketKeys.Bids, Bid.Parser));
         genesis.Leases.AddRange(records.All(state, MarketKeys.Leases, Lease.Parser));
         genesis.EscrowAccounts.AddRange(records.All(state, MarketKeys.EscrowAccounts, EscrowAccount.Parser));
+        foreach (var order in genesis.Orders)
+        {
+            if (order.State == OrderState.Open)
+            {
+                order.BiddingClosesHeight = order.BiddingClosesHeight > height ? order.BiddingClosesHeight - height : 1;
+            }
+        }
+
+        foreach (var escrow in genesis.EscrowAccounts)
+        {
+            if (escrow.State == EscrowState.Open)
+            {
+                escrow.SettledHeight = escrow.SettledHeight > height ? escrow.SettledHeight - height : 0;
+            }
+        }
+
         return genesis;
     }
 
