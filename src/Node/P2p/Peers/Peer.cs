@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using Chain.Node.P2p.Channels;
@@ -55,6 +56,60 @@ internal sealed class Peer : IPeer
                     FullMode = BoundedChannelFullMode.Wait,
                 }));
         }
+    }
+
+    /// <summary>
+    /// Opens the multiplexed stream over an authenticated connection and its channels: the dialing side offers each
+    /// channel once, the other accepts them; any other offer bans the peer. The peer is not started; closes the
+    /// connection and throws <see cref="HandshakeException"/> when the channels do not open.
+    /// </summary>
+    public static async Task<Peer> OpenAsync(
+        SecretConnection connection,
+        bool outbound,
+        EndPoint? remote,
+        IReadOnlyList<ChannelDescriptor> channels,
+        int sendQueueSize,
+        PeerSwitch owner,
+        CancellationToken ct)
+    {
+        var id = connection.RemoteId;
+        var mux = MultiplexingStream.Create(connection, new MultiplexingStream.Options
+        {
+            ProtocolMajorVersion = 3,
+            TraceSource = new TraceSource("chain-p2p", SourceLevels.Off),
+        });
+
+        // The dialing side offers the channels, once each; any other offer is abuse.
+        var offers = 0;
+        var allowedOffers = outbound ? 0 : channels.Count;
+        mux.ChannelOffered += (_, offer) =>
+        {
+            if (Interlocked.Increment(ref offers) > allowedOffers)
+            {
+                owner.Ban(id, $"offered channel '{offer.Name}' beyond the protocol's {channels.Count}");
+                _ = mux.DisposeAsync().AsTask();
+            }
+        };
+        try
+        {
+            var opened = await Task.WhenAll(channels.Select(c => outbound
+                ? mux.OfferChannelAsync(c.Name, ct)
+                : mux.AcceptChannelAsync(c.Name, ct)));
+            return new Peer(connection, mux, [.. channels.Zip(opened)], outbound, remote, sendQueueSize, owner);
+        }
+        catch (Exception e)
+        {
+            await mux.DisposeAsync();
+            await connection.DisposeAsync();
+            throw new HandshakeException($"peer {id} closed the connection before its channels opened ({e.GetBaseException().Message})", id, e);
+        }
+    }
+
+    /// <summary>Closes a peer that was opened but never added or started (the switch refused it).</summary>
+    public async Task CloseUnstartedAsync()
+    {
+        await _mux.DisposeAsync();
+        await _connection.DisposeAsync();
     }
 
     public NodeId Id => _connection.RemoteId;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Chain.Crypto;
@@ -8,16 +7,15 @@ using Chain.Node.P2p.Identity;
 using Chain.Node.P2p.Transport;
 using Chain.Proto.P2p;
 using Microsoft.Extensions.Logging;
-using Nerdbank.Streams;
 
 namespace Chain.Node.P2p.Peers;
 
 /// <summary>
-/// The peer manager: listens on p2p.listen_address, keeps persistent peers connected (redialing with
-/// exponential backoff), admits each authenticated connection at most once per node id, refuses
-/// itself, banned peers, other chains and inbound connections beyond p2p.max_peers, opens the
-/// channels of <see cref="ChannelDescriptor"/> over each connection and hands their messages to the
-/// registered reactors. See docs/p2p.md.
+/// The peer manager: listens on p2p.listen_address (<see cref="InboundConnections"/>), keeps persistent
+/// peers connected (<see cref="PersistentPeerLoop"/>), admits each authenticated connection at most once
+/// per node id, refuses itself, banned peers, other chains and inbound connections beyond p2p.max_peers,
+/// opens the channels of <see cref="ChannelDescriptor"/> over each connection (<see cref="Peer.OpenAsync"/>)
+/// and hands their messages to the registered reactors. See docs/p2p.md.
 /// </summary>
 public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 {
@@ -37,8 +35,6 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private readonly Lock _countGate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
-    private readonly SemaphoreSlim _handshakeSlots;
-    private readonly Random _random = new();
     private readonly PendingConnections _pending = new();
     private TcpListener? _listener;
     private int _state;
@@ -59,7 +55,6 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             Moniker = moniker,
         };
         _channels = ChannelDescriptor.All(options);
-        _handshakeSlots = new SemaphoreSlim(Math.Max(1, options.MaxPeers));
         Bans = new BanList(_time);
         Backoff = new DialBackoff(options.DialBackoffMin, options.DialBackoffMax);
     }
@@ -162,14 +157,16 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             throw new InvalidOperationException("the switch was already started");
         }
 
-        var address = await ResolveAsync(_options.ListenAddress.Host, ct);
+        var address = await HostAddresses.ResolveAsync(_options.ListenAddress.Host, ct);
         var listener = new TcpListener(address, _options.ListenAddress.Port);
         listener.Start();
         _listener = listener;
         _logger.LogInformation("P2P listening on {ListenAddress} as node {NodeId}", listener.LocalEndpoint, NodeId);
         lock (_loops)
         {
-            _loops.Add(Task.Run(AcceptLoopAsync, CancellationToken.None));
+            var inbound = new InboundConnections(listener, _nodeKey, _localInfo, _options, AdmitAsync, _time, _logger);
+            _loops.Add(Task.Run(() => inbound.AcceptLoopAsync(_stop.Token), CancellationToken.None));
+            var redial = new PersistentPeerLoop(this, _time, _logger);
             foreach (var text in _options.PersistentPeers)
             {
                 var peer = PeerAddress.Parse(text);
@@ -179,7 +176,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
                     continue;
                 }
 
-                _loops.Add(Task.Run(() => KeepConnectedAsync(peer), CancellationToken.None));
+                _loops.Add(Task.Run(() => redial.KeepConnectedAsync(peer, _stop.Token), CancellationToken.None));
             }
         }
     }
@@ -349,7 +346,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         linked.CancelAfter(_options.HandshakeTimeout);
-        var ip = await ResolveAsync(address.Endpoint.Host, linked.Token);
+        var ip = await HostAddresses.ResolveAsync(address.Endpoint.Host, linked.Token);
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -396,97 +393,6 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         }
 
         return TryGetPeer(id, out var admitted) ? admitted : null;
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var ip))
-        {
-            return ip;
-        }
-
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return IPAddress.Loopback;
-        }
-
-        var addresses = await Dns.GetHostAddressesAsync(host, ct);
-        return addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var ct = _stop.Token;
-        while (!ct.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener!.AcceptSocketAsync(ct);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // Out of descriptors and the like: wait a little rather than spin.
-                _logger.LogWarning("Accepting a connection failed: {Message}", e.Message);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            if (!_handshakeSlots.Wait(0))
-            {
-                _logger.LogDebug("Refused a connection from {Remote}: too many connections in progress", socket.RemoteEndPoint);
-                socket.Dispose();
-                continue;
-            }
-
-            _ = Task.Run(() => HandleInboundAsync(socket), CancellationToken.None);
-        }
-    }
-
-    private async Task HandleInboundAsync(Socket socket)
-    {
-        var remote = socket.RemoteEndPoint;
-        try
-        {
-            socket.NoDelay = true;
-            var connection = await SecretConnection.HandshakeAsync(
-                new NetworkStream(socket, ownsSocket: true), _nodeKey, _localInfo, null, _options.HandshakeTimeout, _stop.Token);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(_options.HandshakeTimeout);
-            await AdmitAsync(connection, outbound: false, remote, timeout.Token);
-        }
-        catch (HandshakeException e)
-        {
-            _logger.LogInformation("Refused a connection from {Remote}: {Reason}", remote, e.Message);
-        }
-        catch (PeerRefusedException e)
-        {
-            _logger.LogInformation("Refused a connection from {Remote}: {Reason}", remote, e.Message);
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            _logger.LogDebug("A connection from {Remote} failed: {Message}", remote, e.Message);
-        }
-        finally
-        {
-            _handshakeSlots.Release();
-            if (!socket.Connected)
-            {
-                socket.Dispose();
-            }
-        }
     }
 
     /// <summary>Why the switch refuses a peer now, or null when it takes it.</summary>
@@ -631,38 +537,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private async Task<IPeer> OpenAndAddAsync(SecretConnection connection, bool outbound, EndPoint? remote, CancellationToken ct)
     {
         var id = connection.RemoteId;
-        var mux = MultiplexingStream.Create(connection, new MultiplexingStream.Options
-        {
-            ProtocolMajorVersion = 3,
-            TraceSource = new TraceSource("chain-p2p", SourceLevels.Off),
-        });
-
-        // The dialing side offers the channels, once each; any other offer is abuse.
-        var offers = 0;
-        var allowedOffers = outbound ? 0 : _channels.Count;
-        mux.ChannelOffered += (_, offer) =>
-        {
-            if (Interlocked.Increment(ref offers) > allowedOffers)
-            {
-                Ban(id, $"offered channel '{offer.Name}' beyond the protocol's {_channels.Count}");
-                _ = mux.DisposeAsync().AsTask();
-            }
-        };
-        Peer peer;
-        try
-        {
-            var opened = await Task.WhenAll(_channels.Select(c => outbound
-                ? mux.OfferChannelAsync(c.Name, ct)
-                : mux.AcceptChannelAsync(c.Name, ct)));
-            peer = new Peer(connection, mux, [.. _channels.Zip(opened)], outbound, remote, _options.SendQueueSize, this);
-        }
-        catch (Exception e)
-        {
-            await mux.DisposeAsync();
-            await connection.DisposeAsync();
-            throw new HandshakeException($"peer {id} closed the connection before its channels opened ({e.GetBaseException().Message})", id, e);
-        }
-
+        var peer = await Peer.OpenAsync(connection, outbound, remote, _channels, _options.SendQueueSize, this, ct);
         Peer? replaced;
         string? refusal;
         lock (_gate)
@@ -676,8 +551,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
         if (refusal is not null)
         {
-            await mux.DisposeAsync();
-            await connection.DisposeAsync();
+            await peer.CloseUnstartedAsync();
             throw new PeerRefusedException(id, refusal);
         }
 
@@ -711,72 +585,5 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
 
         RaisePeerCountChanged();
         return peer;
-    }
-
-    private async Task KeepConnectedAsync(PeerAddress address)
-    {
-        var ct = _stop.Token;
-        var knownId = address.Id;
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            TimeSpan delay;
-            try
-            {
-                if (knownId is { } id)
-                {
-                    if (TryGetPeer(id, out var connected))
-                    {
-                        // Connected, in either direction: earlier failures no longer lengthen the next wait.
-                        failures = 0;
-                        await connected.Completion.WaitAsync(ct);
-                        await Task.Delay(Backoff.Delay(0, _random), _time, ct);
-                        continue;
-                    }
-
-                    if (Bans.BannedUntil(id) is { } until)
-                    {
-                        await Task.Delay(until - _time.GetUtcNow() + TimeSpan.FromMilliseconds(10), _time, ct);
-                        continue;
-                    }
-                }
-
-                var peer = await DialAsync(address, ct);
-                knownId = peer.Id;
-                failures = 0;
-                continue;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                if (e is PeerRefusedException refused)
-                {
-                    knownId ??= refused.RemoteId;
-                }
-                else if (e is HandshakeException { RemoteId: { } seen } && address.Id is null)
-                {
-                    knownId ??= seen;
-                }
-
-                delay = Backoff.Delay(failures, _random);
-                failures++;
-                _logger.Log(
-                    failures == 1 ? LogLevel.Information : LogLevel.Debug,
-                    "Dialing persistent peer {Peer} failed ({Failures} in a row), retrying in {Delay}: {Reason}",
-                    address, failures, delay, e is AggregateException a ? a.GetBaseException().Message : e.Message);
-            }
-
-            try
-            {
-                await Task.Delay(delay, _time, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 }
