@@ -18,7 +18,10 @@ public static class NodeState
     {
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
-            : new RocksDbKeyValueStore(Path.Combine(dataDirectory, "state.db"));
+            : new RocksDbKeyValueStore(StateDirectory(dataDirectory));
         return ChainApp.Open(store, genesis, modules, options.KeepVersions, fault);
     }
+
+    /// <summary>Where the RocksDB backend keeps the state under a data directory.</summary>
+    public static string StateDirectory(string dataDirectory) => Path.Combine(dataDirectory, "state.db");
 }

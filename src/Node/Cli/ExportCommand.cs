@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Chain.Client.Cli;
 using Chain.Node.App;
 using Chain.Node.Config;
@@ -60,14 +59,14 @@ internal sealed class ExportCommand
             throw new CliException("state.backend is memory: this node keeps no state on disk to export");
         }
 
-        var statePath = Path.Combine(home.DataDirectory, "state.db");
+        var statePath = NodeState.StateDirectory(home.DataDirectory);
         if (!Directory.Exists(statePath))
         {
             throw new CliException($"{statePath} does not exist: the node has never started, so there is nothing to export beyond {home.GenesisFile}");
         }
 
         var genesis = GenesisFile.Load(home.GenesisFile);
-        var time = genesisTime ?? _environment.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        var time = genesisTime ?? GenesisRules.FormatTime(_environment.Time.GetUtcNow());
         var modules = ModuleCatalog.Create();
         IKeyValueStore store;
         try

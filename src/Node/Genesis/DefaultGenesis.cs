@@ -1,4 +1,3 @@
-using System.Globalization;
 using Chain.Crypto;
 using Chain.Modules.Bank;
 using Chain.Node.App;
@@ -42,7 +41,7 @@ public static class DefaultGenesis
         var doc = new GenesisDoc
         {
             ChainId = chainId,
-            GenesisTime = genesisTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            GenesisTime = GenesisRules.FormatTime(genesisTime),
             InitialHeight = 1,
             ConsensusParams = new ConsensusParams
             {

@@ -109,6 +109,10 @@ public static partial class GenesisRules
         }
     }
 
+    /// <summary>Writes <paramref name="time"/> as genesis_time: RFC 3339 in UTC with seven fractional digits.</summary>
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Reads an RFC 3339 time ("2026-01-02T15:04:05Z", fractions up to nanoseconds, an offset or Z).</summary>
     public static bool TryParseTime(string text, out DateTimeOffset time)
     {

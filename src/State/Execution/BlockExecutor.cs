@@ -84,13 +84,12 @@ public sealed class BlockExecutor
                 : ExecResult.Error("genesis", 1, "the data directory was initialised from a different genesis.json; wipe data/ or restore the original genesis");
         }
 
-        var valid = _router.Set.ValidateGenesis(genesis);
+        var valid = _router.Set.ValidateGenesis(genesis, out var sections);
         if (!valid.IsOk)
         {
             return valid;
         }
 
-        _router.Set.TryDecode(genesis, out var sections);
         var cache = new CacheState(Committed);
         var block = new BlockInfo(genesis.ChainId, 0, 0, []);
         var meter = new GasMeter(ulong.MaxValue);

@@ -130,9 +130,12 @@ public sealed partial class ModuleSet
     }
 
     /// <summary>Decodes every section and runs each module's own checks.</summary>
-    public ExecResult ValidateGenesis(GenesisDoc genesis)
+    public ExecResult ValidateGenesis(GenesisDoc genesis) => ValidateGenesis(genesis, out _);
+
+    /// <summary>Decodes every section and runs each module's own checks; <paramref name="sections"/> are the decoded sections in module order.</summary>
+    public ExecResult ValidateGenesis(GenesisDoc genesis, out IReadOnlyList<IMessage> sections)
     {
-        var r = TryDecode(genesis, out var sections);
+        var r = TryDecode(genesis, out sections);
         for (var i = 0; r.IsOk && i < sections.Count; i++)
         {
             r = _modules[i].ValidateGenesis(sections[i]);

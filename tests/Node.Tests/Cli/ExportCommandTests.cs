@@ -2,8 +2,6 @@ using Chain.Client.Keys;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
-using Chain.State.App;
-using Chain.State.Storage;
 
 namespace Chain.Node.Tests.Cli;
 
@@ -40,7 +38,7 @@ public sealed class ExportCommandTests
             // The old chain's state, as its last block left it.
             var oldHome = new NodeHome(node.Home);
             byte[] lastAppHash;
-            using (var old = ChainApp.Open(new RocksDbKeyValueStore(Path.Combine(oldHome.DataDirectory, "state.db")), GenesisFile.Load(oldHome.GenesisFile), ModuleCatalog.Create()))
+            using (var old = NodeState.Open(oldHome.DataDirectory, new StateOptions(), GenesisFile.Load(oldHome.GenesisFile), ModuleCatalog.Create()))
             {
                 lastAppHash = old.Executor.LastAppHash;
                 Assert.Empty(old.CheckInvariants());
@@ -56,7 +54,7 @@ public sealed class ExportCommandTests
             var init = await CliRun.Invoke(newHome.Root, ["init", "--genesis", exportPath]);
             Assert.True(init.ExitCode == 0, init.Error);
             Assert.Contains("not in the genesis validator set", init.Error);
-            using (var fresh = ChainApp.Open(new RocksDbKeyValueStore(Path.Combine(newHome.DataDirectory, "state.db")), GenesisFile.Load(newHome.GenesisFile), ModuleCatalog.Create()))
+            using (var fresh = NodeState.Open(newHome.DataDirectory, new StateOptions(), GenesisFile.Load(newHome.GenesisFile), ModuleCatalog.Create()))
             {
                 Assert.Equal(0UL, fresh.Executor.LastHeight);
                 Assert.Equal(Convert.ToHexString(lastAppHash), Convert.ToHexString(fresh.Executor.LastAppHash));
