@@ -10,6 +10,9 @@ public static class Address
     public const string AccountPrefix = "chain";
     public const string ValidatorOperatorPrefix = "chainvaloper";
 
+    /// <summary>The prefix of a consensus address (from the consensus key), as signing infos show it.</summary>
+    public const string ValidatorConsensusPrefix = "chainvalcons";
+
     public static byte[] FromPublicKey(ReadOnlySpan<byte> compressedPublicKey)
     {
         Span<byte> hash = stackalloc byte[Hashes.Sha256Size];
