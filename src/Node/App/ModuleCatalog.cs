@@ -20,7 +20,7 @@ public static class ModuleCatalog
     public static IReadOnlyList<(Func<ModuleSet, IModule> Create, IModuleCli? Cli)> Entries { get; } =
     [
         (_ => new BankModule(), new BankCli()),
-        (_ => new StakingModule(), null),
+        (m => new StakingModule(m.Keeper<IBankKeeper>()), null),
         (m => new MarketModule(m.Keeper<IBankKeeper>()), new MarketCli()),
         (_ => new WorkModule(), null),
     ];

@@ -160,6 +160,38 @@ public sealed class BankKeeper : IAccountKeeper, IBankKeeper
         return ExecResult.Ok;
     }
 
+    public ExecResult Mint(IStateStore store, byte[] to, ulong amount) =>
+        amount == 0 ? ExecResult.Ok : Mint(store, to, new Coin { Denom = Coins.BaseDenom, Amount = amount });
+
+    public ExecResult Burn(IStateStore store, byte[] from, ulong amount)
+    {
+        if (amount == 0)
+        {
+            return ExecResult.Ok;
+        }
+
+        var balance = GetBalance(store, from, Coins.BaseDenom);
+        if (balance < amount)
+        {
+            return BankErrors.Error(BankErrors.InsufficientFunds, $"{Address.ToBech32(from)} has {balance}{Coins.BaseDenom}, cannot burn {amount}{Coins.BaseDenom}");
+        }
+
+        var s = Scoped(store);
+        var supply = GetSupply(store, Coins.BaseDenom);
+        s.Set(BankKeys.Supply(Coins.BaseDenom), U64(supply - amount));
+        var key = BankKeys.Balance(from, Coins.BaseDenom);
+        if (balance == amount)
+        {
+            s.Delete(key);
+        }
+        else
+        {
+            s.Set(key, U64(balance - amount));
+        }
+
+        return ExecResult.Ok;
+    }
+
     /// <inheritdoc cref="IBankKeeper.Send(IStateStore, byte[], byte[], ulong)"/>
     public ExecResult Send(IStateStore store, byte[] from, byte[] to, ulong amount) =>
         amount == 0 ? ExecResult.Ok : Send(store, from, to, [new Coin { Denom = Coins.BaseDenom, Amount = amount }]);

@@ -18,4 +18,13 @@ public interface IBankKeeper
 
     /// <summary>Moves <paramref name="amount"/> of the base denomination (uchn); 0 moves nothing.</summary>
     ExecResult Send(IStateStore store, byte[] from, byte[] to, ulong amount);
+
+    /// <summary>The total supply of <paramref name="denom"/>.</summary>
+    ulong GetSupply(IStateReader state, string denom);
+
+    /// <summary>Creates <paramref name="amount"/> uchn in <paramref name="to"/> and the supply (inflation); 0 creates nothing.</summary>
+    ExecResult Mint(IStateStore store, byte[] to, ulong amount);
+
+    /// <summary>Destroys <paramref name="amount"/> uchn held by <paramref name="from"/> and takes it off the supply (slashing).</summary>
+    ExecResult Burn(IStateStore store, byte[] from, ulong amount);
 }

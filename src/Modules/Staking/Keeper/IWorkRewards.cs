@@ -1,0 +1,30 @@
+using Chain.State.Store;
+using Chain.State.Types;
+
+namespace Chain.Modules.Staking.Keeper;
+
+/// <summary>
+/// What the work module may use of staking: where the work share of minted coins accumulates (mint param
+/// work_reward_share), and where a slashed work bond goes to reach the stakers (the fee collector, distributed next block).
+/// </summary>
+public interface IWorkRewards
+{
+    /// <summary>The account the work share of each block's minted coins is minted to.</summary>
+    byte[] WorkRewardAccount { get; }
+
+    /// <summary>The account whose balance distribution pays to validators and delegators every block.</summary>
+    byte[] StakersRewardAccount { get; }
+
+    /// <summary>The current work_reward_share.</summary>
+    Dec WorkRewardShare(IStateReader state);
+}
+
+/// <inheritdoc />
+public sealed class WorkRewards(StakingRecords records) : IWorkRewards
+{
+    public byte[] WorkRewardAccount => StakingAccounts.WorkRewards;
+
+    public byte[] StakersRewardAccount => StakingAccounts.FeeCollector;
+
+    public Dec WorkRewardShare(IStateReader state) => Dec.Parse(records.GetMintParams(state).WorkRewardShare);
+}
