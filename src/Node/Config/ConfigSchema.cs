@@ -150,6 +150,12 @@ public static class ConfigSchema
             (c, v) => v is string s && s.IndexOfAny(System.IO.Path.GetInvalidPathChars()) < 0 && !s.Contains('\0')
                 ? c with { Log = c.Log with { File = s } }
                 : null),
+
+        Key("testing", "double_sign_at_height", ConfigValueKind.Integer,
+            "Test only: makes this validator sign two conflicting prevotes at height N so that peers produce evidence; never set on a real validator (0 = off).",
+            "a whole number from 0 up (0 = off)",
+            c => (long)c.Testing.DoubleSignAtHeight,
+            (c, v) => v is long n && n >= 0 ? c with { Testing = c.Testing with { DoubleSignAtHeight = (ulong)n } } : null),
     ];
 
     /// <summary>The TOML tables in file order (without the top level).</summary>

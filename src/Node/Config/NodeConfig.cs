@@ -28,6 +28,9 @@ public sealed record NodeConfig
 
     public LogOptions Log { get; init; } = new();
 
+    /// <summary>[testing]: deliberate misbehaviour for tests; off by default, never set on a real validator.</summary>
+    public TestingOptions Testing { get; init; } = new();
+
     /// <summary>Checks rules that span keys; throws <see cref="ConfigException"/> naming them.</summary>
     public void Validate(string source)
     {

@@ -8,7 +8,8 @@ namespace Chain.Node.Production;
 
 /// <summary>
 /// Builds the block this validator proposes: mempool txs up to the block's byte, gas and count limits, pending
-/// evidence not yet committed, and a header from <see cref="HeaderRules"/>. Called by the consensus engine.
+/// evidence of earlier heights not yet committed, and a header from <see cref="HeaderRules"/>. Called by the
+/// consensus engine.
 /// </summary>
 public sealed class BlockBuilder(
     BlockExecutor executor,
@@ -43,6 +44,14 @@ public sealed class BlockBuilder(
         var evidence = new EvidenceList();
         foreach (DuplicateVoteEvidence e in evidencePool.PendingEvidence(MaxEvidence))
         {
+            // Evidence found while this height is still open (a validator equivocated in an earlier round of it)
+            // waits for the next height: the proposal checker refuses a block carrying evidence of its own height,
+            // so carrying it would make every later round's block invalid and stall the height.
+            if (e.VoteA is null || e.VoteA.Height >= request.Height)
+            {
+                continue;
+            }
+
             var item = new Evidence { DuplicateVoteEvidence = e };
             if (!committedEvidence.Contains(item))
             {

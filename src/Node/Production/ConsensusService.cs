@@ -46,6 +46,7 @@ public sealed class ConsensusService(
     private readonly ILogger _logger = loggers.CreateLogger<ConsensusService>();
     private FileWriteAheadLog? _wal;
     private DoubleSignGuard? _guard;
+    private DoubleSignFault? _doubleSign;
     private ConsensusDriver? _driver;
     private CancellationToken _stopping;
 
@@ -62,10 +63,19 @@ public sealed class ConsensusService(
         Directory.CreateDirectory(home.DataDirectory);
         using var wal = new FileWriteAheadLog(Path.Combine(home.DataDirectory, WalFileName));
         _wal = wal;
+        var signer = new Secp256k1VoteSigner(validatorKey);
         _guard = new DoubleSignGuard(
-            new Secp256k1VoteSigner(validatorKey),
+            signer,
             new FileSignerStateStore(Path.Combine(home.DataDirectory, SignerStateFileName)),
             factory.ChainId);
+        if (config.Testing.DoubleSignAtHeight > 0)
+        {
+            _doubleSign = new DoubleSignFault(config.Testing.DoubleSignAtHeight, signer, factory.ChainId);
+            _logger.LogWarning(
+                "testing.double_sign_at_height is {Height}: this validator will sign two conflicting prevotes at that height and be punished for it. Test only; never set it on a real validator",
+                config.Testing.DoubleSignAtHeight);
+        }
+
         HeightStart start = StartDriver();
         LogRole(start);
 
@@ -129,7 +139,19 @@ public sealed class ConsensusService(
 
     public void BroadcastProposal(Proposal proposal, Block block) => gossip.BroadcastProposal(proposal, block);
 
-    public void BroadcastVote(Vote vote) => gossip.BroadcastVote(vote);
+    public void BroadcastVote(Vote vote)
+    {
+        gossip.BroadcastVote(vote);
+        if (_doubleSign?.ConflictWith(vote) is { } conflicting)
+        {
+            _logger.LogWarning(
+                "Double-signed on purpose (testing.double_sign_at_height): a second prevote at height {Height} round {Round} for {BlockId} besides the one for {Signed}",
+                conflicting.Height, conflicting.Round, Describe(conflicting.BlockId), Describe(vote.BlockId));
+            gossip.BroadcastEquivocation(conflicting);
+        }
+    }
+
+    private static string Describe(BlockId? id) => BlockIdentity.IsNil(id) ? "nil" : Convert.ToHexString(id!.Hash.Span);
 
     public void ScheduleTimeout(TimeoutInfo timeout, TimeSpan delay)
     {

@@ -10,5 +10,9 @@ public interface IConsensusGossip
 
     void BroadcastVote(Vote vote);
 
+    /// <summary>A second vote of this validator for a height, round and type it already voted in (test only:
+    /// <see cref="DoubleSignFault"/>). Goes to every peer, whatever the peer is known to hold already.</summary>
+    void BroadcastEquivocation(Vote vote);
+
     void BroadcastEvidence(DuplicateVoteEvidence evidence);
 }

@@ -132,6 +132,10 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
         }
     }
 
+    /// <summary>PeerRoundState knows votes by (height, round, type, validator), so to <see cref="BroadcastVote"/>
+    /// every peer would seem to hold this one already: it goes to all of them regardless.</summary>
+    public void BroadcastEquivocation(Vote vote) => peers.Broadcast(ChannelId.Consensus, new Envelope { Vote = vote });
+
     public void BroadcastEvidence(DuplicateVoteEvidence evidence) =>
         peers.Broadcast(ChannelId.Evidence, new Envelope { Evidence = new EvidenceList { Evidence = { new Evidence { DuplicateVoteEvidence = evidence } } } });
 

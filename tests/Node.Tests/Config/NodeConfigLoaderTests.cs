@@ -1,5 +1,6 @@
 using Chain.Consensus.Options;
 using Chain.Node.Config;
+using Chain.Node.Tests.Cli;
 using Serilog.Events;
 
 namespace Chain.Node.Tests.Config;
@@ -31,6 +32,7 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(LogEventLevel.Information, config.Log.Level);
         Assert.Equal(LogFormat.Plain, config.Log.Format);
         Assert.Equal(string.Empty, config.Log.File);
+        Assert.Equal(0UL, config.Testing.DoubleSignAtHeight);
     }
 
     [Fact]
@@ -43,6 +45,7 @@ public sealed class NodeConfigLoaderTests
             Consensus = new ConsensusOptions { TimeoutCommit = TimeSpan.FromSeconds(90) },
             Log = new LogOptions { Level = LogEventLevel.Debug, Format = LogFormat.Json, File = "logs/node.json" },
             State = new StateOptions { Backend = StateBackend.Memory, KeepVersions = 100 },
+            Testing = new TestingOptions { DoubleSignAtHeight = 12 },
         };
 
         var text = NodeConfigWriter.ToToml(config);
@@ -87,6 +90,8 @@ public sealed class NodeConfigLoaderTests
     [InlineData("[mempool]\nrecheck = \"yes\"\n", "mempool.recheck", "true or false")]
     [InlineData("[tx]\nmin_gas_price = \"cheap\"\n", "tx.min_gas_price", "decimal")]
     [InlineData("[p2p]\npersistent_peers = [\"nohost\"]\n", "p2p.persistent_peers", "host:port")]
+    [InlineData("[testing]\ndouble_sign_at_height = -1\n", "testing.double_sign_at_height", "from 0 up")]
+    [InlineData("[testing]\ndouble_sign_at_height = \"3\"\n", "testing.double_sign_at_height", "wrong type")]
     public void Bad_values_are_rejected_naming_the_key_and_what_is_allowed(string toml, string key, string allowed)
     {
         var e = Assert.Throws<ConfigException>(() => NodeConfigLoader.ParseToml(toml));
@@ -175,6 +180,28 @@ public sealed class NodeConfigLoaderTests
         var config = NodeConfigLoader.ApplyEnvironment(new NodeConfig(), env.GetValueOrDefault);
 
         Assert.Equal(["10.0.0.1:26656", "0123456789abcdef0123456789abcdef01234567@10.0.0.2:26656"], config.P2p.PersistentPeers);
+    }
+
+    [Fact]
+    public async Task Double_sign_at_height_from_the_config_chaind_init_writes_reaches_the_loaded_config()
+    {
+        using var temp = new TempHome();
+        var init = await CliRun.Invoke(temp.Root, ["init"]);
+        Assert.True(init.ExitCode == 0, init.Error);
+        var home = new NodeHome(temp.Root);
+
+        // init writes the key off, under its warning, so a tester edits one number; `chaind start` loads the
+        // file through NodeConfigLoader.Load with the process environment, as here.
+        var text = File.ReadAllText(home.ConfigFile);
+        Assert.Contains("[testing]", text);
+        Assert.Contains("# Test only: makes this validator sign two conflicting prevotes at height N so that peers produce evidence; never set on a real validator (0 = off).\ndouble_sign_at_height = 0\n", text.ReplaceLineEndings("\n"));
+        Assert.Equal(0UL, NodeConfigLoader.Load(home.ConfigFile, NoEnvironment).Testing.DoubleSignAtHeight);
+
+        File.WriteAllText(home.ConfigFile, text.Replace("double_sign_at_height = 0", "double_sign_at_height = 5"));
+        Assert.Equal(5UL, NodeConfigLoader.Load(home.ConfigFile, NoEnvironment).Testing.DoubleSignAtHeight);
+
+        var env = new Dictionary<string, string> { ["CHAIND_TESTING_DOUBLE_SIGN_AT_HEIGHT"] = "9" };
+        Assert.Equal(9UL, NodeConfigLoader.Load(home.ConfigFile, env.GetValueOrDefault).Testing.DoubleSignAtHeight);
     }
 
     [Fact]

@@ -139,6 +139,23 @@ public sealed class ProposalCheckerTests : IDisposable
     }
 
     [Fact]
+    public void Evidence_of_the_height_being_built_waits_for_the_next_block()
+    {
+        // Found while height 1 is still open (a later round of it, say): a block of height 1 may not carry it,
+        // or every proposer of every later round would build a block that every validator refuses.
+        Assert.Equal(EvidenceAddResult.Added, _evidence.Add(DoubleSign(1)));
+
+        Block sameHeight = Build();
+        Assert.Empty(sameHeight.Evidence.Evidence);
+        Assert.Null(_checker.Check(sameHeight));
+        Commit(sameHeight);
+
+        Block next = Build();
+        Assert.Single(next.Evidence.Evidence);
+        Assert.Null(_checker.Check(next));
+    }
+
+    [Fact]
     public void Evidence_that_does_not_verify_is_refused()
     {
         Commit(Build());
