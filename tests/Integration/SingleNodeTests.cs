@@ -45,6 +45,7 @@ public sealed class SingleNodeTests(ITestOutputHelper output) : IDisposable
             BankGenesis.Fund(genesis, new Balance { Address = Address.ToBech32(k.Address), Coins = { new Coin { Denom = "uchn", Amount = initial } } });
         }
 
+        NoInflation.Apply(genesis);
         GenesisFile.Write(genesisPath, genesis);
         var supplyAtGenesis = BankGenesis.Section(genesis).Balances.Aggregate(0UL, (s, b) => s + b.Coins.Single().Amount);
 

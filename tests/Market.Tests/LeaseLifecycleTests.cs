@@ -93,7 +93,7 @@ public sealed class LeaseLifecycleTests : IDisposable
         Assert.Equal(0UL, escrow.Balance);
         Assert.Equal(Initial - Fee - 19_600, _c.Balance(Tenant));
         Assert.Equal(Initial - 2 * Fee - 1_000 + 19_110, _c.Balance(P2));
-        Assert.Equal(490UL, _c.Balance(MarketAccounts.TakeRate));
+        Assert.Equal(490UL, _c.Taken);
         Assert.Equal(3 * 1_000UL, _c.Balance(MarketAccounts.Escrow)); // only the bonds are left
         Assert.Empty(_c.Keeper.Records.LeasesRunningOutAt(_c.State, 32));
     }
@@ -136,7 +136,7 @@ public sealed class LeaseLifecycleTests : IDisposable
         Assert.Equal(18_600UL, escrow.Refunded);
         Assert.Equal(tenant - Fee + 18_600, _c.Balance(Tenant));
         Assert.Equal(p2 + 1_365 + 2_048 + 500, _c.Balance(P2)); // payable, plus the bid deposit back
-        Assert.Equal(209UL, _c.Balance(MarketAccounts.TakeRate));
+        Assert.Equal(209UL, _c.Taken);
         Assert.Empty(_c.Keeper.Records.LeasesRunningOutAt(_c.State, 41));
     }
 

@@ -87,6 +87,12 @@ public sealed class MarketChain : IDisposable
 
     public ulong GenesisSupply { get; }
 
+    /// <summary>Fees charged so far; they land in the fee collector, which also receives the market's take.</summary>
+    public ulong FeesPaid { get; private set; }
+
+    /// <summary>What the market's take put in the fee collector (its balance less the fees).</summary>
+    public ulong Taken => Balance(MarketAccounts.TakeRate) - FeesPaid;
+
     public MarketKeeper Keeper { get; }
 
     public IStateReader State => App.Executor.Committed;
@@ -139,6 +145,14 @@ public sealed class MarketChain : IDisposable
 
         using var execution = App.Executor.Execute(block);
         App.Executor.Commit(execution, new Commit { Height = block.Header.Height });
+        foreach (var r in execution.Results.Results)
+        {
+            if (r.Codespace != TxCodes.Codespace)
+            {
+                FeesPaid += Fee; // the ante handler charged it
+            }
+        }
+
         _pending.Clear();
         var broken = App.Executor.CheckInvariants();
         Assert.True(broken.Count == 0, string.Join("\n", broken));

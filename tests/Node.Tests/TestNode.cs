@@ -85,6 +85,13 @@ public sealed class TestNode : IAsyncLifetime
             _pool.Enqueue(key);
         }
 
+        // No minting: tests check that the supply stays exactly what genesis funded.
+        Chain.State.Modules.AppStateSections.Update<Chain.Proto.Staking.GenesisState>(genesis, Chain.Modules.Staking.StakingModule.ModuleName, s =>
+        {
+            s.Mint.Params.InflationMin = "0";
+            s.Mint.Params.InflationMax = "0";
+            s.Mint.Minter.Inflation = "0";
+        });
         GenesisRules.Validate(genesis);
         GenesisFile.Write(home.GenesisFile, genesis);
         ChainId = genesis.ChainId;
