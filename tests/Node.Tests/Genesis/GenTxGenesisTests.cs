@@ -24,8 +24,8 @@ public sealed class GenTxGenesisTests
 
     private static GenesisOperator Operator(string moniker) => new(PrivateKey.Generate(), PrivateKey.Generate().PublicKey, moniker);
 
-    /// <summary>The catalog's modules plus a create-validator handler, as the node's will be once staking lands.</summary>
-    private static ModuleSet WithHandler() => ModuleCatalog.Create().Add(new CreateValidatorModule());
+    /// <summary>The node's modules with a create-validator handler (the stand-in until staking has one).</summary>
+    private static ModuleSet WithHandler() => CreateValidatorModule.ChainModules();
 
     /// <summary>A genesis of <paramref name="count"/> validators made by gen txs, for a chain with the stand-in handler.</summary>
     private static (GenesisDoc Genesis, IReadOnlyList<GenTx> GenTxs, GenesisOperator[] Operators) GenTxGenesis(int count)

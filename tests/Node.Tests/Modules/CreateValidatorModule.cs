@@ -1,4 +1,5 @@
 using Chain.Crypto;
+using Chain.Node.App;
 using Chain.Node.Genesis;
 using Chain.Proto.Staking;
 using Chain.Proto.Types;
@@ -12,13 +13,23 @@ namespace Chain.Node.Tests.Modules;
 /// <summary>
 /// A stand-in for the staking module's MsgCreateValidator handler, so that gen txs can be tested before staking lands:
 /// it records each created validator (a consensus key at most once) and its EndBlock returns the ones created since the
-/// last block with power value / 10^6, as staking's does. Added after the catalog's modules
-/// (<c>ModuleCatalog.Create().Add(new CreateValidatorModule())</c>) with an empty genesis section.
+/// last block with power value / 10^6, as staking's does. Tests take their chain from <see cref="ChainModules"/>.
 /// </summary>
 public sealed class CreateValidatorModule : Module<Empty>
 {
     public const string ModuleName = "createvalidator";
     private static readonly byte[] PendingKey = "createvalidator/pending"u8.ToArray();
+
+    /// <summary>
+    /// The node's modules with a create-validator handler: the catalog plus this stand-in (with an empty genesis
+    /// section) while no catalog module handles MsgCreateValidator; once the staking module does, the catalog alone,
+    /// so the tests that use it run against the real handler without a change.
+    /// </summary>
+    public static ModuleSet ChainModules()
+    {
+        var modules = ModuleCatalog.Create();
+        return GenTx.IsHandledBy(modules) ? modules : modules.Add(new CreateValidatorModule());
+    }
 
     public override string Name => ModuleName;
 

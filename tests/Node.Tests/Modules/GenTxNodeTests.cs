@@ -26,7 +26,7 @@ public sealed class GenTxNodeTests
         var init = await CliRun.Invoke(temp.Root, ["testnet", "init", "--validators", "1", "--output", output, "--chain-id", "gentx-node", "--base-port", Loopback.FreeBasePort(1).ToString()]);
         Assert.True(init.ExitCode == 0, init.Error);
         var home = new NodeHome(Path.Combine(output, "node0"));
-        ModuleSet Modules() => ModuleCatalog.Create().Add(new CreateValidatorModule());
+        static ModuleSet Modules() => CreateValidatorModule.ChainModules();
 
         // The home's own keys, in a genesis built for a chain that has a create-validator handler.
         var validatorKey = KeyPairFile.Read(home.PrivValidatorKeyFile);
