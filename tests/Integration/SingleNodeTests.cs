@@ -128,8 +128,9 @@ public sealed class SingleNodeTests(ITestOutputHelper output) : IDisposable
         var supply = await bank.SupplyAsync(new QuerySupplyRequest { Denom = "uchn" });
         Assert.Equal(supplyAtGenesis, supply.Amount.Amount);
 
-        // Each block's last_commit carries +2/3 of the genesis validators' power for the previous block.
-        var validators = Chain.Consensus.Validators.ConsensusValidatorSet.Create(genesis.Validators.Select(v =>
+        // Each block's last_commit carries +2/3 of the genesis validators' power for the previous block
+        // (listed in genesis.json, or made by its gen txs).
+        var validators = Chain.Consensus.Validators.ConsensusValidatorSet.Create(GenTxCollector.Validators(genesis).Select(v =>
         {
             var pub = Convert.FromHexString(v.PublicKey);
             return new Chain.Consensus.Validators.ValidatorUpdate(Address.FromPublicKey(pub), pub, v.Power);

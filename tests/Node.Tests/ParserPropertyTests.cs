@@ -8,7 +8,7 @@ namespace Chain.Node.Tests;
 public sealed class ParserPropertyTests
 {
     private static readonly string ValidGenesis = GenesisFile.Format(
-        DefaultGenesis.Create("chain-1", PrivateKey.Generate().PublicKey, new byte[Address.Size], DateTimeOffset.UnixEpoch));
+        DefaultGenesis.Create("chain-1", [new GenesisOperator(PrivateKey.Generate(), PrivateKey.Generate().PublicKey, "v")], DateTimeOffset.UnixEpoch).Genesis);
 
     private static readonly string DefaultToml = NodeConfigWriter.ToToml(new NodeConfig());
 

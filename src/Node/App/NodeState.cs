@@ -1,4 +1,5 @@
 using Chain.Node.Config;
+using Chain.Node.Production;
 using Chain.Proto.Genesis;
 using Chain.State.App;
 using Chain.State.Execution;
@@ -11,15 +12,29 @@ namespace Chain.Node.App;
 public static class NodeState
 {
     /// <summary>
-    /// Opens (or creates) the node's state under <paramref name="dataDirectory"/> and writes genesis on first start.
-    /// <paramref name="fault"/> is for crash tests only (<see cref="CommitFault"/>).
+    /// Opens (or creates) the node's state under <paramref name="dataDirectory"/> and writes genesis on first start,
+    /// then checks that genesis gives height 1 its validators (<see cref="ValidatorSetStore.GenesisSet"/>: genesis.json's
+    /// and the ones the chain made from its gen txs must agree). <paramref name="fault"/> is for crash tests only
+    /// (<see cref="CommitFault"/>).
     /// </summary>
+    /// <exception cref="GenesisStateException">Genesis does not fit the modules or the store, or its validators disagree.</exception>
     public static ChainApp Open(string dataDirectory, StateOptions options, GenesisDoc genesis, ModuleSet modules, CommitFault? fault = null)
     {
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
             : new RocksDbKeyValueStore(StateDirectory(dataDirectory));
-        return ChainApp.Open(store, genesis, modules, options.KeepVersions, fault);
+        var app = ChainApp.Open(store, genesis, modules, options.KeepVersions, fault);
+        try
+        {
+            _ = ValidatorSetStore.GenesisSet(app.Genesis, app.GenesisValidators);
+        }
+        catch (GenesisStateException)
+        {
+            app.Dispose();
+            throw;
+        }
+
+        return app;
     }
 
     /// <summary>Where the RocksDB backend keeps the state under a data directory.</summary>

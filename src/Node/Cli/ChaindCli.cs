@@ -6,7 +6,7 @@ using Chain.Node.Genesis;
 
 namespace Chain.Node.Cli;
 
-/// <summary>The `chaind` command tree: init, keys, start, tx and query (with the commands of the catalog's modules), status, testnet.</summary>
+/// <summary>The `chaind` command tree: init, genesis, keys, start, tx and query (with the commands of the catalog's modules), status, testnet.</summary>
 public sealed class ChaindCli
 {
     private readonly CliEnvironment _environment;
@@ -19,6 +19,7 @@ public sealed class ChaindCli
         var context = new CliContext(environment, handler, home, new NodeClientHome(environment.GetEnvironmentVariable));
         Root = new RootCommand("chaind: a DPoS appchain node for GPU compute leases") { home };
         Root.Add(new InitCommand(environment, handler, home).Build());
+        Root.Add(new GenesisCommand(environment, handler, home).Build());
         Root.Add(new KeysCommand(environment, handler, home).Build());
         Root.Add(new StartCommand(environment, handler, home).Build());
         Root.Add(new TxCommand(context, ModuleCatalog.Clis).Build());

@@ -86,7 +86,7 @@ internal sealed class ExportCommand
             using var app = ChainApp.Open(store, genesis, modules);
             height = app.Executor.LastHeight;
             appHash = Convert.ToHexString(app.Executor.LastAppHash);
-            var next = new ValidatorSetStore(store, app.Executor.Blocks, genesis).Resume();
+            var next = ValidatorSetStore.For(app).Resume();
             exported = app.Export(ExportedValidators(genesis, next.Validators), time);
         }
         catch (GenesisStateException e)
@@ -96,7 +96,7 @@ internal sealed class ExportCommand
 
         if (chainId is not null)
         {
-            InitCommand.CheckChainId(chainId, _environment.Time);
+            InitCommand.CheckChainId(chainId);
             exported.ChainId = chainId;
         }
 
@@ -126,13 +126,17 @@ internal sealed class ExportCommand
         return 0;
     }
 
-    /// <summary>The validators of the height after the last block, named as in the old genesis where the key matches.</summary>
+    /// <summary>
+    /// The validators of the height after the last block, named as in the old genesis where the key matches: its
+    /// `validators` entry, else the operator of the gen tx that created it.
+    /// </summary>
     private static IEnumerable<GenesisValidator> ExportedValidators(GenesisDoc genesis, Consensus.Validators.ConsensusValidatorSet validators)
     {
+        var named = GenTxCollector.Validators(genesis);
         foreach (var v in validators.Validators)
         {
             var key = Convert.ToHexStringLower(v.PublicKey);
-            var name = genesis.Validators.FirstOrDefault(g => string.Equals(g.PublicKey, key, StringComparison.OrdinalIgnoreCase))?.Name ?? string.Empty;
+            var name = named.FirstOrDefault(n => n.PublicKey == key).Name ?? string.Empty;
             yield return new GenesisValidator { Name = name, PublicKey = key, Power = v.VotingPower };
         }
     }

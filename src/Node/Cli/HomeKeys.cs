@@ -1,16 +1,22 @@
 using Chain.Client.Keys;
 using Chain.Crypto;
 using Chain.Node.Config;
+using Chain.Node.Genesis;
+using Chain.Node.P2p.Identity;
 
 namespace Chain.Node.Cli;
 
 /// <summary>
 /// The keys a new node home gets, as `chaind init` and `chaind testnet init` write them:
-/// config/node_key.json, config/priv_validator_key.json and keyring key "validator".
+/// config/node_key.json, config/priv_validator_key.json and keyring key "validator" (<see cref="AccountKey"/>, the
+/// validator's operator account).
 /// </summary>
-internal sealed record HomeKeys(PrivateKey NodeKey, PrivateKey ValidatorKey, KeyInfo Account)
+internal sealed record HomeKeys(PrivateKey NodeKey, PrivateKey ValidatorKey, PrivateKey AccountKey, KeyInfo Account)
 {
     public const string AccountName = "validator";
+
+    /// <summary>Where the home's own gentx goes: config/gentx/gentx-&lt;node id&gt;.json.</summary>
+    public string GenTxFilePath(NodeHome home) => GenTxFile.PathFor(home.GenTxDirectory, NodeId.FromPublicKey(NodeKey.PublicKey).ToString());
 
     /// <summary>The files of <paramref name="home"/> that make it a node home, relative to its root.</summary>
     public static string[] ExistingNodeFiles(NodeHome home) =>
@@ -19,9 +25,28 @@ internal sealed record HomeKeys(PrivateKey NodeKey, PrivateKey ValidatorKey, Key
             .Select(p => Path.GetRelativePath(home.Root, p))
             .ToArray();
 
-    /// <summary>Creates the home's directories (config/ and data/ private) and writes fresh keys.</summary>
+    /// <summary>
+    /// Creates the home's directories (config/ and data/ private) and writes fresh keys. With
+    /// <paramref name="overwrite"/>, the gentx the home wrote for its old node key goes too: it is signed by the old keys.
+    /// </summary>
     public static HomeKeys Create(NodeHome home, bool overwrite)
     {
+        if (overwrite && File.Exists(home.NodeKeyFile))
+        {
+            try
+            {
+                var own = GenTxFile.PathFor(home.GenTxDirectory, NodeId.FromPublicKey(KeyPairFile.Read(home.NodeKeyFile).PublicKey).ToString());
+                if (File.Exists(own))
+                {
+                    File.Delete(own);
+                }
+            }
+            catch (KeyringException)
+            {
+                // An unreadable old node key names no gentx of ours.
+            }
+        }
+
         Directory.CreateDirectory(home.Root);
         CreatePrivateDirectory(home.ConfigDirectory);
         CreatePrivateDirectory(home.DataDirectory);
@@ -38,7 +63,8 @@ internal sealed record HomeKeys(PrivateKey NodeKey, PrivateKey ValidatorKey, Key
             File.Delete(keyFile);
         }
 
-        return new HomeKeys(nodeKey, validatorKey, keyring.Add(AccountName));
+        var accountKey = PrivateKey.Generate();
+        return new HomeKeys(nodeKey, validatorKey, accountKey, keyring.Import(AccountName, accountKey));
     }
 
     private static void CreatePrivateDirectory(string path)

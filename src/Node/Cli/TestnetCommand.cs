@@ -10,8 +10,10 @@ using Chain.Node.P2p.Identity;
 namespace Chain.Node.Cli;
 
 /// <summary>
-/// `chaind testnet init`: N validator homes under one directory, sharing one genesis (equal power,
-/// each operator funded), each with its own loopback ports and every other node as a persistent peer.
+/// `chaind testnet init`: N validator homes under one directory, sharing one genesis built as a real network's is
+/// (each operator funded, a gentx per node with equal self-delegation, collected into gen_txs; see
+/// <see cref="DefaultGenesis"/>; the gentx files in &lt;output&gt;/gentxs), each with its own loopback ports and every
+/// other node as a persistent peer.
 /// </summary>
 internal sealed class TestnetCommand
 {
@@ -113,6 +115,12 @@ internal sealed class TestnetCommand
         };
     }
 
+    /// <summary>
+    /// Where testnet init writes every node's gentx, gentx-&lt;node id&gt;.json: the directory
+    /// `chaind genesis collect-gentxs --gentx-dir` reads to make the same gen_txs again. Its gentx files are replaced.
+    /// </summary>
+    public static string GenTxDirectory(string outputDirectory) => Path.GetFullPath(Path.Combine(outputDirectory, "gentxs"));
+
     public static string NodeName(int index) => "node" + index.ToString(CultureInfo.InvariantCulture);
 
     public static int P2pPort(int basePort, int index) => basePort + (PortsPerNode * index);
@@ -133,7 +141,7 @@ internal sealed class TestnetCommand
                 $"--base-port {basePort}: {count} nodes need ports {basePort} to {lastPort}; choose a base from 1024 to {65535 - (PortsPerNode * (count - 1)) - 2}");
         }
 
-        InitCommand.CheckChainId(chainId, _environment.Time);
+        InitCommand.CheckChainId(chainId);
         var homes = Enumerable.Range(0, count).Select(i => new NodeHome(Path.Combine(outputDirectory, NodeName(i)))).ToArray();
         if (!overwrite)
         {
@@ -149,19 +157,33 @@ internal sealed class TestnetCommand
         }
 
         var keys = homes.Select(h => HomeKeys.Create(h, overwrite)).ToArray();
-        var genesis = DefaultGenesis.Create(
+        var (genesis, gentxs) = DefaultGenesis.Create(
             chainId,
-            keys.Select(k => (k.ValidatorKey.PublicKey, Address.FromBech32(k.Account.Address))).ToArray(),
+            keys.Select((k, i) => new GenesisOperator(k.AccountKey, k.ValidatorKey.PublicKey, NodeName(i))).ToArray(),
             _environment.Time.GetUtcNow());
         GenesisRules.Validate(genesis);
         var nodeIds = keys.Select(k => NodeId.FromPublicKey(k.NodeKey.PublicKey)).ToArray();
 
         var output = _environment.Output;
         output.WriteLine($"Initialized a {count}-validator testnet on chain {chainId} in {Path.GetFullPath(outputDirectory)}");
+        var gentxDirectory = GenTxDirectory(outputDirectory);
+        if (Directory.Exists(gentxDirectory))
+        {
+            foreach (var stale in Directory.GetFiles(gentxDirectory, "gentx-*.json"))
+            {
+                File.Delete(stale);
+            }
+        }
+
+        output.WriteLine(
+            $"  validators: a gentx per node self-delegating {DefaultGenesis.SelfDelegation}uchn (power {DefaultGenesis.ValidatorPower} each), in {gentxDirectory}{InitCommand.ValidatorsNote(genesis)}");
         for (var i = 0; i < count; i++)
         {
             var config = NodeConfigFor(i, basePort, nodeIds);
             GenesisFile.Write(homes[i].GenesisFile, genesis);
+            GenTxFile.Write(
+                GenTxFile.PathFor(gentxDirectory, nodeIds[i].ToString()),
+                gentxs.Single(g => g.Operator.AsSpan().SequenceEqual(keys[i].AccountKey.Address)));
             NodeConfigWriter.Write(homes[i].ConfigFile, config);
             output.WriteLine(
                 $"  {config.Moniker}: home {homes[i].Root}, node id {nodeIds[i]}, p2p {config.P2p.ListenAddress}, gRPC {config.Grpc.Address}, metrics {config.Metrics.Address}, account {keys[i].Account.Address}");

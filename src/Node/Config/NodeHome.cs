@@ -2,7 +2,7 @@ namespace Chain.Node.Config;
 
 /// <summary>
 /// The paths of a node's home directory: config/config.toml, config/genesis.json,
-/// config/node_key.json, config/priv_validator_key.json, keyring/ and data/.
+/// config/node_key.json, config/priv_validator_key.json, config/gentx/, keyring/ and data/.
 /// </summary>
 public sealed record NodeHome
 {
@@ -26,6 +26,9 @@ public sealed record NodeHome
     public string NodeKeyFile => Path.Combine(ConfigDirectory, "node_key.json");
 
     public string PrivValidatorKeyFile => Path.Combine(ConfigDirectory, "priv_validator_key.json");
+
+    /// <summary>Signed genesis transactions: this node's own (`chaind genesis gentx`) and, on the node that assembles a network's genesis, every validator's (`chaind genesis collect-gentxs`).</summary>
+    public string GenTxDirectory => Path.Combine(ConfigDirectory, "gentx");
 
     public string KeyringDirectory => Path.Combine(Root, "keyring");
 

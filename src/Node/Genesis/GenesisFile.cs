@@ -27,8 +27,8 @@ public static class GenesisFile
 
     private const string AppStateKey = "app_state";
 
-    /// <summary>Reads, parses and validates a genesis file.</summary>
-    public static GenesisDoc Load(string path, ModuleSet? modules = null)
+    /// <summary>Reads, parses and validates a genesis file (a <paramref name="draft"/> may lack validators: <see cref="GenesisRules.Validate"/>).</summary>
+    public static GenesisDoc Load(string path, ModuleSet? modules = null, bool draft = false)
     {
         modules ??= ModuleCatalog.Create();
         var name = Path.GetFileName(path);
@@ -49,7 +49,7 @@ public static class GenesisFile
         }
 
         var doc = Parse(text, name, modules);
-        GenesisRules.Validate(doc, name, modules);
+        GenesisRules.Validate(doc, name, modules, draft);
         return doc;
     }
 

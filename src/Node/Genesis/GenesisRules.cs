@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Chain.Crypto;
 using Chain.Node.App;
 using Chain.Proto.Genesis;
 using Chain.State.Modules;
+using Chain.State.Types;
 
 namespace Chain.Node.Genesis;
 
@@ -18,12 +18,16 @@ public static partial class GenesisRules
     /// <summary>
     /// Throws <see cref="GenesisException"/> at the first rule <paramref name="doc"/> breaks: the chain's own keys, then
     /// every module's section (<see cref="ModuleSet.ValidateGenesis"/>; the node's modules unless others are given).
+    /// A genesis needs validators: listed in `validators`, or made by the signed create-validator txs in `gen_txs`
+    /// (each checked here: decodes, signed for this chain id; see <see cref="GenTx.TryDecode"/>), or both (the node
+    /// then checks they agree). A <paramref name="draft"/> (one the `chaind genesis` commands are still assembling)
+    /// may have neither yet.
     /// </summary>
-    public static void Validate(GenesisDoc doc, string source = "genesis.json", ModuleSet? moduleSet = null)
+    public static void Validate(GenesisDoc doc, string source = "genesis.json", ModuleSet? moduleSet = null, bool draft = false)
     {
         void Fail(string path, string message) => throw new GenesisException($"{source}: '{path}' {message}");
 
-        if (!ChainIdPattern().IsMatch(doc.ChainId))
+        if (!IsValidChainId(doc.ChainId))
         {
             Fail("chain_id", $"\"{doc.ChainId}\" must be 1 to 48 characters of a-z, 0-9 and '-'");
         }
@@ -61,9 +65,9 @@ public static partial class GenesisRules
             }
         }
 
-        if (doc.Validators.Count == 0)
+        if (doc.Validators.Count == 0 && doc.GenTxs.Count == 0 && !draft)
         {
-            Fail("validators", "must list at least one validator");
+            Fail("validators", "must list at least one validator, or 'gen_txs' must hold the signed create-validator txs that make them (`chaind genesis gentx`, then `chaind genesis collect-gentxs`)");
         }
 
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -102,6 +106,36 @@ public static partial class GenesisRules
             totalPower += v.Power;
         }
 
+        var operators = new Dictionary<string, int>(StringComparer.Ordinal);
+        var consensusKeys = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < doc.GenTxs.Count; i++)
+        {
+            var path = $"gen_txs[{i}]";
+            var bytes = doc.GenTxs[i].ToByteArray();
+            if (consensus is not null && (ulong)bytes.Length > consensus.TxMaxBytes)
+            {
+                Fail(path, $"is {bytes.Length} bytes, over consensus_params.tx_max_bytes ({consensus.TxMaxBytes})");
+            }
+
+            var gentx = GenTx.TryDecode(bytes, doc.ChainId, out var error);
+            if (gentx is null)
+            {
+                Fail(path, error);
+                continue;
+            }
+
+            if (!operators.TryAdd(gentx.ValidatorAddress, i))
+            {
+                Fail(path, $"creates validator {gentx.ValidatorAddress} again (gen_txs[{operators[gentx.ValidatorAddress]}] does)");
+            }
+
+            var key = Convert.ToHexStringLower(gentx.ConsensusPublicKey);
+            if (!consensusKeys.TryAdd(key, i))
+            {
+                Fail(path, $"uses the consensus key of gen_txs[{consensusKeys[key]}]");
+            }
+        }
+
         var modules = (moduleSet ?? ModuleCatalog.Create()).ValidateGenesis(doc);
         if (!modules.IsOk)
         {
@@ -109,28 +143,14 @@ public static partial class GenesisRules
         }
     }
 
+    /// <summary>Whether <paramref name="chainId"/> is 1 to 48 characters of a-z, 0-9 and '-'.</summary>
+    public static bool IsValidChainId(string chainId) => ChainIdPattern().IsMatch(chainId);
+
     /// <summary>Writes <paramref name="time"/> as genesis_time: RFC 3339 in UTC with seven fractional digits.</summary>
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTimeOffset time) => Rfc3339Time.Format(time);
 
     /// <summary>Reads an RFC 3339 time ("2026-01-02T15:04:05Z", fractions up to nanoseconds, an offset or Z).</summary>
-    public static bool TryParseTime(string text, out DateTimeOffset time)
-    {
-        time = default;
-        var match = Rfc3339Pattern().Match(text);
-        if (!match.Success)
-        {
-            return false;
-        }
-
-        // .NET keeps 7 fractional digits; RFC 3339 allows any number, Go writes up to 9.
-        var fraction = match.Groups["fraction"].Value;
-        var normalized = match.Groups["seconds"].Value
-            + (fraction.Length > 0 ? "." + fraction[..Math.Min(7, fraction.Length)] : string.Empty)
-            + (match.Groups["zone"].Value is "Z" or "z" ? "+00:00" : match.Groups["zone"].Value);
-        normalized = normalized.Replace('t', 'T');
-        return DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
-    }
+    public static bool TryParseTime(string text, out DateTimeOffset time) => Rfc3339Time.TryParse(text, out time);
 
     /// <summary>Decodes the hex of a valid compressed secp256k1 public key.</summary>
     public static bool TryParsePublicKey(string hex, out byte[] key)
@@ -147,7 +167,4 @@ public static partial class GenesisRules
 
     [GeneratedRegex("^[a-z0-9-]{1,48}$", RegexOptions.CultureInvariant)]
     private static partial Regex ChainIdPattern();
-
-    [GeneratedRegex(@"^(?<seconds>\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(\.(?<fraction>\d{1,9}))?(?<zone>[Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex Rfc3339Pattern();
 }

@@ -113,7 +113,7 @@ public static class NodeRunner
     {
         ulong blockMaxBytes = BlockMaxBytes(application.Genesis);
         var verifier = new Secp256k1SignatureVerifier();
-        var validatorSets = new ValidatorSetStore(application.Store, application.Executor.Blocks, application.Genesis);
+        var validatorSets = ValidatorSetStore.For(application);
         var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets);
         var commitVerifier = new CommitVerifier(verifier);
         s.AddSingleton(TimeProvider.System);

@@ -67,6 +67,13 @@ public sealed class ChainApp : IDisposable
     public string ChainId => Genesis.ChainId;
 
     /// <summary>
+    /// The validator set the application chose at genesis: the updates every module's EndBlock returned at height 0,
+    /// after InitGenesis and the gen txs (<see cref="BlockExecutor.InitChain"/>). Kept in the store, so it is the same
+    /// after a restart. Empty when the modules chose none: the genesis file's validators stand.
+    /// </summary>
+    public IReadOnlyList<ValidatorPowerUpdate> GenesisValidators => Executor.GenesisValidators;
+
+    /// <summary>
     /// Opens the chain over <paramref name="store"/> and writes genesis on a fresh one (a store written from another
     /// genesis is refused). <paramref name="fault"/> is for crash tests only (<see cref="CommitFault"/>).
     /// </summary>

@@ -7,6 +7,7 @@ using Chain.State.Modules;
 using Chain.State.Storage;
 using Chain.State.Store;
 using Chain.State.Transactions;
+using Chain.State.Types;
 using Google.Protobuf;
 
 namespace Chain.State.Execution;
@@ -20,11 +21,13 @@ namespace Chain.State.Execution;
 public sealed class BlockExecutor
 {
     private static readonly byte[] GenesisKey = "genesis_hash"u8.ToArray();
+    private static readonly byte[] GenesisValidatorsKey = "genesis_validators"u8.ToArray();
     private readonly IKeyValueStore _store;
     private readonly IStateCommitment _commitment;
     private readonly ModuleRouter _router;
     private readonly TxProcessor _processor;
     private readonly CommitFault? _fault;
+    private IReadOnlyList<ValidatorPowerUpdate>? _genesisValidators;
 
     /// <summary>
     /// Opens the executor over a store; when genesis was written, first rebuilds the flat latest-value copy from the
@@ -74,6 +77,13 @@ public sealed class BlockExecutor
     /// Writes genesis state as version 0 on a fresh store; on a store that already has it, checks that it
     /// is the same genesis. Returns an error naming what was wrong.
     /// </summary>
+    /// <remarks>
+    /// Genesis runs at height 0 with the genesis time as block time: every module's InitGenesis in order, then each of
+    /// <c>gen_txs</c> through the normal tx pipeline (ante checks and handlers; signed with account number 0, see
+    /// <see cref="TxProcessor"/>), then every module's EndBlock once. The union of the validator updates that EndBlock
+    /// returns is the validator set the application chose (<see cref="GenesisValidators"/>); it is kept in the Meta
+    /// column family in the same batch as the genesis state.
+    /// </remarks>
     public ExecResult InitChain(GenesisDoc genesis, byte[] genesisHash)
     {
         var saved = _store.Get(ColumnFamily.Meta, GenesisKey);
@@ -91,7 +101,7 @@ public sealed class BlockExecutor
         }
 
         var cache = new CacheState(Committed);
-        var block = new BlockInfo(genesis.ChainId, 0, 0, []);
+        var block = new BlockInfo(genesis.ChainId, 0, Rfc3339Time.UnixNanosOrZero(genesis.GenesisTime), []);
         var meter = new GasMeter(ulong.MaxValue);
         var ctx = new MsgContext(cache, block, meter, new EventSink());
         for (var i = 0; i < _router.Modules.Count; i++)
@@ -103,13 +113,84 @@ public sealed class BlockExecutor
             }
         }
 
+        cache.DiscardJournal();
+        var delivered = DeliverGenTxs(cache, genesis, block);
+        if (!delivered.IsOk)
+        {
+            return delivered;
+        }
+
+        var updates = EndBlock(new MsgContext(cache, block, new GasMeter(ulong.MaxValue), new EventSink()));
+        cache.DiscardJournal();
+        var validators = new GenesisValidatorSet();
+        foreach (var update in updates)
+        {
+            // A removal (power 0) at genesis removes nothing.
+            if (update.Power > 0)
+            {
+                validators.Validators.Add(new ValidatorPower { PublicKey = ByteString.CopyFrom(update.PublicKey), Power = update.Power });
+            }
+        }
+
         var writes = cache.SortedWrites();
         using var batch = _store.CreateBatch();
         CommittedState.StageWrites(0, writes, batch);
         var root = _commitment.Stage(0, writes, batch);
+        batch.Put(ColumnFamily.Meta, GenesisValidatorsKey, validators.ToByteArray());
         batch.Put(ColumnFamily.Meta, GenesisKey, genesisHash);
         _store.Write(batch, sync: true);
         _commitment.OnCommitted(0, root);
+        _genesisValidators = ToUpdates(validators);
+        return ExecResult.Ok;
+    }
+
+    /// <summary>
+    /// The validator set the application chose at genesis (<see cref="InitChain"/>): empty when no module's EndBlock
+    /// returned any at height 0 (the genesis file's validators then stand), or before genesis was written.
+    /// </summary>
+    public IReadOnlyList<ValidatorPowerUpdate> GenesisValidators => _genesisValidators ??= ReadGenesisValidators();
+
+    private IReadOnlyList<ValidatorPowerUpdate> ReadGenesisValidators()
+    {
+        var bytes = _store.Get(ColumnFamily.Meta, GenesisValidatorsKey);
+        if (bytes is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return ToUpdates(GenesisValidatorSet.Parser.ParseFrom(bytes));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"the genesis validator set in the store is corrupt: {e.Message}", e);
+        }
+    }
+
+    private static ValidatorPowerUpdate[] ToUpdates(GenesisValidatorSet set) =>
+        set.Validators.Select(v => new ValidatorPowerUpdate(v.PublicKey.ToByteArray(), v.Power)).ToArray();
+
+    /// <summary>Delivers each gen tx in order at height 0; the first that does not decode or fails fails genesis.</summary>
+    private ExecResult DeliverGenTxs(CacheState cache, GenesisDoc genesis, BlockInfo block)
+    {
+        for (var i = 0; i < genesis.GenTxs.Count; i++)
+        {
+            var bytes = genesis.GenTxs[i].ToByteArray();
+            var tx = _processor.Decoder.Decode(bytes, out var error);
+            if (tx is null)
+            {
+                return ExecResult.Error("genesis", 3, $"gen_txs[{i}] does not decode: {error.Log}");
+            }
+
+            var result = _processor.Deliver(cache, tx, block);
+            if (result.Code != 0)
+            {
+                return ExecResult.Error("genesis", 3,
+                    $"gen_txs[{i}] (tx {Convert.ToHexString(tx.Hash)}) failed with code {result.Code} ({result.Codespace}): {result.Log}");
+            }
+        }
+
         return ExecResult.Ok;
     }
 
@@ -203,22 +284,7 @@ public sealed class BlockExecutor
         }
 
         var endEvents = new EventSink();
-        var end = new MsgContext(cache, info, new GasMeter(ulong.MaxValue), endEvents);
-        var updates = new List<ValidatorPowerUpdate>();
-        foreach (var module in _router.Modules)
-        {
-            foreach (var update in module.EndBlock(end))
-            {
-                if (updates.Exists(u => u.PublicKey.AsSpan().SequenceEqual(update.PublicKey)))
-                {
-                    throw new InvalidOperationException(
-                        $"module {module.Name} updates validator {Convert.ToHexStringLower(update.PublicKey)} that another module updated in the same block");
-                }
-
-                updates.Add(update);
-            }
-        }
-
+        var updates = EndBlock(new MsgContext(cache, info, new GasMeter(ulong.MaxValue), endEvents));
         results.EndBlockEvents.AddRange(endEvents.Events);
         cache.DiscardJournal();
 
@@ -249,6 +315,27 @@ public sealed class BlockExecutor
             StateWrites = writes.Count,
             ValidatorUpdates = updates,
         };
+    }
+
+    /// <summary>Every module's EndBlock in order; the union of their validator updates (each key at most once).</summary>
+    private List<ValidatorPowerUpdate> EndBlock(MsgContext end)
+    {
+        var updates = new List<ValidatorPowerUpdate>();
+        foreach (var module in _router.Modules)
+        {
+            foreach (var update in module.EndBlock(end))
+            {
+                if (updates.Exists(u => u.PublicKey.AsSpan().SequenceEqual(update.PublicKey)))
+                {
+                    throw new InvalidOperationException(
+                        $"module {module.Name} updates validator {Convert.ToHexStringLower(update.PublicKey)} that another module updated in the same block");
+                }
+
+                updates.Add(update);
+            }
+        }
+
+        return updates;
     }
 
     /// <summary>Writes block, commit, results and state atomically and durably (fsync), then makes them visible.</summary>

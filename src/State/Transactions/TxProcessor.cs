@@ -1,4 +1,5 @@
 using Chain.Crypto;
+using Chain.Proto.Bank;
 using Chain.Proto.Types;
 using Chain.State.Modules;
 using Chain.State.Store;
@@ -9,7 +10,8 @@ namespace Chain.State.Transactions;
 /// <summary>
 /// Runs a decoded tx against state: the ante checks (size gas, account, sequence, signature through the
 /// cache, fee) then each message's handler. A failed message rolls back the messages only (the fee and
-/// sequence stay spent, as in the Cosmos SDK); a failed ante check changes nothing.
+/// sequence stay spent, as in the Cosmos SDK); a failed ante check changes nothing. At height 0 (genesis's gen txs)
+/// signatures are over account number 0 (<see cref="SignedAccountNumber"/>).
 /// </summary>
 public sealed class TxProcessor
 {
@@ -148,9 +150,10 @@ public sealed class TxProcessor
         }
 
         ctx.Gas.Consume(_options.Gas.SignatureVerify, "signature");
-        if (!_signatures.IsVerified(tx.Hash, account.AccountNumber))
+        var signedNumber = SignedAccountNumber(block, account);
+        if (!_signatures.IsVerified(tx.Hash, signedNumber))
         {
-            var check = VerifySignature(tx, account.AccountNumber);
+            var check = VerifySignature(tx, signedNumber);
             if (check == SignatureCheck.HighS)
             {
                 return Fail(TxCodes.HighSSignature, "signature has a high S value; only low-S signatures are accepted");
@@ -159,10 +162,10 @@ public sealed class TxProcessor
             if (check != SignatureCheck.Valid)
             {
                 return Fail(TxCodes.Unauthorized,
-                    $"signature verification failed: check chain id ('{block.ChainId}'), account number ({account.AccountNumber}) and sequence ({account.Sequence})");
+                    $"signature verification failed: check chain id ('{block.ChainId}'), account number ({signedNumber}) and sequence ({account.Sequence})");
             }
 
-            _signatures.Add(tx.Hash, account.AccountNumber);
+            _signatures.Add(tx.Hash, signedNumber);
         }
 
         if (tx.FeeAmount > 0)
@@ -184,6 +187,13 @@ public sealed class TxProcessor
         ctx.Events.Emit("tx", ("signer", Address.ToBech32(tx.Signer)), ("sequence", tx.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fee", tx.FeeAmount + _options.FeeDenom));
         return ExecResult.Ok;
     }
+
+    /// <summary>
+    /// The account number a tx in <paramref name="block"/> is signed over: the account's own, except at height 0 (the
+    /// gen txs of genesis), where it is 0 for every account, as in the Cosmos SDK: a gentx is signed offline, before
+    /// the chain has given the account a number.
+    /// </summary>
+    public static ulong SignedAccountNumber(BlockInfo block, Account account) => block.Height == 0 ? 0 : account.AccountNumber;
 
     private SignatureCheck VerifySignature(DecodedTx tx, ulong accountNumber)
     {

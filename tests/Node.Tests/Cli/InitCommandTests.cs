@@ -28,9 +28,19 @@ public sealed class InitCommandTests
         var genesis = GenesisFile.Load(home.GenesisFile);
         Assert.Equal("test-7", genesis.ChainId);
         var validatorKey = KeyPairFile.Read(home.PrivValidatorKeyFile);
-        Assert.Equal(Convert.ToHexStringLower(validatorKey.PublicKey), genesis.Validators.Single().PublicKey);
-        Assert.Equal(10, genesis.Validators.Single().Power);
         var account = new Keyring(home.KeyringDirectory).Show("validator");
+        var validator = GenTxCollector.Validators(genesis).Single();
+        Assert.Equal(Convert.ToHexStringLower(validatorKey.PublicKey), validator.PublicKey);
+        Assert.Equal(DefaultGenesis.ValidatorPower, validator.Power);
+        Assert.Equal(Address.ToBech32(Address.FromBech32(account.Address), Address.ValidatorOperatorPrefix), validator.Name);
+
+        // Its own gentx is in config/gentx, as `chaind genesis gentx` would write it.
+        var nodeId = Chain.Node.P2p.Identity.NodeId.FromPublicKey(KeyPairFile.Read(home.NodeKeyFile).PublicKey);
+        var gentx = GenTxFile.Read(Path.Combine(home.GenTxDirectory, $"gentx-{nodeId}.json"), "test-7");
+        Assert.Equal(validatorKey.PublicKey, gentx.ConsensusPublicKey);
+        Assert.Equal(DefaultGenesis.SelfDelegation, gentx.SelfDelegation);
+        Assert.Equal("val-1", gentx.Moniker);
+        Assert.Equal(account.Address, gentx.AccountAddress);
         var balance = BankGenesis.Section(genesis).Balances.Single();
         Assert.Equal(account.Address, balance.Address);
         Assert.Equal(1_000_000_000_000UL, balance.Coins.Single(c => c.Denom == "uchn").Amount);
@@ -80,6 +90,10 @@ public sealed class InitCommandTests
         Assert.Equal(
             Address.ToBech32(new Keyring(home.KeyringDirectory).GetPrivateKey("validator").Address),
             BankGenesis.Section(genesis).Balances.Single().Address);
+
+        // The gentx of the old keys is gone; the new one is signed for the new chain.
+        var gentx = GenTxFile.Read(Assert.Single(Directory.GetFiles(home.GenTxDirectory)), "other");
+        Assert.Equal(KeyPairFile.Read(home.PrivValidatorKeyFile).PublicKey, gentx.ConsensusPublicKey);
     }
 
     [Theory]

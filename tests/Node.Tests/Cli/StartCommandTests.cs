@@ -1,3 +1,7 @@
+using Chain.Crypto;
+using Chain.Node.Genesis;
+using Chain.Proto.Genesis;
+
 namespace Chain.Node.Tests.Cli;
 
 public sealed class StartCommandTests
@@ -44,7 +48,10 @@ public sealed class StartCommandTests
         using var temp = new TempHome();
         await CliRun.Invoke(temp.Root, ["init"]);
         var path = temp.PathOf("config/genesis.json");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"power\": \"10\"", "\"power\": \"0\""));
+        var genesis = GenesisFile.Parse(File.ReadAllText(path));
+        genesis.Validators.Clear();
+        genesis.Validators.Add(new GenesisValidator { PublicKey = Convert.ToHexStringLower(PrivateKey.Generate().PublicKey), Power = 0 });
+        File.WriteAllText(path, GenesisFile.Format(genesis));
 
         var run = await CliRun.Invoke(temp.Root, ["start"]);
 

@@ -25,16 +25,19 @@ public sealed class TestnetCommandTests
         var genesis = GenesisFile.Load(homes[0].GenesisFile);
         GenesisRules.Validate(genesis);
         Assert.Equal("tn-1", genesis.ChainId);
-        Assert.Equal(4, genesis.Validators.Count);
-        Assert.All(genesis.Validators, v => Assert.Equal(genesis.Validators[0].Power, v.Power));
+        var validators = GenTxCollector.Validators(genesis);
+        Assert.Equal(4, validators.Count);
+        Assert.All(validators, v => Assert.Equal(DefaultGenesis.ValidatorPower, v.Power));
 
         var nodeIds = homes.Select(h => NodeId.FromPublicKey(KeyPairFile.Read(h.NodeKeyFile).PublicKey)).ToArray();
         Assert.Equal(4, nodeIds.Distinct().Count());
         for (var i = 0; i < 4; i++)
         {
             var validatorKey = KeyPairFile.Read(homes[i].PrivValidatorKeyFile);
-            Assert.Contains(genesis.Validators, v => v.PublicKey == Convert.ToHexStringLower(validatorKey.PublicKey));
+            Assert.Contains(validators, v => v.PublicKey == Convert.ToHexStringLower(validatorKey.PublicKey));
             var account = new Keyring(homes[i].KeyringDirectory).Show("validator");
+            var gentx = GenTxFile.Read(Path.Combine(output, "gentxs", $"gentx-{nodeIds[i]}.json"), "tn-1");
+            Assert.Equal(("node" + i, account.Address, Convert.ToHexString(validatorKey.PublicKey)), (gentx.Moniker, gentx.AccountAddress, Convert.ToHexString(gentx.ConsensusPublicKey)));
             Assert.Contains(BankGenesis.Section(genesis).Balances, b => b.Address == account.Address && b.Coins.Single().Amount == DefaultGenesis.AccountFunds);
 
             var config = configs[i];
@@ -45,6 +48,13 @@ public sealed class TestnetCommandTests
             Assert.Equal(expectedPeers, config.P2p.PersistentPeers);
             Assert.All(config.P2p.PersistentPeers, p => Assert.True(PeerAddress.TryParse(p, out _)));
         }
+
+        // The gentx files make the same validators again when collected.
+        var collect = await CliRun.Invoke(homes[0].Root, ["genesis", "collect-gentxs", "--gentx-dir", Path.Combine(output, "gentxs")]);
+        Assert.True(collect.ExitCode == 0, collect.Error);
+        var collected = GenesisFile.Load(homes[0].GenesisFile);
+        Assert.Equal(4, collected.GenTxs.Count);
+        Assert.Equal(validators.Order(), GenTxCollector.Validators(collected).Order());
 
         var ports = configs.SelectMany(c => new[] { c.P2p.ListenAddress, c.Grpc.Address, c.Metrics.Address }).ToArray();
         Assert.All(ports, a => Assert.Equal("127.0.0.1", a.Host));

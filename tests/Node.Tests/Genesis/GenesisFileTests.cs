@@ -10,11 +10,20 @@ namespace Chain.Node.Tests.Genesis;
 
 public sealed class GenesisFileTests
 {
+    /// <summary>A valid genesis that lists its validator (the gen tx rules are in GenTxGenesisTests).</summary>
     private static GenesisDoc Valid()
     {
         var validator = PrivateKey.Generate();
         var account = PrivateKey.Generate();
-        return DefaultGenesis.Create("chain-test-1", validator.PublicKey, account.Address, DateTimeOffset.UnixEpoch);
+        var doc = DefaultGenesis.Empty("chain-test-1", DateTimeOffset.UnixEpoch);
+        doc.Validators.Add(new GenesisValidator
+        {
+            Name = Address.ToBech32(account.Address, Address.ValidatorOperatorPrefix),
+            PublicKey = Convert.ToHexStringLower(validator.PublicKey),
+            Power = 10,
+        });
+        Chain.Modules.Bank.Genesis.BankGenesis.Fund(doc, new Balance { Address = Address.ToBech32(account.Address), Coins = { new Coin { Denom = "uchn", Amount = DefaultGenesis.AccountFunds } } });
+        return doc;
     }
 
     private static void Bank(GenesisDoc doc, Action<GenesisState> change) =>
@@ -191,7 +200,8 @@ public sealed class GenesisFileTests
     {
         var doc = Valid();
         doc.Validators.Clear();
-        Assert.Contains("'validators'", Expect(doc));
+        var message = Expect(doc);
+        Assert.Contains("'validators' must list at least one validator, or 'gen_txs' must hold", message);
     }
 
     [Fact]

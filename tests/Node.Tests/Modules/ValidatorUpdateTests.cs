@@ -16,6 +16,7 @@ public sealed class ValidatorUpdateTests
 {
     private const ulong ChangeAt = 3;
     private const long NewPower = 25;
+    private const long Power = Chain.Node.Genesis.DefaultGenesis.ValidatorPower;
 
     [Fact]
     public async Task Validator_update_from_end_block_takes_effect_two_heights_later_on_every_node()
@@ -35,9 +36,9 @@ public sealed class ValidatorUpdateTests
             var blocks = new Blocks.BlocksClient(net.Channels[i]);
             var before = await blocks.GetValidatorsAsync(new GetValidatorsRequest { Height = ChangeAt + 1 });
             var after = await blocks.GetValidatorsAsync(new GetValidatorsRequest { Height = ChangeAt + 2 });
-            Assert.Equal(40, before.TotalVotingPower);
-            Assert.Equal(10, PowerOf(before, changed));
-            Assert.Equal(55, after.TotalVotingPower);
+            Assert.Equal(4 * Power, before.TotalVotingPower);
+            Assert.Equal(Power, PowerOf(before, changed));
+            Assert.Equal((3 * Power) + NewPower, after.TotalVotingPower);
             Assert.Equal(NewPower, PowerOf(after, changed));
 
             // The header of H+2 names the new set, and H+2 was committed by it.
@@ -48,10 +49,10 @@ public sealed class ValidatorUpdateTests
             // BeginBlock saw every validator of the previous height with its power, and +2/3 of them signed.
             var votes = modules[i].SeenVotes[ChangeAt + 3];
             Assert.Equal(4, votes.Count);
-            Assert.Equal(55, votes.Sum(v => v.Power));
-            Assert.True(votes.Where(v => v.Signed).Sum(v => v.Power) * 3 > 55 * 2);
+            Assert.Equal((3 * Power) + NewPower, votes.Sum(v => v.Power));
+            Assert.True(votes.Where(v => v.Signed).Sum(v => v.Power) * 3 > ((3 * Power) + NewPower) * 2);
             Assert.Contains(votes, v => v.Power == NewPower);
-            Assert.All(modules[i].SeenVotes[ChangeAt + 1], v => Assert.Equal(10, v.Power));
+            Assert.All(modules[i].SeenVotes[ChangeAt + 1], v => Assert.Equal(Power, v.Power));
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class ProposalCheckerTests : IDisposable
             AppState = { ModuleCatalog.Create().DefaultAppState() },
         };
         _app = ChainApp.Open(new MemoryKeyValueStore(), genesis, ModuleCatalog.Create());
-        _sets = new ValidatorSetStore(_app.Store, _app.Executor.Blocks, genesis);
+        _sets = ValidatorSetStore.For(_app);
         var verifier = new Secp256k1SignatureVerifier();
         var evidenceVerifier = new EvidenceVerifier(verifier, ChainId, _sets);
         var committedEvidence = new CommittedEvidence(_app.Store);
