@@ -196,7 +196,7 @@ public sealed class FourValidatorTests(ITestOutputHelper output) : IDisposable
     /// ports there are handed out to other tests' listeners and to every outgoing connection, so one free now
     /// may be taken by the time a node binds it.
     /// </summary>
-    private static int FreeBasePort()
+    internal static int FreeBasePort(int ports = 33)
     {
         int ephemeralLow = 32_768;
         try
@@ -212,7 +212,7 @@ public sealed class FourValidatorTests(ITestOutputHelper output) : IDisposable
         for (int attempt = 0; attempt < 50; attempt++)
         {
             int basePort = random.Next(10_000, Math.Max(10_001, ephemeralLow - 40));
-            if (Enumerable.Range(basePort, 33).All(IsFree))
+            if (Enumerable.Range(basePort, ports).All(IsFree))
             {
                 return basePort;
             }

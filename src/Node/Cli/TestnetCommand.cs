@@ -161,6 +161,9 @@ internal sealed class TestnetCommand
             chainId,
             keys.Select((k, i) => new GenesisOperator(k.AccountKey, k.ValidatorKey.PublicKey, NodeName(i))).ToArray(),
             _environment.Time.GetUtcNow());
+
+        // The testnet profile: unbonding, jail and the liveness window in minutes and seconds (docs/staking.md).
+        State.Modules.AppStateSections.Update<Proto.Staking.GenesisState>(genesis, Modules.Staking.StakingModule.ModuleName, Modules.Staking.Params.StakingParams.ApplyTestnetProfile);
         GenesisRules.Validate(genesis);
         var nodeIds = keys.Select(k => NodeId.FromPublicKey(k.NodeKey.PublicKey)).ToArray();
 
@@ -177,6 +180,7 @@ internal sealed class TestnetCommand
 
         output.WriteLine(
             $"  validators: a gentx per node self-delegating {DefaultGenesis.SelfDelegation}uchn (power {DefaultGenesis.ValidatorPower} each), in {gentxDirectory}{InitCommand.ValidatorsNote(genesis)}");
+        output.WriteLine("  staking: testnet profile (unbonding 120 s, liveness window 20 blocks, jail 20 s); never use it for a real network");
         for (var i = 0; i < count; i++)
         {
             var config = NodeConfigFor(i, basePort, nodeIds);
