@@ -5,6 +5,7 @@ using Chain.Modules.Bank.Keeper;
 using Chain.Modules.Market;
 using Chain.Modules.Market.Cli;
 using Chain.Modules.Staking;
+using Chain.Modules.Staking.Cli;
 using Chain.Modules.Work;
 using Chain.State.Modules;
 
@@ -21,7 +22,7 @@ public static class ModuleCatalog
     public static IReadOnlyList<(Func<ModuleSet, IModule> Create, IReadOnlyList<IModuleCli> Clis)> Entries { get; } =
     [
         (_ => new BankModule(), [new BankCli()]),
-        (m => new StakingModule(m.Keeper<IBankKeeper>()), []),
+        (m => new StakingModule(m.Keeper<IBankKeeper>()), [new StakingCli(), new DistributionCli(), new SlashingCli(), new MintCli()]),
         (m => new MarketModule(m.Keeper<IBankKeeper>()), [new MarketCli()]),
         (_ => new WorkModule(), []),
     ];
