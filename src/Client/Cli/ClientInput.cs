@@ -17,6 +17,29 @@ public static class ClientInput
         return text;
     }
 
+    /// <summary>A validator's operator address (chainvaloper...).</summary>
+    public static string ValidatorAddress(string text, string what)
+    {
+        if (!Address.TryFromBech32(text, out _, out var error, Address.ValidatorOperatorPrefix))
+        {
+            throw new CliException($"invalid {what} '{text}': {error}");
+        }
+
+        return text;
+    }
+
+    /// <summary>One amount above 0 in the base denomination: "5000000uchn" or "5chn".</summary>
+    public static ulong Uchn(string text, string what)
+    {
+        var coins = Coins(text, what, allowZero: false);
+        if (coins.Count != 1 || coins[0].Denom != Chain.State.Types.Coins.BaseDenom)
+        {
+            throw new CliException($"invalid {what} '{text}': one amount in {Chain.State.Types.Coins.BaseDenom} or {Chain.State.Types.Coins.DisplayDenom}, e.g. 5000000uchn or 5chn");
+        }
+
+        return coins[0].Amount;
+    }
+
     /// <summary>Comma-separated coins such as "1500uchn" or "1.5chn,10uatom"; each denomination once.</summary>
     public static List<Coin> Coins(string text, string what, bool allowZero)
     {

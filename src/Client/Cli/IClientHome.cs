@@ -3,8 +3,8 @@ using Chain.Client.Keys;
 namespace Chain.Client.Cli;
 
 /// <summary>
-/// What a client command finds through the home that --home names: the keyring that signs, and the node to talk to
-/// when --node is not given. The node implements it from its home layout and config file, which the client does not
+/// What a client command finds through the home that --home names: the keyring that signs, the node to talk to
+/// when --node is not given, and the consensus key of the node that lives there. The node implements it from its home layout and config file, which the client does not
 /// know.
 /// </summary>
 public interface IClientHome
@@ -17,4 +17,10 @@ public interface IClientHome
     /// <paramref name="home"/> configures. A <paramref name="node"/> that is not an address is a <see cref="CliException"/>.
     /// </summary>
     NodeConnection Connect(string? node, string home);
+
+    /// <summary>
+    /// The 33-byte consensus public key of the node at <paramref name="home"/> (its priv_validator_key.json), which a
+    /// validator created from that home signs blocks with. A missing or bad file is a <see cref="KeyringException"/>.
+    /// </summary>
+    byte[] ValidatorPublicKey(string home);
 }

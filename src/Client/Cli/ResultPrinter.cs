@@ -32,6 +32,12 @@ public sealed class ResultPrinter
 
     public static string Hex(ByteString bytes) => Convert.ToHexString(bytes.Span);
 
+    /// <summary>Unix seconds as an ISO 8601 UTC time; empty for 0, the number itself when out of DateTime's range.</summary>
+    public static string TimeFromSeconds(long unixSeconds) =>
+        unixSeconds == 0 ? string.Empty
+        : unixSeconds < -62_135_596_800 || unixSeconds > 253_402_300_799 ? unixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string Time(long unixNanos) =>
         unixNanos == 0
             ? string.Empty

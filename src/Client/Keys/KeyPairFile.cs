@@ -31,7 +31,7 @@ public static class KeyPairFile
         {
             content = JsonSerializer.Deserialize<KeyFileContent>(File.ReadAllText(path));
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new KeyringException($"{path}: key file not found (run `chaind init`)", e);
         }

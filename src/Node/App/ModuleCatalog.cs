@@ -5,6 +5,7 @@ using Chain.Modules.Bank.Keeper;
 using Chain.Modules.Market;
 using Chain.Modules.Market.Cli;
 using Chain.Modules.Staking;
+using Chain.Modules.Staking.Cli;
 using Chain.Modules.Work;
 using Chain.State.Modules;
 
@@ -12,21 +13,22 @@ namespace Chain.Node.App;
 
 /// <summary>
 /// The chain's modules, one line each, in execution order: genesis, BeginBlock and EndBlock run top to bottom, and a
-/// module is built from what the modules above it offer. Each line also names the module's commands under `chaind tx`
-/// and `chaind query` (null: it has none). docs/modules.md says how to add one.
+/// module is built from what the modules above it offer. Each line also names the module's command groups under
+/// `chaind tx` and `chaind query` (none, one, or several as staking's: staking, distribution, slashing, mint).
+/// docs/modules.md says how to add one.
 /// </summary>
 public static class ModuleCatalog
 {
-    public static IReadOnlyList<(Func<ModuleSet, IModule> Create, IModuleCli? Cli)> Entries { get; } =
+    public static IReadOnlyList<(Func<ModuleSet, IModule> Create, IReadOnlyList<IModuleCli> Clis)> Entries { get; } =
     [
-        (_ => new BankModule(), new BankCli()),
-        (m => new StakingModule(m.Keeper<IBankKeeper>()), null),
-        (m => new MarketModule(m.Keeper<IBankKeeper>()), new MarketCli()),
-        (_ => new WorkModule(), null),
+        (_ => new BankModule(), [new BankCli()]),
+        (m => new StakingModule(m.Keeper<IBankKeeper>()), [new StakingCli(), new DistributionCli(), new SlashingCli(), new MintCli()]),
+        (m => new MarketModule(m.Keeper<IBankKeeper>()), [new MarketCli()]),
+        (_ => new WorkModule(), []),
     ];
 
-    /// <summary>The modules' commands, in the catalog's order.</summary>
-    public static IEnumerable<IModuleCli> Clis => Entries.Select(e => e.Cli).OfType<IModuleCli>();
+    /// <summary>The modules' command groups, in the catalog's order.</summary>
+    public static IEnumerable<IModuleCli> Clis => Entries.SelectMany(e => e.Clis);
 
     /// <summary>A new set of the catalog's modules, in order.</summary>
     public static ModuleSet Create()

@@ -3,7 +3,7 @@ using Chain.Client.Cli;
 
 namespace Chain.Node.Cli;
 
-/// <summary>Adds a module's `tx` or `query` command under the node's, checking it bears the module's name.</summary>
+/// <summary>Adds a module's `tx` or `query` command group under the node's, checking it bears the group's name and no other group has it.</summary>
 internal static class ModuleCommand
 {
     public static void AddTo(Command parent, IModuleCli module, Command? command)
@@ -16,7 +16,12 @@ internal static class ModuleCommand
         if (command.Name != module.Name)
         {
             throw new InvalidOperationException(
-                $"module '{module.Name}' gave a `{parent.Name}` command named '{command.Name}'; it must bear the module's name");
+                $"command group '{module.Name}' gave a `{parent.Name}` command named '{command.Name}'; it must bear the group's name");
+        }
+
+        if (parent.Subcommands.Any(c => c.Name == command.Name))
+        {
+            throw new InvalidOperationException($"two command groups are named '{command.Name}' under `{parent.Name}`");
         }
 
         parent.Add(command);

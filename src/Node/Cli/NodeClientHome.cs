@@ -5,8 +5,9 @@ using Chain.Node.Config;
 namespace Chain.Node.Cli;
 
 /// <summary>
-/// A node home as client commands see it: keyring/ signs, and without --node they talk to grpc.address from
-/// config/config.toml (with CHAIND_* overrides) when the file exists, else to 127.0.0.1:9090.
+/// A node home as client commands see it: keyring/ signs, without --node they talk to grpc.address from
+/// config/config.toml (with CHAIND_* overrides) when the file exists, else to 127.0.0.1:9090, and
+/// config/priv_validator_key.json holds the consensus key.
 /// </summary>
 internal sealed class NodeClientHome : IClientHome
 {
@@ -18,6 +19,8 @@ internal sealed class NodeClientHome : IClientHome
     }
 
     public Keyring Keyring(string home) => new(new NodeHome(home).KeyringDirectory);
+
+    public byte[] ValidatorPublicKey(string home) => KeyPairFile.Read(new NodeHome(home).PrivValidatorKeyFile).PublicKey;
 
     /// <summary><paramref name="node"/> is host:port or http://host:port.</summary>
     public NodeConnection Connect(string? node, string home)

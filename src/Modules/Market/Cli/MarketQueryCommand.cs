@@ -32,82 +32,32 @@ internal sealed class MarketQueryCommand(CliContext context)
 
     private static IEnumerable<(string, string)> OrderLines(Order o) =>
     [
-        ("order", $"{N(o.Id)} {Name(o.State)} owner={o.Owner} gpus={o.Resources?.GpuCount} model={o.Resources?.GpuModel} max_price={N(o.MaxPricePerBlock)}uchn bidding_closes={N(o.BiddingClosesHeight)} winning_bid={N(o.WinningBidId)}"),
+        ("order", $"{N(o.Id)} {ProtoEnumText.Name(o.State)} owner={o.Owner} gpus={o.Resources?.GpuCount} model={o.Resources?.GpuModel} max_price={N(o.MaxPricePerBlock)}uchn bidding_closes={N(o.BiddingClosesHeight)} winning_bid={N(o.WinningBidId)}"),
     ];
 
     private static IEnumerable<(string, string)> BidLines(Bid b) =>
-        [("bid", $"{N(b.Id)} {Name(b.State)} order={N(b.OrderId)} provider={b.Provider} price={N(b.PricePerBlock)}uchn deposit={N(b.Deposit)}uchn")];
+        [("bid", $"{N(b.Id)} {ProtoEnumText.Name(b.State)} order={N(b.OrderId)} provider={b.Provider} price={N(b.PricePerBlock)}uchn deposit={N(b.Deposit)}uchn")];
 
     private static IEnumerable<(string, string)> LeaseLines(Lease l) =>
     [
-        ("lease", $"{N(l.Id)} {Name(l.State)} tenant={l.Tenant} provider={l.Provider} price={N(l.PricePerBlock)}uchn created={N(l.CreatedHeight)}"
-            + (l.ClosedHeight == 0 ? string.Empty : $" closed={N(l.ClosedHeight)} reason={Name(l.CloseReason)}")),
+        ("lease", $"{N(l.Id)} {ProtoEnumText.Name(l.State)} tenant={l.Tenant} provider={l.Provider} price={N(l.PricePerBlock)}uchn created={N(l.CreatedHeight)}"
+            + (l.ClosedHeight == 0 ? string.Empty : $" closed={N(l.ClosedHeight)} reason={ProtoEnumText.Name(l.CloseReason)}")),
     ];
 
     private static IEnumerable<(string, string)> EscrowLines(EscrowAccount e) =>
     [
-        ("escrow", N(e.Id)), ("state", Name(e.State)), ("owner", e.Owner), ("provider", e.Provider), ("rate", N(e.Rate) + "uchn/block"),
+        ("escrow", N(e.Id)), ("state", ProtoEnumText.Name(e.State)), ("owner", e.Owner), ("provider", e.Provider), ("rate", N(e.Rate) + "uchn/block"),
         ("balance", N(e.Balance) + "uchn"), ("payable", N(e.Payable) + "uchn"), ("paid_out", N(e.PaidOut) + "uchn"), ("taken", N(e.Taken) + "uchn"),
         ("refunded", N(e.Refunded) + "uchn"), ("deposited", N(e.Deposited) + "uchn"), ("settled_height", N(e.SettledHeight)),
     ];
 
-    /// <summary>"ORDER_STATE_OPEN" → "open".</summary>
-    private static string Name<T>(T value)
-        where T : struct, Enum
+    private static (string, string) NextKey(PageResponse? page) => PageOptions.NextKeyLine(page?.NextKey);
+
+    private static PageRequest Page(PageOptions paging, ParseResult parse)
     {
-        var field = typeof(T).GetField(value.ToString());
-        var original = field?.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false).OfType<Google.Protobuf.Reflection.OriginalNameAttribute>().FirstOrDefault()?.Name;
-        var name = original ?? value.ToString();
-        var cut = name.IndexOf("_STATE_", StringComparison.Ordinal) is var i and >= 0 ? i + 7
-            : name.IndexOf("_REASON_", StringComparison.Ordinal) is var j and >= 0 ? j + 8 : 0;
-        return name[cut..].ToLowerInvariant();
+        var (limit, key) = paging.Read(parse);
+        return new PageRequest { Limit = limit, Key = key };
     }
-
-    private static T ParseState<T>(string? text, string what)
-        where T : struct, Enum
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return default;
-        }
-
-        foreach (var value in Enum.GetValues<T>())
-        {
-            if (Name(value) == text.ToLowerInvariant() && Convert.ToInt32(value, CultureInfo.InvariantCulture) != 0)
-            {
-                return value;
-            }
-        }
-
-        var names = Enum.GetValues<T>().Where(v => Convert.ToInt32(v, CultureInfo.InvariantCulture) != 0).Select(v => Name(v));
-        throw new CliException($"invalid {what} '{text}': one of {string.Join(", ", names)}");
-    }
-
-    private sealed record Paging(Option<uint> Limit, Option<string?> Key)
-    {
-        public static Paging Create() => new(
-            new Option<uint>("--limit") { Description = "Most items per page (default 100, at most 1000)", DefaultValueFactory = _ => 0u },
-            new Option<string?>("--page-key") { Description = "next_key (hex) of the previous page" });
-
-        public void AddTo(Command c)
-        {
-            c.Add(Limit);
-            c.Add(Key);
-        }
-
-        public PageRequest Request(ParseResult parse)
-        {
-            var key = parse.GetValue(Key);
-            if (!string.IsNullOrEmpty(key) && (key.Length % 2 != 0 || !key.All(char.IsAsciiHexDigit)))
-            {
-                throw new CliException($"invalid --page-key '{key}': expected hex");
-            }
-
-            return new PageRequest { Limit = parse.GetValue(Limit), Key = string.IsNullOrEmpty(key) ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString(key)) };
-        }
-    }
-
-    private static (string, string) NextKey(PageResponse? page) => ("next_key", page is null ? string.Empty : Convert.ToHexStringLower(page.NextKey.Span));
 
     private Command Params()
     {
@@ -147,12 +97,12 @@ internal sealed class MarketQueryCommand(CliContext context)
 
     private Command Providers()
     {
-        var paging = Paging.Create();
+        var paging = new PageOptions();
         var command = new Command("providers", "Registered providers");
         paging.AddTo(command);
         new ClientOptions(context).SetQueryAction(
             command,
-            parse => new QueryProvidersRequest { Pagination = paging.Request(parse) },
+            parse => new QueryProvidersRequest { Pagination = Page(paging, parse) },
             (node, request, o) => new Query.QueryClient(node.Channel).ProvidersAsync(request, o),
             (_, r) => [.. r.Providers.Select(p => ("provider", $"{p.Owner} {p.Region} {p.HostUri} {string.Join(' ', p.Attributes)}")), NextKey(r.Pagination)]);
         return command;
@@ -175,7 +125,7 @@ internal sealed class MarketQueryCommand(CliContext context)
     {
         var owner = new Option<string?>("--owner") { Description = "Only orders of this tenant" };
         var state = new Option<string?>("--state") { Description = "open, active or closed" };
-        var paging = Paging.Create();
+        var paging = new PageOptions();
         var command = new Command("orders", "Orders, filtered by owner and state") { owner, state };
         paging.AddTo(command);
         new ClientOptions(context).SetQueryAction(
@@ -186,8 +136,8 @@ internal sealed class MarketQueryCommand(CliContext context)
                 return new QueryOrdersRequest
                 {
                     Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
-                    State = ParseState<OrderState>(parse.GetValue(state), "--state"),
-                    Pagination = paging.Request(parse),
+                    State = ProtoEnumText.Parse<OrderState>(parse.GetValue(state), "--state"),
+                    Pagination = Page(paging, parse),
                 };
             },
             (node, request, opt) => new Query.QueryClient(node.Channel).OrdersAsync(request, opt),
@@ -200,7 +150,7 @@ internal sealed class MarketQueryCommand(CliContext context)
         var order = new Option<ulong>("--order") { Description = "Only bids on this order", DefaultValueFactory = _ => 0UL };
         var provider = new Option<string?>("--provider") { Description = "Only bids of this provider" };
         var state = new Option<string?>("--state") { Description = "open, active, lost or closed" };
-        var paging = Paging.Create();
+        var paging = new PageOptions();
         var command = new Command("bids", "Bids, filtered by order, provider and state") { order, provider, state };
         paging.AddTo(command);
         new ClientOptions(context).SetQueryAction(
@@ -212,8 +162,8 @@ internal sealed class MarketQueryCommand(CliContext context)
                 {
                     OrderId = parse.GetValue(order),
                     Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
-                    State = ParseState<BidState>(parse.GetValue(state), "--state"),
-                    Pagination = paging.Request(parse),
+                    State = ProtoEnumText.Parse<BidState>(parse.GetValue(state), "--state"),
+                    Pagination = Page(paging, parse),
                 };
             },
             (node, request, opt) => new Query.QueryClient(node.Channel).BidsAsync(request, opt),
@@ -226,7 +176,7 @@ internal sealed class MarketQueryCommand(CliContext context)
         var owner = new Option<string?>("--owner") { Description = "Only leases of this tenant" };
         var provider = new Option<string?>("--provider") { Description = "Only leases of this provider" };
         var state = new Option<string?>("--state") { Description = "active, insufficient_funds or closed" };
-        var paging = Paging.Create();
+        var paging = new PageOptions();
         var command = new Command("leases", "Leases, filtered by tenant, provider and state") { owner, provider, state };
         paging.AddTo(command);
         new ClientOptions(context).SetQueryAction(
@@ -239,8 +189,8 @@ internal sealed class MarketQueryCommand(CliContext context)
                 {
                     Owner = string.IsNullOrEmpty(o) ? string.Empty : ClientInput.AccountAddress(o, "--owner"),
                     Provider = string.IsNullOrEmpty(p) ? string.Empty : ClientInput.AccountAddress(p, "--provider"),
-                    State = ParseState<LeaseState>(parse.GetValue(state), "--state"),
-                    Pagination = paging.Request(parse),
+                    State = ProtoEnumText.Parse<LeaseState>(parse.GetValue(state), "--state"),
+                    Pagination = Page(paging, parse),
                 };
             },
             (node, request, opt) => new Query.QueryClient(node.Channel).LeasesAsync(request, opt),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Chain.Client.Cli;
 using Chain.Proto.Market;
-using Chain.State.Types;
 using Google.Protobuf;
 
 namespace Chain.Modules.Market.Cli;
@@ -44,17 +43,6 @@ internal sealed class MarketTxCommand(CliContext context)
     }
 
     private Argument<string> KeyArgument() => new("key") { Description = "Name of the keyring key that signs and pays" };
-
-    private static ulong Uchn(string text, string what)
-    {
-        var coins = ClientInput.Coins(text, what, allowZero: false);
-        if (coins.Count != 1 || coins[0].Denom != Coins.BaseDenom)
-        {
-            throw new CliException($"invalid {what} '{text}': one amount in {Coins.BaseDenom} or {Coins.DisplayDenom}, e.g. 5000000uchn or 5chn");
-        }
-
-        return coins[0].Amount;
-    }
 
     private Command ProviderCommand(string name, string description, Func<string, string, string, IReadOnlyList<string>, IMessage> make)
     {
@@ -129,9 +117,9 @@ internal sealed class MarketTxCommand(CliContext context)
                     MemoryMib = parse.GetValue(memory),
                     Region = parse.GetValue(region) ?? string.Empty,
                 },
-                MaxPricePerBlock = Uchn(parse.GetRequiredValue(maxPrice), "--max-price"),
+                MaxPricePerBlock = ClientInput.Uchn(parse.GetRequiredValue(maxPrice), "--max-price"),
                 BiddingWindowBlocks = parse.GetValue(window),
-                Deposit = Uchn(parse.GetRequiredValue(deposit), "--deposit"),
+                Deposit = ClientInput.Uchn(parse.GetRequiredValue(deposit), "--deposit"),
             };
             return await broadcast.SignAndBroadcastAsync(parse, signer, [msg], ct);
         }));
@@ -149,7 +137,7 @@ internal sealed class MarketTxCommand(CliContext context)
         command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
-            var msg = new MsgCreateBid { Provider = address, OrderId = parse.GetValue(order), PricePerBlock = Uchn(parse.GetRequiredValue(price), "price") };
+            var msg = new MsgCreateBid { Provider = address, OrderId = parse.GetValue(order), PricePerBlock = ClientInput.Uchn(parse.GetRequiredValue(price), "price") };
             return await broadcast.SignAndBroadcastAsync(parse, signer, [msg], ct);
         }));
         return command;
@@ -166,7 +154,7 @@ internal sealed class MarketTxCommand(CliContext context)
         command.SetAction(context.Handler.Wrap(async (parse, ct) =>
         {
             var (signer, address) = broadcast.Key(parse, parse.GetRequiredValue(key));
-            var msg = new MsgDepositEscrow { Tenant = address, EscrowId = parse.GetValue(escrow), Amount = Uchn(parse.GetRequiredValue(amount), "amount") };
+            var msg = new MsgDepositEscrow { Tenant = address, EscrowId = parse.GetValue(escrow), Amount = ClientInput.Uchn(parse.GetRequiredValue(amount), "amount") };
             return await broadcast.SignAndBroadcastAsync(parse, signer, [msg], ct);
         }));
         return command;
