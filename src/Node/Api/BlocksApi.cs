@@ -36,6 +36,8 @@ public sealed class BlocksApi(BlockExecutor executor, ValidatorSetStore validato
         if (results is not null)
         {
             response.Results.AddRange(results.Results);
+            response.BeginBlockEvents.AddRange(results.BeginBlockEvents);
+            response.EndBlockEvents.AddRange(results.EndBlockEvents);
         }
 
         return Task.FromResult(response);

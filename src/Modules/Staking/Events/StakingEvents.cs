@@ -28,6 +28,9 @@ public static class StakingEvents
     public const string DoubleSign = "slashing.double_sign";
     public const string EvidenceRefused = "slashing.evidence_refused";
     public const string RewardsAllocated = "distribution.rewards_allocated";
+
+    /// <summary>Per validator and block: the exact commission and the delegators' share (decimals) it received.</summary>
+    public const string ValidatorRewards = "distribution.validator_rewards";
     public const string WithdrawRewards = "distribution.withdraw_rewards";
     public const string WithdrawCommission = "distribution.withdraw_commission";
     public const string FundCommunityPool = "distribution.fund_community_pool";

@@ -351,7 +351,8 @@ public sealed class DistributionKeeper(StakingRecords records, IBankKeeper bank)
             }
 
             var reward = forValidators.MulTruncate(Dec.FromInt((ulong)vote.Power).QuoTruncate(total));
-            AllocateTokensToValidator(store, v, reward);
+            var (commission, shared) = AllocateTokensToValidator(store, v, reward);
+            ctx.Events.Emit(StakingEvents.ValidatorRewards, ("validator", v.OperatorAddress), ("commission", commission.ToString()), ("rewards", shared.ToString()));
             remaining -= reward;
         }
 
@@ -359,8 +360,8 @@ public sealed class DistributionKeeper(StakingRecords records, IBankKeeper bank)
         ctx.Events.Emit(StakingEvents.RewardsAllocated, ("amount", StakingEvents.N(collected)), ("community_pool", remaining.ToString()));
     }
 
-    /// <summary>Commission (rounded) to the validator, the rest to its current period; all of it outstanding.</summary>
-    public void AllocateTokensToValidator(IStateStore store, Validator v, Dec tokens)
+    /// <summary>Commission (rounded) to the validator, the rest to its current period; all of it outstanding. Returns both parts.</summary>
+    public (Dec Commission, Dec Shared) AllocateTokensToValidator(IStateStore store, Validator v, Dec tokens)
     {
         var val = StakingRecords.Operator(v);
         var commission = tokens.Mul(Dec.Parse(v.Commission.Rates.Rate));
@@ -370,6 +371,7 @@ public sealed class DistributionKeeper(StakingRecords records, IBankKeeper bank)
         current.Rewards = (Dec.ParseOrZero(current.Rewards) + shared).ToString();
         SetCurrent(store, val, current);
         SetOutstanding(store, val, GetOutstanding(store, val) + tokens);
+        return (commission, shared);
     }
 
     public void FundCommunityPool(IStateStore store, Dec amount) => SetCommunityPool(store, GetCommunityPool(store) + amount);
