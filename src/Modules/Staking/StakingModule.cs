@@ -66,7 +66,11 @@ public sealed class StakingModule : Module<GenesisState>
 
     public override ExecResult ValidateGenesis(GenesisState genesis) => StakingGenesis.Import(Records, Distribution, new CacheState(EmptyState.Instance), genesis);
 
-    public override ExecResult InitGenesis(MsgContext context, GenesisState genesis) => StakingGenesis.Import(Records, Distribution, context.Store, genesis);
+    public override ExecResult InitGenesis(MsgContext context, GenesisState genesis)
+    {
+        var r = StakingGenesis.Import(Records, Distribution, context.Store, genesis);
+        return r.IsOk ? StakingGenesis.CheckPools(Records, Bank, context.Store) : r;
+    }
 
     public override GenesisState ExportGenesis(IStateReader state, ulong height) => StakingGenesis.Export(Records, Distribution, state, height);
 

@@ -47,8 +47,8 @@ public sealed class DoubleSignEvidenceTests
             Assert.Equal(MisbehaviorKind.DuplicateVote, misbehavior.Kind);
             Assert.Equal(Convert.ToHexString(offender), Convert.ToHexString(misbehavior.ValidatorAddress));
             Assert.Equal(At, misbehavior.Height);
-            Assert.Equal(10, misbehavior.ValidatorPower);
-            Assert.Equal(40, misbehavior.TotalVotingPower);
+            Assert.Equal(Chain.Node.Genesis.DefaultGenesis.ValidatorPower, misbehavior.ValidatorPower);
+            Assert.Equal(4 * Chain.Node.Genesis.DefaultGenesis.ValidatorPower, misbehavior.TotalVotingPower);
             Assert.True(misbehavior.TimeUnixNanos > 0);
         }
 

@@ -174,6 +174,40 @@ public static class StakingGenesis
     }
 
     /// <summary>
+    /// At InitGenesis, after the bank's section is in state: the pools must hold exactly what the imported validators
+    /// and unbonding entries say (an exported genesis does; a hand-edited one may not).
+    /// </summary>
+    public static ExecResult CheckPools(StakingRecords records, Bank.Keeper.IBankKeeper bank, IStateReader state)
+    {
+        ulong bonded = 0, notBonded = 0;
+        foreach (var v in records.AllValidators(state))
+        {
+            if (v.Status == BondStatus.Bonded)
+            {
+                bonded += v.Tokens;
+            }
+            else
+            {
+                notBonded += v.Tokens;
+            }
+        }
+
+        foreach (var ubd in records.AllUnbondings(state))
+        {
+            foreach (var e in ubd.Entries)
+            {
+                notBonded += e.Balance;
+            }
+        }
+
+        var bondedPool = bank.GetBalance(state, StakingAccounts.BondedPool, Coins.BaseDenom);
+        var notBondedPool = bank.GetBalance(state, StakingAccounts.NotBondedPool, Coins.BaseDenom);
+        return bondedPool == bonded && notBondedPool == notBonded
+            ? ExecResult.Ok
+            : Invalid($"app_state.staking: bonded validators hold {bonded}uchn and the bonded pool {bondedPool}uchn; unbonding and unbonded validators and entries hold {notBonded}uchn and the not-bonded pool {notBondedPool}uchn (app_state.bank must fund {Address.ToBech32(StakingAccounts.BondedPool)} and {Address.ToBech32(StakingAccounts.NotBondedPool)} with exactly these)");
+    }
+
+    /// <summary>
     /// Every record, as a new chain starts from it. With <paramref name="height"/> above 0 every height in a record
     /// (creation heights, unbonding heights, starting infos, slash events, signing windows) becomes 0: they lie
     /// before the new chain's first block, and only their order relative to later heights matters.
