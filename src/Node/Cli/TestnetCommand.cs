@@ -180,7 +180,7 @@ internal sealed class TestnetCommand
 
         output.WriteLine(
             $"  validators: a gentx per node self-delegating {DefaultGenesis.SelfDelegation}uchn (power {DefaultGenesis.ValidatorPower} each), in {gentxDirectory}{InitCommand.ValidatorsNote(genesis)}");
-        output.WriteLine("  staking: testnet profile (unbonding 120 s, liveness window 20 blocks, jail 20 s); never use it for a real network");
+        output.WriteLine("  staking: testnet profile (unbonding 120 s, jail 20 s); never use it for a real network");
         for (var i = 0; i < count; i++)
         {
             var config = NodeConfigFor(i, basePort, nodeIds);
