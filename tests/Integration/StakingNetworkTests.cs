@@ -243,7 +243,8 @@ public sealed class StakingNetworkTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before - 20_000 + paid, await BalanceOf(Address.ToBech32(delegator.Address)));
         output.WriteLine($"withdrew {paid} uchn of F1 rewards over blocks {delegated.Height + 1}..{withdrawn.Height}");
 
-        // 2. Validator 3 signed two prevotes at height 12: slashed 5%, jailed, tombstoned, out of the set.
+        // 2. Validator 3 signs two prevotes at height 12 and on (until a pair reaches its peers in time): slashed 5%,
+        //    jailed, tombstoned, out of the set.
         await WaitFor(async () => (await ValidatorOf(3)).Jailed ? 1UL : null);
         var v3 = await ValidatorOf(3);
         Assert.Equal(9_500 * Chn, v3.Tokens);
@@ -256,7 +257,7 @@ public sealed class StakingNetworkTests(ITestOutputHelper output) : IDisposable
             if (block.Block.Evidence?.Evidence.Count > 0)
             {
                 evidenceAt = h;
-                Assert.Equal(doubleSignAt, block.Block.Evidence.Evidence[0].DuplicateVoteEvidence.VoteA.Height);
+                Assert.InRange(block.Block.Evidence.Evidence[0].DuplicateVoteEvidence.VoteA.Height, doubleSignAt, h - 1);
             }
         }
 

@@ -152,7 +152,7 @@ public static class ConfigSchema
                 : null),
 
         Key("testing", "double_sign_at_height", ConfigValueKind.Integer,
-            "Test only: makes this validator sign two conflicting prevotes at height N so that peers produce evidence; never set on a real validator (0 = off).",
+            "Test only: makes this validator sign two conflicting prevotes at height N and every height after it so that peers produce evidence; never set on a real validator (0 = off).",
             "a whole number from 0 up (0 = off)",
             c => (long)c.Testing.DoubleSignAtHeight,
             (c, v) => v is long n && n >= 0 ? c with { Testing = c.Testing with { DoubleSignAtHeight = (ulong)n } } : null),

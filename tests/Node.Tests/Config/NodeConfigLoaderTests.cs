@@ -194,7 +194,7 @@ public sealed class NodeConfigLoaderTests
         // file through NodeConfigLoader.Load with the process environment, as here.
         var text = File.ReadAllText(home.ConfigFile);
         Assert.Contains("[testing]", text);
-        Assert.Contains("# Test only: makes this validator sign two conflicting prevotes at height N so that peers produce evidence; never set on a real validator (0 = off).\ndouble_sign_at_height = 0\n", text.ReplaceLineEndings("\n"));
+        Assert.Contains("# Test only: makes this validator sign two conflicting prevotes at height N and every height after it so that peers produce evidence; never set on a real validator (0 = off).\ndouble_sign_at_height = 0\n", text.ReplaceLineEndings("\n"));
         Assert.Equal(0UL, NodeConfigLoader.Load(home.ConfigFile, NoEnvironment).Testing.DoubleSignAtHeight);
 
         File.WriteAllText(home.ConfigFile, text.Replace("double_sign_at_height = 0", "double_sign_at_height = 5"));

@@ -41,7 +41,7 @@ public sealed class DoubleSignFaultTests
     private static BlockId Block(byte fill) => new() { Hash = ByteString.CopyFrom(Enumerable.Repeat(fill, 32).ToArray()) };
 
     [Fact]
-    public void First_prevote_at_the_height_gets_a_conflicting_prevote_that_peers_take_as_evidence()
+    public void First_prevote_of_each_height_from_the_setting_on_gets_a_conflicting_prevote_that_peers_take_as_evidence()
     {
         Assert.Null(_fault.ConflictWith(Signed(SignedMsgType.Prevote, At - 1, Block(1))));
         Assert.Null(_fault.ConflictWith(Signed(SignedMsgType.Precommit, At - 1, Block(1))));
@@ -68,9 +68,11 @@ public sealed class DoubleSignFaultTests
         var evidence = new DuplicateVoteEvidence { VoteA = honest, VoteB = conflicting, ValidatorPower = 10, TotalVotingPower = 40 };
         Assert.Equal(EvidenceAddResult.Added, pool.Add(evidence));
 
-        // Once only, even in a later round of the height.
+        // Once per height, even in a later round of it; again at the next height.
         Assert.Null(_fault.ConflictWith(honest));
         Assert.Null(_fault.ConflictWith(Signed(SignedMsgType.Prevote, At, Block(3), round: 2)));
+        Assert.NotNull(_fault.ConflictWith(Signed(SignedMsgType.Prevote, At + 1, Block(4))));
+        Assert.Null(_fault.ConflictWith(Signed(SignedMsgType.Prevote, At + 1, Block(4), round: 1)));
     }
 
     [Fact]

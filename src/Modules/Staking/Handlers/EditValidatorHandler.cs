@@ -25,5 +25,5 @@ public sealed class EditValidatorHandler(StakingKeeper staking) : StakingMsgHand
     }
 
     protected override ExecResult Handle(MsgContext context, MsgEditValidator m) =>
-        staking.EditValidator(context, Signer(m), m.Description, m.CommissionRate, m.MinSelfDelegation);
+        staking.Validators.EditValidator(context, Signer(m), m.Description, m.CommissionRate, m.MinSelfDelegation);
 }

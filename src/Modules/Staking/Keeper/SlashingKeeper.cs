@@ -75,7 +75,7 @@ public sealed class SlashingKeeper(StakingRecords records, StakingKeeper staking
             var infractionHeight = height > ValidatorUpdateDelay + 1 ? height - ValidatorUpdateDelay - 1 : 0;
             slasher.Slash(ctx, cons, infractionHeight, vote.Power, Dec.Parse(p.SlashFractionDowntime), "missing_signature");
             v = records.GetValidatorByCons(store, cons)!;
-            staking.JailValidator(ctx, v, "missing_signature");
+            staking.Validators.JailValidator(ctx, v, "missing_signature");
             info.JailedUntil = StakingKeeper.Now(ctx) + (long)p.DowntimeJailDuration;
             info.MissedBlocksCounter = 0;
             info.IndexOffset = 0;
@@ -115,7 +115,7 @@ public sealed class SlashingKeeper(StakingRecords records, StakingKeeper staking
         var infractionHeight = evidence.Height > 0 ? evidence.Height - 1 : 0;
         var burned = slasher.Slash(ctx, cons, infractionHeight, evidence.ValidatorPower, Dec.Parse(p.SlashFractionDoubleSign), "double_sign");
         v = records.GetValidatorByCons(store, cons)!;
-        staking.JailValidator(ctx, v, "double_sign");
+        staking.Validators.JailValidator(ctx, v, "double_sign");
         info.JailedUntil = JailedForever;
         info.Tombstoned = true;
         records.SetSigningInfo(store, cons, info);
@@ -167,7 +167,7 @@ public sealed class SlashingKeeper(StakingRecords records, StakingKeeper staking
             return StakingErrors.Error(StakingErrors.StillJailed, $"validator {v.OperatorAddress} is jailed until {info.JailedUntil} (Unix s); it is {now}");
         }
 
-        staking.UnjailValidator(ctx, v);
+        staking.Validators.UnjailValidator(ctx, v);
         return ExecResult.Ok;
     }
 }

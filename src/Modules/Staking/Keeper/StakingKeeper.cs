@@ -9,17 +9,17 @@ using Chain.State.Types;
 namespace Chain.Modules.Staking.Keeper;
 
 /// <summary>
-/// Validators and delegations (Cosmos SDK x/staking): create and edit validators, delegate, undelegate, redelegate,
+/// Validators and delegations (Cosmos SDK x/staking): create validators (<see cref="ValidatorKeeper"/> edits, jails and removes them), delegate, undelegate, redelegate,
 /// cancel an unbonding, complete matured entries. Coins move between accounts and the bonded and not-bonded pools;
 /// every delegation change withdraws its rewards first and restarts its F1 starting info after (<see cref="DistributionKeeper"/>).
 /// Every method checks everything before it writes, so an error leaves state as it was.
 /// </summary>
 public sealed class StakingKeeper(StakingRecords records, DistributionKeeper distribution, IBankKeeper bank)
 {
-    /// <summary>Commission rates may change once per this many seconds.</summary>
-    public const long CommissionChangeInterval = 24 * 60 * 60;
-
     public StakingRecords Records => records;
+
+    /// <summary>Edit, jail, unjail and removal of validators.</summary>
+    public ValidatorKeeper Validators { get; } = new(records, distribution);
 
     public static long Now(MsgContext ctx) => ctx.Block.TimeUnixNanos / 1_000_000_000;
 
@@ -76,99 +76,6 @@ public sealed class StakingKeeper(StakingRecords records, DistributionKeeper dis
         ctx.Events.Emit(StakingEvents.CreateValidator, ("validator", v.OperatorAddress), ("consensus_address", Address.ToBech32(cons, Address.ValidatorConsensusPrefix)),
             ("amount", StakingEvents.N(value)), ("commission_rate", rate.ToString()));
         return Delegate(ctx, op, v, value, BondStatus.Unbonded, subtractAccount: true, out _);
-    }
-
-    public ExecResult EditValidator(MsgContext ctx, byte[] op, Description? description, string commissionRate, ulong minSelfDelegation)
-    {
-        var store = ctx.Store;
-        var v = records.GetValidator(store, op);
-        if (v is null)
-        {
-            return UnknownValidator(op);
-        }
-
-        if (commissionRate.Length > 0)
-        {
-            var newRate = Dec.Parse(commissionRate);
-            var rates = v.Commission.Rates;
-            var now = Now(ctx);
-            if (now - v.Commission.UpdateTime < CommissionChangeInterval)
-            {
-                return StakingErrors.Error(StakingErrors.CommissionChangeTooSoon,
-                    $"commission changed at {v.Commission.UpdateTime} (Unix s); it may change again from {v.Commission.UpdateTime + CommissionChangeInterval}, it is {now}");
-            }
-
-            if (newRate > Dec.Parse(rates.MaxRate))
-            {
-                return StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission rate {newRate} is above the validator's max rate {rates.MaxRate}");
-            }
-
-            var minRate = Dec.Parse(records.GetParams(store).MinCommissionRate);
-            if (newRate < minRate)
-            {
-                return StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission rate {newRate} is below the minimum commission rate {minRate}");
-            }
-
-            if (newRate - Dec.Parse(rates.Rate) > Dec.Parse(rates.MaxChangeRate))
-            {
-                return StakingErrors.Error(StakingErrors.CommissionChangeTooLarge,
-                    $"commission rate {newRate} rises more than max_change_rate {rates.MaxChangeRate} above the current {rates.Rate}");
-            }
-
-            rates.Rate = newRate.ToString();
-            v.Commission.UpdateTime = now;
-        }
-
-        if (minSelfDelegation != 0)
-        {
-            if (minSelfDelegation <= v.MinSelfDelegation)
-            {
-                return StakingErrors.Error(StakingErrors.MinSelfDelegationDecreased,
-                    $"min_self_delegation may only rise: {minSelfDelegation} is not above the current {v.MinSelfDelegation}");
-            }
-
-            if (minSelfDelegation > v.Tokens)
-            {
-                return StakingErrors.Error(StakingErrors.SelfDelegationBelowMinimum,
-                    $"min_self_delegation {minSelfDelegation} is above the validator's tokens {v.Tokens}");
-            }
-
-            v.MinSelfDelegation = minSelfDelegation;
-        }
-
-        if (description is not null)
-        {
-            var d = v.Description;
-            if (description.Moniker.Length > 0)
-            {
-                d.Moniker = description.Moniker;
-            }
-
-            if (description.Identity.Length > 0)
-            {
-                d.Identity = description.Identity;
-            }
-
-            if (description.Website.Length > 0)
-            {
-                d.Website = description.Website;
-            }
-
-            if (description.SecurityContact.Length > 0)
-            {
-                d.SecurityContact = description.SecurityContact;
-            }
-
-            if (description.Details.Length > 0)
-            {
-                d.Details = description.Details;
-            }
-        }
-
-        records.SaveValidator(store, v);
-        ctx.Events.Emit(StakingEvents.EditValidator, ("validator", v.OperatorAddress), ("commission_rate", v.Commission.Rates.Rate),
-            ("min_self_delegation", StakingEvents.N(v.MinSelfDelegation)));
-        return ExecResult.Ok;
     }
 
     // Delegation
@@ -302,7 +209,7 @@ public sealed class StakingKeeper(StakingRecords records, DistributionKeeper dis
         var isOperator = del.AsSpan().SequenceEqual(val);
         if (isOperator && !v.Jailed && v.TokensFromShares(remaining).TruncateInt() < v.MinSelfDelegation)
         {
-            JailValidator(ctx, v, "self delegation below min_self_delegation");
+            Validators.JailValidator(ctx, v, "self delegation below min_self_delegation");
         }
 
         if (remaining.IsZero)
@@ -322,7 +229,7 @@ public sealed class StakingKeeper(StakingRecords records, DistributionKeeper dis
 
         if (v.Shares().IsZero && v.Status == BondStatus.Unbonded)
         {
-            RemoveValidator(ctx, v);
+            Validators.RemoveValidator(ctx, v);
         }
 
         return amount;
@@ -568,41 +475,6 @@ public sealed class StakingKeeper(StakingRecords records, DistributionKeeper dis
         records.SaveRedelegation(store, del, src, dst, red);
         ctx.Events.Emit(StakingEvents.CompleteRedelegation, ("delegator", red.DelegatorAddress), ("source_validator", red.ValidatorSrcAddress),
             ("destination_validator", red.ValidatorDstAddress));
-    }
-
-    // Validator lifecycle
-
-    /// <summary>Jails a validator: it leaves the power index (and so the set at the next EndBlock) and stays slashable.</summary>
-    public void JailValidator(MsgContext ctx, Validator v, string reason)
-    {
-        if (v.Jailed)
-        {
-            return;
-        }
-
-        v.Jailed = true;
-        records.SaveValidator(ctx.Store, v);
-        ctx.Events.Emit(StakingEvents.Jail, ("validator", v.OperatorAddress), ("reason", reason));
-    }
-
-    public void UnjailValidator(MsgContext ctx, Validator v)
-    {
-        v.Jailed = false;
-        records.SaveValidator(ctx.Store, v);
-        ctx.Events.Emit(StakingEvents.Unjail, ("validator", v.OperatorAddress));
-    }
-
-    /// <summary>Deletes an unbonded validator with no tokens and no shares; its leftover rewards go as distribution says.</summary>
-    public void RemoveValidator(MsgContext ctx, Validator v)
-    {
-        if (v.Tokens != 0 || v.Status != BondStatus.Unbonded)
-        {
-            throw new InvalidOperationException($"cannot remove validator {v.OperatorAddress} with {v.Tokens} tokens in status {v.Status}");
-        }
-
-        distribution.AfterValidatorRemoved(ctx, v);
-        records.DeleteValidator(ctx.Store, v);
-        ctx.Events.Emit(StakingEvents.ValidatorRemoved, ("validator", v.OperatorAddress));
     }
 
     private static CommissionRates Normalise(CommissionRates rates) => new()

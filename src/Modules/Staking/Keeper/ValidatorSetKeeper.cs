@@ -156,7 +156,7 @@ public sealed class ValidatorSetKeeper(StakingRecords records, StakingKeeper sta
             ctx.Events.Emit(StakingEvents.ValidatorUnbonded, ("validator", v.OperatorAddress));
             if (v.Shares().IsZero)
             {
-                staking.RemoveValidator(ctx, v);
+                staking.Validators.RemoveValidator(ctx, v);
             }
         }
     }
