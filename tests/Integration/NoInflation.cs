@@ -8,10 +8,5 @@ namespace Chain.Integration.Tests;
 public static class NoInflation
 {
     public static void Apply(GenesisDoc genesis) =>
-        AppStateSections.Update<Chain.Proto.Staking.GenesisState>(genesis, StakingModule.ModuleName, s =>
-        {
-            s.Mint.Params.InflationMin = "0";
-            s.Mint.Params.InflationMax = "0";
-            s.Mint.Minter.Inflation = "0";
-        });
+        AppStateSections.Update<Chain.Proto.Staking.GenesisState>(genesis, StakingModule.ModuleName, Chain.Modules.Staking.Params.StakingParams.DisableMinting);
 }

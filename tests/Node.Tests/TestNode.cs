@@ -86,12 +86,8 @@ public sealed class TestNode : IAsyncLifetime
         }
 
         // No minting: tests check that the supply stays exactly what genesis funded.
-        Chain.State.Modules.AppStateSections.Update<Chain.Proto.Staking.GenesisState>(genesis, Chain.Modules.Staking.StakingModule.ModuleName, s =>
-        {
-            s.Mint.Params.InflationMin = "0";
-            s.Mint.Params.InflationMax = "0";
-            s.Mint.Minter.Inflation = "0";
-        });
+        Chain.State.Modules.AppStateSections.Update<Chain.Proto.Staking.GenesisState>(
+            genesis, Chain.Modules.Staking.StakingModule.ModuleName, Chain.Modules.Staking.Params.StakingParams.DisableMinting);
         GenesisRules.Validate(genesis);
         GenesisFile.Write(home.GenesisFile, genesis);
         ChainId = genesis.ChainId;

@@ -1,4 +1,5 @@
 using Chain.Crypto;
+using Chain.Modules.Staking.Handlers;
 using Chain.Proto.Staking;
 using Chain.Proto.Types;
 using Chain.State.Modules;
@@ -179,9 +180,10 @@ public sealed record GenTx(byte[] Bytes, MsgCreateValidator Message, byte[] Oper
             return "pubkey must be a valid 33-byte compressed secp256k1 consensus key";
         }
 
-        if (string.IsNullOrWhiteSpace(message.Description?.Moniker))
+        var description = DescriptionRules.Validate(message.Description, requireMoniker: true);
+        if (!description.IsOk)
         {
-            return "description.moniker must not be empty";
+            return description.Log;
         }
 
         if (message.Value == 0)
@@ -197,34 +199,6 @@ public sealed record GenTx(byte[] Bytes, MsgCreateValidator Message, byte[] Oper
         return CheckCommission(message.Commission);
     }
 
-    /// <summary>0 ≤ rate ≤ max_rate ≤ 1 and 0 ≤ max_change_rate ≤ max_rate, each a decimal of at most 18 places; empty when kept.</summary>
-    public static string CheckCommission(CommissionRates? commission)
-    {
-        if (commission is null)
-        {
-            return "commission is missing";
-        }
-
-        if (!Dec.TryParse(commission.Rate, out var rate) || !Dec.TryParse(commission.MaxRate, out var maxRate) || !Dec.TryParse(commission.MaxChangeRate, out var maxChange))
-        {
-            return $"commission rates '{commission.Rate}', '{commission.MaxRate}', '{commission.MaxChangeRate}' must be decimals with at most {Dec.Precision} places";
-        }
-
-        if (maxRate.IsNegative || maxRate > Dec.One)
-        {
-            return $"commission max rate {maxRate} must be from 0 to 1";
-        }
-
-        if (rate.IsNegative || rate > maxRate)
-        {
-            return $"commission rate {rate} must be from 0 to the max rate {maxRate}";
-        }
-
-        if (maxChange.IsNegative || maxChange > maxRate)
-        {
-            return $"commission max change rate {maxChange} must be from 0 to the max rate {maxRate}";
-        }
-
-        return string.Empty;
-    }
+    /// <summary>The staking handler's commission bounds (<see cref="CommissionRules"/>); empty when kept.</summary>
+    public static string CheckCommission(CommissionRates? commission) => CommissionRules.Validate(commission).Log;
 }

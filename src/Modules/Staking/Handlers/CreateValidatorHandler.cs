@@ -72,16 +72,16 @@ public static class CommissionRules
 
         if (max.IsNegative || max > Dec.One)
         {
-            return StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission max_rate {max} must be from 0 to 1");
+            return StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission max rate {max} must be from 0 to 1");
         }
 
         if (rate.IsNegative || rate > max)
         {
-            return StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission rate {rate} must be from 0 to max_rate {max}");
+            return StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission rate {rate} must be from 0 to the max rate {max}");
         }
 
         return change.IsNegative || change > max
-            ? StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission max_change_rate {change} must be from 0 to max_rate {max}")
+            ? StakingErrors.Error(StakingErrors.CommissionOutOfBounds, $"commission max change rate {change} must be from 0 to the max rate {max}")
             : ExecResult.Ok;
     }
 }

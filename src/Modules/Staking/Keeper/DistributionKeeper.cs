@@ -323,7 +323,7 @@ public sealed class DistributionKeeper(StakingRecords records, IBankKeeper bank)
             return;
         }
 
-        Must(bank.Send(store, StakingAccounts.FeeCollector, StakingAccounts.Distribution, collected));
+        StakingKeeper.Must(bank.Send(store, StakingAccounts.FeeCollector, StakingAccounts.Distribution, collected));
         var fees = Dec.FromInt(collected);
         long totalPower = 0;
         foreach (var vote in votes)
@@ -446,15 +446,7 @@ public sealed class DistributionKeeper(StakingRecords records, IBankKeeper bank)
         }
     }
 
-    private void Pay(IStateStore store, byte[] to, ulong amount) => Must(bank.Send(store, StakingAccounts.Distribution, to, amount));
-
-    private static void Must(ExecResult r)
-    {
-        if (!r.IsOk)
-        {
-            throw new InvalidOperationException($"distribution account cannot pay: {r.Log}");
-        }
-    }
+    private void Pay(IStateStore store, byte[] to, ulong amount) => StakingKeeper.Must(bank.Send(store, StakingAccounts.Distribution, to, amount));
 
     public static Dec ReadDec(byte[]? raw) => raw is null ? Dec.Zero : Dec.Parse(System.Text.Encoding.ASCII.GetString(raw));
 

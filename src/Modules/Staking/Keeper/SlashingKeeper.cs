@@ -45,8 +45,7 @@ public sealed class SlashingKeeper(StakingRecords records, StakingKeeper staking
         }
 
         var height = ctx.Block.Height;
-        var info = records.GetSigningInfo(store, cons)
-            ?? new ValidatorSigningInfo { Address = Address.ToBech32(cons, Address.ValidatorConsensusPrefix), StartHeight = height };
+        var info = records.SigningInfoOrNew(store, cons, height);
         var window = p.SignedBlocksWindow;
         var index = info.IndexOffset % window;
         info.IndexOffset++;
@@ -105,7 +104,7 @@ public sealed class SlashingKeeper(StakingRecords records, StakingKeeper staking
             return;
         }
 
-        var info = records.GetSigningInfo(store, cons) ?? new ValidatorSigningInfo { Address = consText, StartHeight = ctx.Block.Height };
+        var info = records.SigningInfoOrNew(store, cons, ctx.Block.Height);
         if (info.Tombstoned)
         {
             Refuse(ctx, consText, evidence, "already tombstoned");

@@ -491,7 +491,7 @@ public sealed class StakingKeeper(StakingRecords records, DistributionKeeper dis
     {
         if (!r.IsOk)
         {
-            throw new InvalidOperationException($"staking pool transfer failed: {r.Log}");
+            throw new InvalidOperationException($"a staking or distribution module account cannot pay: {r.Log}");
         }
     }
 }

@@ -358,6 +358,10 @@ public sealed class StakingRecords
     public ValidatorSigningInfo? GetSigningInfo(IStateReader state, ReadOnlySpan<byte> cons) =>
         Parse(Scoped(state).Get(StakingKeys.SigningInfo(cons)), ValidatorSigningInfo.Parser);
 
+    /// <summary>The signing info of <paramref name="cons"/>, or a new one counting from <paramref name="startHeight"/>.</summary>
+    public ValidatorSigningInfo SigningInfoOrNew(IStateReader state, byte[] cons, ulong startHeight) =>
+        GetSigningInfo(state, cons) ?? new ValidatorSigningInfo { Address = Address.ToBech32(cons, Address.ValidatorConsensusPrefix), StartHeight = startHeight };
+
     public void SetSigningInfo(IStateStore store, ReadOnlySpan<byte> cons, ValidatorSigningInfo info) =>
         Scoped(store).Set(StakingKeys.SigningInfo(cons), info.ToByteArray());
 

@@ -124,7 +124,7 @@ public sealed class ValidatorSetKeeper(StakingRecords records, StakingKeeper sta
 
         // Slashing starts (or restarts) counting the liveness window from here.
         var cons = StakingRecords.ConsensusAddress(v);
-        var info = records.GetSigningInfo(store, cons) ?? new ValidatorSigningInfo { Address = Address.ToBech32(cons, Address.ValidatorConsensusPrefix) };
+        var info = records.SigningInfoOrNew(store, cons, ctx.Block.Height);
         info.StartHeight = ctx.Block.Height;
         records.SetSigningInfo(store, cons, info);
         ctx.Events.Emit(StakingEvents.ValidatorBonded, ("validator", v.OperatorAddress), ("tokens", StakingEvents.N(v.Tokens)));

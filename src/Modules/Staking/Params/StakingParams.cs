@@ -59,6 +59,14 @@ public static class StakingParams
         genesis.Slashing.Params.MaxEvidenceAgeBlocks = 1_000;
     }
 
+    /// <summary>Turns minting off (inflation 0, bounds 0): the supply stays what genesis funded, as tests of exact supply need.</summary>
+    public static void DisableMinting(Proto.Staking.GenesisState genesis)
+    {
+        genesis.Mint.Params.InflationMin = "0";
+        genesis.Mint.Params.InflationMax = "0";
+        genesis.Mint.Minter.Inflation = "0";
+    }
+
     public static ExecResult Validate(Proto.Staking.Params p, string path)
     {
         if (p.UnbondingTime == 0 || p.UnbondingTime > 10 * 365 * Day)
