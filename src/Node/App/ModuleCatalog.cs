@@ -4,9 +4,12 @@ using Chain.Modules.Bank.Cli;
 using Chain.Modules.Bank.Keeper;
 using Chain.Modules.Market;
 using Chain.Modules.Market.Cli;
+using Chain.Modules.Market.Keeper;
 using Chain.Modules.Staking;
 using Chain.Modules.Staking.Cli;
+using Chain.Modules.Staking.Keeper;
 using Chain.Modules.Work;
+using Chain.Modules.Work.Cli;
 using Chain.State.Modules;
 
 namespace Chain.Node.App;
@@ -24,7 +27,7 @@ public static class ModuleCatalog
         (_ => new BankModule(), [new BankCli()]),
         (m => new StakingModule(m.Keeper<IBankKeeper>()), [new StakingCli(), new DistributionCli(), new SlashingCli(), new MintCli()]),
         (m => new MarketModule(m.Keeper<IBankKeeper>()), [new MarketCli()]),
-        (_ => new WorkModule(), []),
+        (m => new WorkModule(m.Keeper<IBankKeeper>(), m.Keeper<MarketKeeper>(), m.Keeper<IWorkRewards>()), [new WorkCli()]),
     ];
 
     /// <summary>The modules' command groups, in the catalog's order.</summary>

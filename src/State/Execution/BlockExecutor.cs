@@ -241,6 +241,7 @@ public sealed class BlockExecutor
 
         var info = new BlockInfo(header.ChainId, header.Height, header.TimeUnixNanos, header.ProposerAddress.ToByteArray())
         {
+            LastBlockHash = header.LastBlockId?.Hash.ToByteArray() ?? [],
             LastCommitVotes = lastCommitVotes ?? [],
             Evidence = Misbehaviors(block.Evidence),
         };

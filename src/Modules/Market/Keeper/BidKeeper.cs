@@ -12,7 +12,7 @@ namespace Chain.Modules.Market.Keeper;
 /// bid ends (closed by the provider, lost to another bid, or closed with its order or lease).
 /// Bid: open → active | lost | closed; active → closed.
 /// </summary>
-public sealed class BidKeeper(MarketRecords records, EscrowKeeper escrows)
+public sealed class BidKeeper(MarketRecords records, EscrowKeeper escrows, IReadOnlyList<IMarketHooks> hooks)
 {
     public ExecResult CreateBid(MsgContext ctx, byte[] providerAddress, ulong orderId, ulong price)
     {
@@ -66,6 +66,15 @@ public sealed class BidKeeper(MarketRecords records, EscrowKeeper escrows)
         if (!funds.IsOk)
         {
             return funds;
+        }
+
+        foreach (var hook in hooks)
+        {
+            var allowed = hook.BeforeCreateBid(ctx, provider, order);
+            if (!allowed.IsOk)
+            {
+                return allowed;
+            }
         }
 
         escrows.Move(store, providerAddress, MarketAccounts.Escrow, p.BidDeposit);

@@ -11,7 +11,7 @@ namespace Chain.Modules.Market.Keeper;
 /// escrow pays the provider the bid's price per block, the provider withdraws what is paid, and closing it settles,
 /// pays out and refunds. Lease: active → insufficient_funds | closed.
 /// </summary>
-public sealed class LeaseKeeper(MarketRecords records, EscrowKeeper escrows, BidKeeper bids)
+public sealed class LeaseKeeper(MarketRecords records, EscrowKeeper escrows, BidKeeper bids, IReadOnlyList<IMarketHooks> hooks)
 {
     public ExecResult CreateLease(MsgContext ctx, byte[] tenant, ulong bidId)
     {
@@ -90,6 +90,10 @@ public sealed class LeaseKeeper(MarketRecords records, EscrowKeeper escrows, Bid
             ("lease_id", N(lease.Id)), ("order_id", N(order.Id)), ("bid_id", N(winner.Id)), ("tenant", lease.Tenant),
             ("provider", lease.Provider), ("price_per_block", N(lease.PricePerBlock)), ("matched_by", matchedBy),
             ("funds_run_out_height", N(MarketRecords.FundsRunOutHeight(escrow) ?? 0)));
+        foreach (var hook in hooks)
+        {
+            hook.AfterLeaseCreated(ctx, lease, order);
+        }
     }
 
     public ExecResult CloseLease(MsgContext ctx, byte[] signer, ulong leaseId)
@@ -151,6 +155,23 @@ public sealed class LeaseKeeper(MarketRecords records, EscrowKeeper escrows, Bid
         MarketEvents.Emit(ctx.Events, MarketEvents.LeaseClosed,
             ("lease_id", N(lease.Id)), ("tenant", lease.Tenant), ("provider", lease.Provider), ("reason", ReasonName(reason)),
             ("paid_out", N(escrow.PaidOut)), ("refunded", N(escrow.Refunded)));
+        foreach (var hook in hooks)
+        {
+            hook.AfterLeaseClosed(ctx, lease);
+        }
+    }
+
+    /// <summary>Closes an active lease with reason failed_work (the work module, when its provider fails a receipt); false when it is not active.</summary>
+    public bool CloseForFailedWork(MsgContext ctx, ulong leaseId)
+    {
+        var lease = records.GetLease(ctx.Store, leaseId);
+        if (lease is null || lease.State != LeaseState.Active)
+        {
+            return false;
+        }
+
+        EndLease(ctx, lease, LeaseCloseReason.FailedWork);
+        return true;
     }
 
     public static string ReasonName(LeaseCloseReason reason) => reason switch

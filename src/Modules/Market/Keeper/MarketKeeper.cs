@@ -20,13 +20,16 @@ public sealed class MarketKeeper
         Records = new MarketRecords();
         Escrow = new EscrowKeeper(bank, Records);
         Providers = new ProviderKeeper(Records, Escrow);
-        Bids = new BidKeeper(Records, Escrow);
+        Bids = new BidKeeper(Records, Escrow, Hooks);
         Orders = new OrderKeeper(Records, Escrow, Bids);
-        Leases = new LeaseKeeper(Records, Escrow, Bids);
+        Leases = new LeaseKeeper(Records, Escrow, Bids, Hooks);
         _endBlocker = new EndBlocker(Records, Orders, Leases);
     }
 
     public MarketRecords Records { get; }
+
+    /// <summary>Modules built on the market add themselves here when the chain is composed (<see cref="IMarketHooks"/>).</summary>
+    public List<IMarketHooks> Hooks { get; } = [];
 
     public EscrowKeeper Escrow { get; }
 

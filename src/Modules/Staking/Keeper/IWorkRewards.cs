@@ -17,6 +17,12 @@ public interface IWorkRewards
 
     /// <summary>The current work_reward_share.</summary>
     Dec WorkRewardShare(IStateReader state);
+
+    /// <summary>uchn minted to <see cref="WorkRewardAccount"/> since genesis.</summary>
+    ulong WorkMinted(IStateReader state);
+
+    /// <summary>The account of the validator with consensus address <paramref name="consensusAddress"/> (its operator's bytes), or null.</summary>
+    byte[]? AccountOfConsensusAddress(IStateReader state, ReadOnlySpan<byte> consensusAddress);
 }
 
 /// <inheritdoc />
@@ -27,4 +33,8 @@ public sealed class WorkRewards(StakingRecords records) : IWorkRewards
     public byte[] StakersRewardAccount => StakingAccounts.FeeCollector;
 
     public Dec WorkRewardShare(IStateReader state) => Dec.Parse(records.GetMintParams(state).WorkRewardShare);
+
+    public ulong WorkMinted(IStateReader state) => records.GetMinter(state).WorkMinted;
+
+    public byte[]? AccountOfConsensusAddress(IStateReader state, ReadOnlySpan<byte> consensusAddress) => records.OperatorByCons(state, consensusAddress);
 }

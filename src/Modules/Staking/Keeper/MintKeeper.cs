@@ -31,10 +31,10 @@ public sealed class MintKeeper(StakingRecords records, IBankKeeper bank)
         var provisions = inflation.MulInt(supply);
         minter.Inflation = inflation.ToString();
         minter.AnnualProvisions = provisions.ToString();
-        records.SetMinter(store, minter);
         var minted = provisions.QuoInt(p.BlocksPerYear).TruncateInt();
         if (minted.IsZero || minted > ulong.MaxValue - supply)
         {
+            records.SetMinter(store, minter);
             return 0;
         }
 
@@ -44,7 +44,10 @@ public sealed class MintKeeper(StakingRecords records, IBankKeeper bank)
         if (work > 0)
         {
             StakingKeeper.Must(bank.Mint(store, StakingAccounts.WorkRewards, work));
+            minter.WorkMinted += work;
         }
+
+        records.SetMinter(store, minter);
 
         ctx.Events.Emit(StakingEvents.Mint, ("amount", StakingEvents.N(amount)), ("work_share", StakingEvents.N(work)), ("inflation", minter.Inflation),
             ("bonded_ratio", bondedRatio.ToString()));

@@ -12,8 +12,7 @@ namespace Chain.Modules.Staking.Queries;
 /// <summary>chain.staking.v1.Query over the committed state: validators, delegations, unbonding, rewards, commission, pools, params, signing infos, minter.</summary>
 public sealed class StakingQueryService(QueryContext state, StakingModule module) : Query.QueryBase
 {
-    private const uint DefaultLimit = 100;
-    private const uint MaxLimit = 1000;
+    private const uint MaxLimit = KeyPages.MaxLimit;
 
     private StakingRecords Records => module.Records;
 
@@ -211,35 +210,8 @@ public sealed class StakingQueryService(QueryContext state, StakingModule module
         Balance = v.Tokens == 0 ? 0 : v.TokensFromSharesTruncated(Dec.Parse(d.Shares)).TruncateU64(),
     };
 
-    /// <summary>Items sorted by key; the page starts at the request's key and its next_key is the first key left out.</summary>
-    private static PageResponse Page<T>(IEnumerable<(byte[] Key, T Item)> items, PageRequest? request, Google.Protobuf.Collections.RepeatedField<T> into)
-    {
-        var limit = request is null || request.Limit == 0 ? DefaultLimit : request.Limit;
-        if (limit > MaxLimit)
-        {
-            throw Invalid($"pagination.limit {limit} is above {MaxLimit}");
-        }
-
-        var start = request?.Key.ToByteArray() ?? [];
-        var page = new PageResponse();
-        foreach (var (key, item) in items)
-        {
-            if (start.Length > 0 && key.AsSpan().SequenceCompareTo(start) < 0)
-            {
-                continue;
-            }
-
-            if (into.Count == limit)
-            {
-                page.NextKey = ByteString.CopyFrom(key);
-                break;
-            }
-
-            into.Add(item);
-        }
-
-        return page;
-    }
+    private static PageResponse Page<T>(IEnumerable<(byte[] Key, T Item)> items, PageRequest? request, Google.Protobuf.Collections.RepeatedField<T> into) =>
+        new() { NextKey = ByteString.CopyFrom(KeyPages.Page(items, request?.Key.ToByteArray() ?? [], request?.Limit ?? 0, into)) };
 
     private static byte[] ParseOperator(string text, string field) =>
         Address.TryFromBech32(text, out var op, out var error, Address.ValidatorOperatorPrefix) ? op : throw Invalid($"{field}: {error}");

@@ -1,0 +1,122 @@
+using Chain.Crypto;
+using Chain.Modules.Work.Invariants;
+using Chain.Modules.Work.Keeper;
+using Chain.Modules.Work.Params;
+using Chain.Proto.Work;
+using Chain.State.Modules;
+using Chain.State.Store;
+using Chain.State.Types;
+
+namespace Chain.Modules.Work.Genesis;
+
+/// <summary>
+/// The work module's genesis section: params, providers' bonds and records, leases' rounds, receipts and the reward
+/// pool. Import checks each record, writes it, and rebuilds the queue from the heights the records name; export makes
+/// those heights relative to the export height (the new chain's height h is this chain's height + h), as the market does.
+/// </summary>
+public static class WorkGenesis
+{
+    public static GenesisState Default() => new() { Params = WorkParams.Default(), Rewards = new RewardPool() };
+
+    public static ExecResult Import(WorkKeeper keeper, IStateStore store, GenesisState genesis)
+    {
+        var records = keeper.Records;
+        var p = WorkParams.Validate(genesis.Params, "work.params");
+        if (!p.IsOk)
+        {
+            return p;
+        }
+
+        records.SetParams(store, genesis.Params);
+        var pool = genesis.Rewards ?? new RewardPool();
+        if ((UInt128)pool.Paid + pool.Unpaid != pool.MintedSeen || pool.PendingUnits != 0)
+        {
+            return Bad($"work.rewards: paid {pool.Paid} + unpaid {pool.Unpaid} must equal minted_seen {pool.MintedSeen}, and pending_units must be 0");
+        }
+
+        records.SetPool(store, pool);
+        var seen = new HashSet<string>();
+        for (var i = 0; i < genesis.Providers.Count; i++)
+        {
+            var provider = genesis.Providers[i];
+            if (!Address.TryFromBech32(provider.Provider, out _, out var error) || !seen.Add(provider.Provider))
+            {
+                return Bad($"work.providers[{i}].provider: {error ?? "listed twice"}");
+            }
+
+            records.SetProvider(store, provider);
+        }
+
+        foreach (var lease in genesis.Leases)
+        {
+            if (lease.Spec is null && lease.Round > 0)
+            {
+                return Bad($"work.leases: lease {lease.LeaseId} has round {lease.Round} open without a spec");
+            }
+
+            records.SetLease(store, lease);
+            if (lease.Active)
+            {
+                records.Enqueue(store, lease.Round == 0 ? 1 : lease.RoundDueHeight + 1, WorkKeys.RoundCheck, lease.LeaseId, lease.Round);
+            }
+        }
+
+        foreach (var r in genesis.Receipts)
+        {
+            if (r.Spec is null || records.GetLease(store, r.LeaseId) is null)
+            {
+                return Bad($"work.receipts: the receipt of lease {r.LeaseId} round {r.Round} needs a spec and a lease record");
+            }
+
+            records.SaveReceipt(store, r);
+            switch (r.Status)
+            {
+                case ReceiptStatus.AwaitingChallenge:
+                    records.Enqueue(store, r.SubmittedHeight + genesis.Params.ChallengeDelay + 1, WorkKeys.DrawChallenge, r.LeaseId, r.Round);
+                    break;
+                case ReceiptStatus.Challenged or ReceiptStatus.TilesRequested:
+                    records.Enqueue(store, r.ResponseDeadlineHeight + 1, WorkKeys.ResponseDeadline, r.LeaseId, r.Round);
+                    break;
+                case ReceiptStatus.Unchecked or ReceiptStatus.Opened:
+                    records.Enqueue(store, r.DisputeUntilHeight + 1, WorkKeys.DisputeWindowEnd, r.LeaseId, r.Round);
+                    break;
+            }
+        }
+
+        return ExecResult.Ok;
+    }
+
+    /// <summary>After every module's import: the bond account and the rewards account hold what the records say (the bank imported first).</summary>
+    public static ExecResult CheckAccounts(WorkKeeper keeper, IStateReader state)
+    {
+        var broken = WorkInvariants.Check(keeper, state);
+        return broken.Count == 0 ? ExecResult.Ok : Bad(string.Join("; ", broken));
+    }
+
+    public static GenesisState Export(WorkKeeper keeper, IStateReader state, ulong height)
+    {
+        var records = keeper.Records;
+        ulong Rel(ulong h) => h > height ? h - height : 0;
+        var genesis = new GenesisState { Params = records.GetParams(state), Rewards = records.GetPool(state) };
+        genesis.Providers.AddRange(records.AllProviders(state));
+        foreach (var lease in records.AllLeases(state))
+        {
+            lease.RoundOpenedHeight = Rel(lease.RoundOpenedHeight);
+            lease.RoundDueHeight = Rel(lease.RoundDueHeight);
+            genesis.Leases.Add(lease);
+        }
+
+        foreach (var r in records.AllReceipts(state))
+        {
+            r.SubmittedHeight = Rel(r.SubmittedHeight);
+            r.ChallengeHeight = Rel(r.ChallengeHeight);
+            r.ResponseDeadlineHeight = Rel(r.ResponseDeadlineHeight);
+            r.DisputeUntilHeight = Rel(r.DisputeUntilHeight);
+            genesis.Receipts.Add(r);
+        }
+
+        return genesis;
+    }
+
+    private static ExecResult Bad(string log) => WorkErrors.Error(WorkErrors.InvalidGenesis, log);
+}
