@@ -7,14 +7,8 @@ namespace Chain.Work.Prover;
 /// int32 row-major) and its output commitment, the Merkle tree over the 1 x k tiles of C in row-major order. Every
 /// implementation gives the same C, the same root and the same audit paths, bit for bit.
 /// </summary>
-public interface IWorkProver : IDisposable
+public interface IWorkProver : ITileProver
 {
-    /// <summary>What computes (for logs): the path and the device.</summary>
-    string Name { get; }
-
     /// <summary>C = A x B, exactly.</summary>
     int[] Multiply(sbyte[] a, sbyte[] bColumnMajor, WorkloadShape shape);
-
-    /// <summary>The tile tree of A x B (leaves, every level and the root), ready to open challenged tiles.</summary>
-    TileTree Commit(sbyte[] a, sbyte[] bColumnMajor, WorkloadShape shape);
 }

@@ -11,6 +11,7 @@ using Chain.Modules.Staking.Keeper;
 using Chain.Modules.Work;
 using Chain.Modules.Work.Cli;
 using Chain.State.Modules;
+using Chain.Work.Prover;
 
 namespace Chain.Node.App;
 
@@ -27,7 +28,7 @@ public static class ModuleCatalog
         (_ => new BankModule(), [new BankCli()]),
         (m => new StakingModule(m.Keeper<IBankKeeper>()), [new StakingCli(), new DistributionCli(), new SlashingCli(), new MintCli()]),
         (m => new MarketModule(m.Keeper<IBankKeeper>()), [new MarketCli()]),
-        (m => new WorkModule(m.Keeper<IBankKeeper>(), m.Keeper<MarketKeeper>(), m.Keeper<IWorkRewards>()), [new WorkCli()]),
+        (m => new WorkModule(m.Keeper<IBankKeeper>(), m.Keeper<MarketKeeper>(), m.Keeper<IWorkRewards>()), [new WorkCli(ProverFactory.Create)]),
     ];
 
     /// <summary>The modules' command groups, in the catalog's order.</summary>

@@ -1,3 +1,4 @@
+using Chain.Modules.Work.Cli;
 using System.CommandLine;
 using Chain.Client.Cli;
 using Chain.Node.App;
@@ -25,6 +26,7 @@ public sealed class ChaindCli
         Root.Add(new TxCommand(context, ModuleCatalog.Clis).Build());
         Root.Add(new QueryCommand(context, ModuleCatalog.Clis).Build());
         Root.Add(new StatusCommand(context).Build());
+        Root.Add(ModuleCatalog.Clis.OfType<WorkCli>().Single().ComputeCommand(context));
         Root.Add(new ExportCommand(environment, handler, home).Build());
         Root.Add(new TestnetCommand(environment, handler).Build());
     }

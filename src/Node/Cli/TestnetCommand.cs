@@ -164,6 +164,10 @@ internal sealed class TestnetCommand
 
         // The testnet profile: unbonding, jail and the liveness window in minutes and seconds (docs/staking.md).
         State.Modules.AppStateSections.Update<Proto.Staking.GenesisState>(genesis, Modules.Staking.StakingModule.ModuleName, Modules.Staking.Params.StakingParams.ApplyTestnetProfile);
+
+        // Work: receipts every 10 blocks of a product any CPU computes in milliseconds, and a tenth of minting for verified work (docs/work.md).
+        State.Modules.AppStateSections.Update<Proto.Work.GenesisState>(genesis, Modules.Work.WorkModule.ModuleName, w => Modules.Work.Params.WorkParams.ApplyTestnetProfile(w.Params));
+        State.Modules.AppStateSections.Update<Proto.Staking.GenesisState>(genesis, Modules.Staking.StakingModule.ModuleName, s => s.Mint.Params.WorkRewardShare = Modules.Work.Params.WorkParams.TestnetWorkRewardShare);
         GenesisRules.Validate(genesis);
         var nodeIds = keys.Select(k => NodeId.FromPublicKey(k.NodeKey.PublicKey)).ToArray();
 

@@ -39,6 +39,9 @@ public static class WorkParams
         MaxQueuePerBlock = 1_000,
     };
 
+    /// <summary>The mint's work_reward_share on the testnet: a tenth of each block's minted coins for verified work.</summary>
+    public const string TestnetWorkRewardShare = "0.1";
+
     /// <summary>The testnet's: receipts every 10 blocks of a 256 x 256 x 256 product per GPU, cheap on any CPU; a 100 CHN bond per lease.</summary>
     public static void ApplyTestnetProfile(Proto.Work.Params p)
     {

@@ -1,6 +1,4 @@
-using Chain.Modules.Work.Kernels;
-
-namespace Chain.Work.Prover;
+namespace Chain.Modules.Work.Kernels;
 
 /// <summary>The whole of a seeded workload's inputs, as a prover needs them (a validator regenerates single rows and columns).</summary>
 public static class SeededWorkload
