@@ -34,7 +34,19 @@ public sealed class TestNode : IAsyncLifetime
     {
     }
 
-    private TestNode(StateBackend backend) => _backend = backend;
+    private TestNode(StateBackend backend, Action<GenesisDoc>? genesisChange = null)
+    {
+        _backend = backend;
+        _genesisChange = genesisChange;
+    }
+
+    private readonly Action<GenesisDoc>? _genesisChange;
+
+    /// <summary>A node whose genesis is changed by <paramref name="change"/> after the test defaults are applied.</summary>
+    public static TestNode WithGenesis(Action<GenesisDoc> change) => new(StateBackend.Memory, change);
+
+    /// <summary>The work bond a provider needs per lease on a test node.</summary>
+    public const ulong WorkBondPerLease = 1_000_000;
 
     /// <summary>A node that keeps its state in RocksDB under its home's data/, as a validator does.</summary>
     public static TestNode WithRocksDb() => new(StateBackend.RocksDb);
@@ -88,6 +100,15 @@ public sealed class TestNode : IAsyncLifetime
         // No minting: tests check that the supply stays exactly what genesis funded.
         Chain.State.Modules.AppStateSections.Update<Chain.Proto.Staking.GenesisState>(
             genesis, Chain.Modules.Staking.StakingModule.ModuleName, Chain.Modules.Staking.Params.StakingParams.DisableMinting);
+        // Work: the testnet's small products, a 1 CHN bond per lease, and receipts so rarely due that tests of other
+        // modules never meet one (work tests shorten the interval with WithGenesis).
+        Chain.State.Modules.AppStateSections.Update<Chain.Proto.Work.GenesisState>(genesis, Chain.Modules.Work.WorkModule.ModuleName, w =>
+        {
+            Chain.Modules.Work.Params.WorkParams.ApplyTestnetProfile(w.Params);
+            w.Params.BondPerLease = WorkBondPerLease;
+            w.Params.ReceiptInterval = 1_000_000;
+        });
+        _genesisChange?.Invoke(genesis);
         GenesisRules.Validate(genesis);
         GenesisFile.Write(home.GenesisFile, genesis);
         ChainId = genesis.ChainId;

@@ -29,6 +29,7 @@ public sealed class MarketScenarioTests(TestNode node) : IClassFixture<TestNode>
     /// <summary>What every tx here pays: the CLI's market default, and what the gRPC txs set.</summary>
     private const ulong Fee = 10_000;
     private const ulong Bond = 1_000_000;
+    private const ulong WorkBond = 2 * TestNode.WorkBondPerLease;
     private const ulong BidDeposit = 100_000;
     private const ulong TakeBps = 200;
     private const ulong DepositA = 5_000_037;
@@ -135,6 +136,12 @@ public sealed class MarketScenarioTests(TestNode node) : IClassFixture<TestNode>
             await Commit(key, create);
         }
 
+        // Each provider bonds for two leases with the work module before it bids.
+        foreach (var key in new[] { p1, p2, p3 })
+        {
+            await Commit(key, new Proto.Work.MsgDepositWorkBond { Provider = Address.ToBech32(key.Address), Amount = WorkBond });
+        }
+
         var providers = await Cli("query", "market", "providers");
         Assert.Equal(3, providers.Output.Split('\n').Count(l => l.StartsWith("provider: ", StringComparison.Ordinal)));
 
@@ -204,11 +211,11 @@ public sealed class MarketScenarioTests(TestNode node) : IClassFixture<TestNode>
         var escrowB = (await Market.EscrowAccountAsync(new QueryEscrowAccountRequest { Id = 2 })).Account;
         Assert.Equal((sB - Take(sB), Take(sB), DepositB - sB), (escrowB.PaidOut, escrowB.Taken, escrowB.Refunded));
 
-        // Every balance, to the uchn. Fees: p1 3 txs, p2 3, p3 4, tenant 5.
+        // Every balance, to the uchn. Fees: p1 4 txs, p2 4, p3 5, tenant 5; the work bonds stay bonded.
         const ulong funds = TestNode.AccountFunds;
-        Assert.Equal(funds - 3 * Fee - Bond + (sB - Take(sB)), await Balance(p1.Address));
-        Assert.Equal(funds - 3 * Fee - Bond, await Balance(p2.Address));
-        Assert.Equal(funds - 4 * Fee - Bond + (s1 + s2 + s3 - takeA), await Balance(p3.Address));
+        Assert.Equal(funds - 4 * Fee - Bond - WorkBond + (sB - Take(sB)), await Balance(p1.Address));
+        Assert.Equal(funds - 4 * Fee - Bond - WorkBond, await Balance(p2.Address));
+        Assert.Equal(funds - 5 * Fee - Bond - WorkBond + (s1 + s2 + s3 - takeA), await Balance(p3.Address));
         Assert.Equal(funds - 5 * Fee - (s1 + s2 + s3) - sB, await Balance(tenant.Address));
         // The take went to the fee collector, which staking's distribution empties into rewards every block;
         // the escrow records above say how much it was.

@@ -14,9 +14,12 @@ namespace Chain.Modules.Work.Cli;
 /// </summary>
 internal sealed class WorkTxCommand(CliContext context, Func<string, ITileProver> provers)
 {
-    /// <summary>A response recomputes up to a few hundred tiles on every validator; a receipt touches a few records.</summary>
-    private const ulong DefaultGas = 5_000_000;
-    private const string DefaultFees = "10000uchn";
+    /// <summary>
+    /// Enough for a response at the default sizes (230 KiB at 10 gas a byte, and 1 gas per 4 input bytes every validator
+    /// regenerates: about 7 million), paid at the default minimum gas price of 0.01uchn.
+    /// </summary>
+    private const ulong DefaultGas = 10_000_000;
+    private const string DefaultFees = "100000uchn";
 
     public Command Build()
     {

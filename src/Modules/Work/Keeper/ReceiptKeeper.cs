@@ -21,6 +21,9 @@ namespace Chain.Modules.Work.Keeper;
 /// </summary>
 public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, RewardKeeper rewards, IWorkRewards staking)
 {
+    /// <summary>Gas for recomputing a seeded tile: one unit per this many regenerated input bytes.</summary>
+    public const ulong RecomputeBytesPerGas = 4;
+
     public ExecResult Submit(MsgContext ctx, byte[] signer, MsgSubmitReceipt msg)
     {
         var store = ctx.Store;
@@ -169,6 +172,12 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
             records.Enqueue(store, receipt.DisputeUntilHeight + 1, WorkKeys.DisputeWindowEnd, msg.LeaseId, msg.Round);
             ctx.Events.Emit(TilesOpened, ("lease_id", N(msg.LeaseId)), ("round", N(msg.Round)), ("provider", receipt.Provider), ("dispute_until_height", N(receipt.DisputeUntilHeight)));
             return ExecResult.Ok;
+        }
+
+        // Every validator regenerates (k + 1) n input bytes per tile: the sender pays for it.
+        foreach (var tile in msg.Tiles)
+        {
+            ctx.Gas.Consume((ulong)(shape.WidthOf((int)(tile.Index % (ulong)shape.TilesPerRow)) + 1) * (ulong)shape.N / RecomputeBytesPerGas, "work: recompute tile");
         }
 
         using var inputs = new SeededMatrices(receipt.Spec.Seed.Span, shape.N);
