@@ -183,7 +183,7 @@ public sealed class ReceiptTests
         chain.Commit();
         Assert.Equal(ReceiptStatus.AwaitingChallenge, chain.Receipt(lease, 1)!.Status);
         chain.Proposer = new byte[20];
-        chain.Commit(); // proposed by someone else; its BeginBlock still sees the provider as the last proposer
+        chain.Commit(); // proposed by someone else: the next block draws from its hash
         chain.Commit(); // draws from it
         var receipt = chain.Receipt(lease, 1)!;
         Assert.Equal(ReceiptStatus.Challenged, receipt.Status);

@@ -222,9 +222,9 @@ public sealed class WorkChain : IDisposable
         }
     }
 
-    /// <summary>Every work record (not the queue, which moves with every block, nor the last proposer).</summary>
+    /// <summary>Every work record (not the queue, which moves with every block).</summary>
     public string Dump() => string.Join('\n', State.IteratePrefix(WorkKeys.ModulePrefix)
-        .Where(kv => kv.Key[WorkKeys.ModulePrefix.Length] is (byte)'P' or (byte)'L' or (byte)'R' or (byte)'p' && !kv.Key.AsSpan(WorkKeys.ModulePrefix.Length).StartsWith("lp"u8))
+        .Where(kv => kv.Key[WorkKeys.ModulePrefix.Length] is (byte)'P' or (byte)'L' or (byte)'R' or (byte)'p')
         .Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)));
 
     /// <summary>

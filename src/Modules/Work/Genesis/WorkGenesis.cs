@@ -72,7 +72,7 @@ public static class WorkGenesis
             switch (r.Status)
             {
                 case ReceiptStatus.AwaitingChallenge:
-                    records.Enqueue(store, r.SubmittedHeight + genesis.Params.ChallengeDelay + 1, WorkKeys.DrawChallenge, r.LeaseId, r.Round);
+                    records.Enqueue(store, Math.Max(1, r.SubmittedHeight + genesis.Params.ChallengeDelay), WorkKeys.ChallengeBlock, r.LeaseId, r.Round);
                     break;
                 case ReceiptStatus.Challenged or ReceiptStatus.TilesRequested:
                     records.Enqueue(store, r.ResponseDeadlineHeight + 1, WorkKeys.ResponseDeadline, r.LeaseId, r.Round);

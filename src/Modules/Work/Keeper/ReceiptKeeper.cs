@@ -64,7 +64,7 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
         if (work.Spec.Source == InputSource.Seeded)
         {
             receipt.Status = ReceiptStatus.AwaitingChallenge;
-            records.Enqueue(store, height + p.ChallengeDelay + 1, WorkKeys.DrawChallenge, msg.LeaseId, msg.Round);
+            records.Enqueue(store, height + p.ChallengeDelay, WorkKeys.ChallengeBlock, msg.LeaseId, msg.Round);
         }
         else
         {
@@ -85,8 +85,11 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
         return ExecResult.Ok;
     }
 
-    /// <summary>BeginBlock of the block after the challenge block: draws the tiles from that block's hash, unless its proposer was the provider.</summary>
-    public void DrawChallenge(MsgContext ctx, ulong leaseId, ulong round)
+    /// <summary>
+    /// BeginBlock of the block whose hash will draw the challenge: if the receipt's provider proposed it, the draw moves
+    /// to the next block; otherwise the next block draws from this block's hash.
+    /// </summary>
+    public void ChallengeBlock(MsgContext ctx, ulong leaseId, ulong round)
     {
         var store = ctx.Store;
         var receipt = records.GetReceipt(store, leaseId, round);
@@ -96,15 +99,37 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
         }
 
         var height = ctx.Block.Height;
-        var proposer = records.GetLastProposer(store);
-        var proposerAccount = proposer is null ? null : staking.AccountOfConsensusAddress(store, proposer);
-        if (proposerAccount is not null && Address.ToBech32(proposerAccount) == receipt.Provider)
+        var proposer = staking.AccountOfConsensusAddress(store, ctx.Block.ProposerAddress);
+        if (proposer is not null && Address.ToBech32(proposer) == receipt.Provider)
         {
-            records.Enqueue(store, height + 1, WorkKeys.DrawChallenge, leaseId, round);
-            ctx.Events.Emit(ChallengeDeferred, ("lease_id", N(leaseId)), ("round", N(round)), ("provider", receipt.Provider), ("proposer_height", N(height - 1)));
+            records.Enqueue(store, height + 1, WorkKeys.ChallengeBlock, leaseId, round);
+            ctx.Events.Emit(ChallengeDeferred, ("lease_id", N(leaseId)), ("round", N(round)), ("provider", receipt.Provider), ("proposed_height", N(height)));
             return;
         }
 
+        records.Enqueue(store, height + 1, WorkKeys.DrawChallenge, leaseId, round);
+    }
+
+    /// <summary>
+    /// BeginBlock of the block after the challenge block: the tiles come from that block's hash. An entry that waited
+    /// in the queue past its height has lost its checked block, so it checks this one instead.
+    /// </summary>
+    public void DrawChallenge(MsgContext ctx, ulong leaseId, ulong round, bool late)
+    {
+        if (late)
+        {
+            ChallengeBlock(ctx, leaseId, round);
+            return;
+        }
+
+        var store = ctx.Store;
+        var receipt = records.GetReceipt(store, leaseId, round);
+        if (receipt is not { Status: ReceiptStatus.AwaitingChallenge })
+        {
+            return;
+        }
+
+        var height = ctx.Block.Height;
         var p = records.GetParams(store);
         var shape = Shape(receipt.Spec);
         var tiles = WorkDraws.ChallengeTiles(receipt.ReceiptHash.Span, ctx.Block.LastBlockHash, (ulong)shape.TileCount, (int)p.Samples);

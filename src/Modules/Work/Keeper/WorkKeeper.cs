@@ -55,20 +55,23 @@ public sealed class WorkKeeper : IMarketHooks
 
     public void AfterLeaseClosed(MsgContext ctx, Lease lease) => Rounds.LeaseClosed(ctx, lease);
 
-    /// <summary>Drains the due queue entries, then remembers this block's proposer for the next block's challenge draws.</summary>
+    /// <summary>Drains the due queue entries, oldest first, at most max_queue_per_block.</summary>
     public void BeginBlock(MsgContext ctx)
     {
         var store = ctx.Store;
         var max = (int)Records.GetParams(store).MaxQueuePerBlock;
-        foreach (var (_, kind, lease, round) in Records.DequeueDue(store, ctx.Block.Height, max))
+        foreach (var (due, kind, lease, round) in Records.DequeueDue(store, ctx.Block.Height, max))
         {
             switch (kind)
             {
                 case WorkKeys.RoundCheck:
                     Rounds.CheckRound(ctx, lease, round);
                     break;
+                case WorkKeys.ChallengeBlock:
+                    Receipts.ChallengeBlock(ctx, lease, round);
+                    break;
                 case WorkKeys.DrawChallenge:
-                    Receipts.DrawChallenge(ctx, lease, round);
+                    Receipts.DrawChallenge(ctx, lease, round, late: due < ctx.Block.Height);
                     break;
                 case WorkKeys.ResponseDeadline:
                     Receipts.Deadline(ctx, lease, round);
@@ -78,8 +81,6 @@ public sealed class WorkKeeper : IMarketHooks
                     break;
             }
         }
-
-        Records.SetLastProposer(store, ctx.Block.ProposerAddress);
     }
 
     public void EndBlock(MsgContext ctx) => Rewards.EndBlock(ctx);

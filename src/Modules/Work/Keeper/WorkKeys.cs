@@ -5,7 +5,7 @@ namespace Chain.Modules.Work.Keeper;
 
 /// <summary>
 /// The work module's key space under "work/". Records: "p" → Params, "P"+provider → ProviderWork, "L"+lease →
-/// LeaseWork, "R"+lease+round → Receipt, "pool" → RewardPool, "lp" → the consensus address of the last block's proposer.
+/// LeaseWork, "R"+lease+round → Receipt, "pool" → RewardPool.
 /// Index: "ia"+provider+lease+round → a receipt awaiting the provider's answer. Queue: "q"+height+kind+lease+round,
 /// drained in key order at most max_queue_per_block entries per block. "v"+lease+round: receipts verified in this block,
 /// paid and cleared in EndBlock. Numbers are u64 big-endian so keys sort by number.
@@ -15,7 +15,6 @@ public static class WorkKeys
     public static readonly byte[] ModulePrefix = "work/"u8.ToArray();
     public static readonly byte[] Params = "p"u8.ToArray();
     public static readonly byte[] Pool = "pool"u8.ToArray();
-    public static readonly byte[] LastProposer = "lp"u8.ToArray();
     public static readonly byte[] Providers = "P"u8.ToArray();
     public static readonly byte[] Leases = "L"u8.ToArray();
     public static readonly byte[] Receipts = "R"u8.ToArray();
@@ -26,7 +25,8 @@ public static class WorkKeys
 
     /// <summary>Queue entry kinds, in the order they run within a height.</summary>
     public const byte RoundCheck = (byte)'r';
-    public const byte DrawChallenge = (byte)'c';
+    public const byte ChallengeBlock = (byte)'c';
+    public const byte DrawChallenge = (byte)'x';
     public const byte ResponseDeadline = (byte)'d';
     public const byte DisputeWindowEnd = (byte)'w';
 

@@ -21,10 +21,6 @@ public sealed class WorkRecords
 
     public void SetPool(IStateStore store, RewardPool pool) => Scoped(store).Set(WorkKeys.Pool, pool.ToByteArray());
 
-    public byte[]? GetLastProposer(IStateReader state) => Scoped(state).Get(WorkKeys.LastProposer);
-
-    public void SetLastProposer(IStateStore store, byte[] consensusAddress) => Scoped(store).Set(WorkKeys.LastProposer, consensusAddress);
-
     // Providers
 
     public ProviderWork? GetProvider(IStateReader state, ReadOnlySpan<byte> address) => Parse(Scoped(state).Get(WorkKeys.Provider(address)), ProviderWork.Parser);
