@@ -74,29 +74,6 @@ public sealed class TileKernelVectorTests
         Assert.Throws<ArgumentException>(() => TileKernel.LeafHashes(new int[31], shape));
     }
 
-    [Fact]
-    public void Seeded_inputs_are_the_rows_and_columns_of_the_seeded_matrices()
-    {
-        var shape = new WorkloadShape(9, 64, 16);
-        var seed = Hashes.Sha256("seeded workload"u8);
-        var (a, b) = SeededWorkload.Generate(seed, shape);
-        using var inputs = new SeededMatrices(seed, shape.N);
-        var expected = new sbyte[shape.N];
-        for (var i = 0; i < shape.Rows; i++)
-        {
-            inputs.RowOfA(i, expected);
-            Assert.Equal(expected, a.AsSpan(i * shape.N, shape.N).ToArray());
-        }
-
-        for (var j = 0; j < shape.N; j++)
-        {
-            inputs.ColumnOfB(j, expected);
-            Assert.Equal(expected, b.AsSpan(j * shape.N, shape.N).ToArray());
-        }
-
-        Assert.Throws<ArgumentException>(() => SeededWorkload.Generate(new byte[31], shape));
-    }
-
     private static bool DotsAgree(sbyte[] a, sbyte[] b)
     {
         var scalar = TileKernel.DotScalar(a, b);

@@ -40,7 +40,7 @@ internal static class CublasLtLibrary
             }
         }
 
-        return new Loaded(0, $"libcublasLt not found (tried {string.Join(", ", tried)}); set {PathVariable} to the file or its folder");
+        return new Loaded(0, $"libcublasLt not found (tried {string.Join(", ", tried)}; no nvidia-cublas wheel under {string.Join(" or ", WheelFolders)} in python's site-packages); set {PathVariable} to the file or its folder");
     }
 
     /// <summary>Every path to try, most specific first.</summary>

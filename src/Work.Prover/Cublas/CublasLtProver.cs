@@ -102,6 +102,11 @@ public sealed class CublasLtProver : IWorkProver
         return _tree.Commit(c.View.AsContiguous(), shape);
     }
 
+    /// <summary>The accelerator and its tree hashing, for the GPU benchmark.</summary>
+    internal CudaAccelerator Accelerator => _accelerator;
+
+    internal DeviceTileTree Tree => _tree;
+
     /// <summary>
     /// C into device memory with the inputs already there (for the GPU benchmark: no host copies); rows a multiple
     /// of 4, A rows x n, B n x n column-major, C rows x n. Queued on the accelerator's stream; synchronise to wait.

@@ -27,32 +27,31 @@ internal sealed class DeviceTileTree : IDisposable
     /// <summary>The tree of the tiles of <paramref name="c"/> (at least Rows x N int32 on this accelerator; rows past Rows are ignored).</summary>
     public TileTree Commit(ArrayView<int> c, WorkloadShape shape)
     {
-        var counts = LevelCounts(shape.TileCount);
-        var offsets = new long[counts.Length];
-        long total = 0;
-        for (var level = 0; level < counts.Length; level++)
-        {
-            offsets[level] = total * 32;
-            total += counts[level];
-        }
-
-        using var nodes = _accelerator.Allocate1D<byte>(total * 32);
-        var k = _roundConstants.View.AsContiguous();
-        _leaves((int)counts[0], c, Level(nodes, offsets, counts, 0), k, shape.N, shape.TileWidth, shape.TilesPerRow);
-        for (var level = 1; level < counts.Length; level++)
-        {
-            _inner((int)counts[level], Level(nodes, offsets, counts, level - 1), Level(nodes, offsets, counts, level), k, (int)counts[level - 1]);
-        }
-
+        using var levels = Hash(c, shape);
         _accelerator.Synchronize();
-        var levels = new byte[counts.Length][];
-        for (var level = 0; level < counts.Length; level++)
-        {
-            levels[level] = new byte[counts[level] * 32];
-            Level(nodes, offsets, counts, level).CopyToCPU(levels[level]);
-        }
+        return levels.Download();
+    }
 
-        return TileTree.FromLevels(levels);
+    /// <summary>Queues the hashing of every level; the levels stay on the device until <see cref="DeviceLevels.Download"/>.</summary>
+    internal DeviceLevels Hash(ArrayView<int> c, WorkloadShape shape)
+    {
+        var levels = new DeviceLevels(_accelerator, LevelCounts(shape.TileCount));
+        try
+        {
+            var k = _roundConstants.View.AsContiguous();
+            _leaves((int)levels.Counts[0], c, levels.Level(0), k, shape.N, shape.TileWidth, shape.TilesPerRow);
+            for (var level = 1; level < levels.Counts.Length; level++)
+            {
+                _inner((int)levels.Counts[level], levels.Level(level - 1), levels.Level(level), k, (int)levels.Counts[level - 1]);
+            }
+
+            return levels;
+        }
+        catch
+        {
+            levels.Dispose();
+            throw;
+        }
     }
 
     public void Dispose() => _roundConstants.Dispose();
@@ -74,6 +73,43 @@ internal sealed class DeviceTileTree : IDisposable
         return [.. counts];
     }
 
-    private static ArrayView<byte> Level(MemoryBuffer1D<byte, Stride1D.Dense> nodes, long[] offsets, long[] counts, int level) =>
-        nodes.View.SubView(offsets[level], counts[level] * 32).AsContiguous();
+    /// <summary>All levels of one tree in one device buffer, level 0 (the leaves) first.</summary>
+    internal sealed class DeviceLevels : IDisposable
+    {
+        private readonly MemoryBuffer1D<byte, Stride1D.Dense> _nodes;
+        private readonly long[] _offsets;
+
+        public DeviceLevels(Accelerator accelerator, long[] counts)
+        {
+            Counts = counts;
+            _offsets = new long[counts.Length];
+            long total = 0;
+            for (var level = 0; level < counts.Length; level++)
+            {
+                _offsets[level] = total * 32;
+                total += counts[level];
+            }
+
+            _nodes = accelerator.Allocate1D<byte>(total * 32);
+        }
+
+        public long[] Counts { get; }
+
+        public ArrayView<byte> Level(int level) => _nodes.View.SubView(_offsets[level], Counts[level] * 32).AsContiguous();
+
+        /// <summary>Copies every level to the host (after the hashing finished).</summary>
+        public TileTree Download()
+        {
+            var levels = new byte[Counts.Length][];
+            for (var level = 0; level < Counts.Length; level++)
+            {
+                levels[level] = new byte[Counts[level] * 32];
+                Level(level).CopyToCPU(levels[level]);
+            }
+
+            return TileTree.FromLevels(levels);
+        }
+
+        public void Dispose() => _nodes.Dispose();
+    }
 }

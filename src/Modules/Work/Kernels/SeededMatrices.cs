@@ -1,6 +1,8 @@
 // Hand-written: AES-128 in counter mode is not a .NET API; it is built here from the platform's AES (ECB over counter
 // blocks, AES-NI underneath), because any row of A or column of B must be regenerated alone, at its own counter.
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -41,10 +43,17 @@ public sealed class SeededMatrices : IDisposable
     public int N { get; }
 
     /// <summary>Writes row <paramref name="i"/> of A (n values) into <paramref name="row"/>.</summary>
-    public void RowOfA(long i, Span<sbyte> row) => Generate(_a, i, row);
+    public void RowOfA(long i, Span<sbyte> row) => Generate(_a, i, One(row));
 
     /// <summary>Writes column <paramref name="j"/> of B (n values) into <paramref name="column"/>.</summary>
-    public void ColumnOfB(long j, Span<sbyte> column) => Generate(_b, j, column);
+    public void ColumnOfB(long j, Span<sbyte> column) => Generate(_b, j, One(column));
+
+    /// <summary>
+    /// Writes columns <paramref name="first"/>, <paramref name="first"/> + 1, ... of B back to back into
+    /// <paramref name="columns"/> (a multiple of n values): they are one run of B's stream, so a tile's k columns
+    /// cost one AES call instead of k.
+    /// </summary>
+    public void ColumnsOfB(long first, Span<sbyte> columns) => Generate(_b, first, columns);
 
     public void Dispose()
     {
@@ -52,22 +61,45 @@ public sealed class SeededMatrices : IDisposable
         _b.Dispose();
     }
 
-    private void Generate(Aes aes, long index, Span<sbyte> output)
+    private Span<sbyte> One(Span<sbyte> output)
     {
         if (output.Length != N)
         {
             throw new ArgumentException($"the buffer holds {output.Length} values, a row or column has {N}", nameof(output));
         }
 
-        var blocks = N / 16;
-        var counters = new byte[N];
-        var first = (ulong)index * (ulong)blocks;
-        for (var b = 0; b < blocks; b++)
+        return output;
+    }
+
+    private void Generate(Aes aes, long index, Span<sbyte> output)
+    {
+        if (output.Length == 0 || output.Length % N != 0)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(counters.AsSpan((b * 16) + 8, 8), first + (ulong)b);
+            throw new ArgumentException($"the buffer holds {output.Length} values, not a whole number of columns of {N}", nameof(output));
         }
 
-        aes.EncryptEcb(counters, System.Runtime.InteropServices.MemoryMarshal.AsBytes(output), PaddingMode.None);
+        if (index < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), $"row or column {index}");
+        }
+
+        var blocks = output.Length / 16;
+        var counters = ArrayPool<byte>.Shared.Rent(output.Length);
+        try
+        {
+            var first = (ulong)index * (ulong)(N / 16);
+            for (var b = 0; b < blocks; b++)
+            {
+                BinaryPrimitives.WriteUInt64BigEndian(counters.AsSpan(b * 16, 8), 0);
+                BinaryPrimitives.WriteUInt64BigEndian(counters.AsSpan((b * 16) + 8, 8), first + (ulong)b);
+            }
+
+            aes.EncryptEcb(counters.AsSpan(0, output.Length), MemoryMarshal.AsBytes(output), PaddingMode.None);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(counters);
+        }
     }
 
     private static Aes Key(byte[] domain, ReadOnlySpan<byte> seed)
