@@ -1,29 +1,13 @@
-using Chain.Crypto;
 using Chain.State.Modules;
 using Google.Protobuf;
 
 namespace Chain.Modules.Work.Handlers;
 
 /// <summary>Base of the work module's handlers: the signer is one address field of the message, checked in ValidateBasic.</summary>
-public abstract class WorkMsgHandler<TMsg> : MsgHandler<TMsg>
+public abstract class WorkMsgHandler<TMsg> : AccountSignedHandler<TMsg>
     where TMsg : IMessage<TMsg>, new()
 {
-    protected abstract (string Field, string Address) SignerField(TMsg message);
-
-    protected virtual ExecResult ValidateFields(TMsg message) => ExecResult.Ok;
-
-    protected sealed override ExecResult ValidateBasic(TMsg message)
-    {
-        var (field, address) = SignerField(message);
-        if (!Address.TryFromBech32(address, out _, out var error))
-        {
-            return WorkErrors.Error(WorkErrors.InvalidAddress, $"{field}: {error}");
-        }
-
-        return ValidateFields(message);
-    }
-
-    protected sealed override byte[] Signer(TMsg message) => Address.FromBech32(SignerField(message).Address);
+    protected sealed override ExecResult InvalidAddress(string log) => WorkErrors.Error(WorkErrors.InvalidAddress, log);
 
     protected static ExecResult Positive(ulong value, string field) =>
         value == 0 ? WorkErrors.Error(WorkErrors.InvalidAmount, $"{field} must be above 0") : ExecResult.Ok;
