@@ -49,9 +49,10 @@ public static class WorkGenesis
 
         foreach (var lease in genesis.Leases)
         {
-            if (lease.Spec is null && lease.Round > 0)
+            var spec = lease.Round == 0 ? ExecResult.Ok : CheckSpec(lease.Spec, $"work.leases (lease {lease.LeaseId}).spec");
+            if (!spec.IsOk)
             {
-                return Bad($"work.leases: lease {lease.LeaseId} has round {lease.Round} open without a spec");
+                return spec;
             }
 
             records.SetLease(store, lease);
@@ -63,9 +64,21 @@ public static class WorkGenesis
 
         foreach (var r in genesis.Receipts)
         {
-            if (r.Spec is null || records.GetLease(store, r.LeaseId) is null)
+            if (records.GetLease(store, r.LeaseId) is null)
             {
-                return Bad($"work.receipts: the receipt of lease {r.LeaseId} round {r.Round} needs a spec and a lease record");
+                return Bad($"work.receipts: the receipt of lease {r.LeaseId} round {r.Round} has no lease record");
+            }
+
+            var spec = CheckSpec(r.Spec, $"work.receipts (lease {r.LeaseId} round {r.Round}).spec");
+            if (!spec.IsOk)
+            {
+                return spec;
+            }
+
+            var tiles = (ulong)ReceiptKeeper.Shape(r.Spec!).TileCount;
+            if (r.ChallengedTiles.Any(t => t >= tiles) || r.ChallengedTiles.Count > WorkParams.MaxSamples || r.OutputRoot.Length != 32)
+            {
+                return Bad($"work.receipts (lease {r.LeaseId} round {r.Round}): a 32-byte output root and at most {WorkParams.MaxSamples} challenged tiles below {tiles}");
             }
 
             records.SaveReceipt(store, r);
@@ -116,6 +129,24 @@ public static class WorkGenesis
         }
 
         return genesis;
+    }
+
+    /// <summary>A spec the chain can check: a valid shape, a 32-byte seed or two 32-byte roots.</summary>
+    private static ExecResult CheckSpec(WorkloadSpec? spec, string path)
+    {
+        if (spec is null || spec.Rows == 0 || spec.Rows > WorkParams.MaxRows || spec.N == 0 || spec.N > WorkParams.MaxN || spec.N % 16 != 0
+            || spec.TileWidth == 0 || spec.TileWidth > Math.Min(spec.N, 256u))
+        {
+            return Bad($"{path}: rows 1 to {WorkParams.MaxRows}, n a multiple of 16 up to {WorkParams.MaxN}, tile width 1 to min(n, 256)");
+        }
+
+        var inputs = spec.Source switch
+        {
+            InputSource.Seeded => spec.Seed.Length == 32,
+            InputSource.Tenant => spec.ARoot.Length == 32 && spec.BRoot.Length == 32,
+            _ => false,
+        };
+        return inputs ? ExecResult.Ok : Bad($"{path}: a seeded spec has a 32-byte seed, a tenant-data spec two 32-byte roots");
     }
 
     private static ExecResult Bad(string log) => WorkErrors.Error(WorkErrors.InvalidGenesis, log);
