@@ -27,6 +27,7 @@ public sealed class ChaindCli
         Root.Add(new QueryCommand(context, ModuleCatalog.Clis).Build());
         Root.Add(new StatusCommand(context).Build());
         Root.Add(ModuleCatalog.Clis.OfType<WorkCli>().Single().ComputeCommand(context));
+        Root.Add(new ProviderCommand(environment, handler).Build());
         Root.Add(new ExportCommand(environment, handler, home).Build());
         Root.Add(new TestnetCommand(environment, handler).Build());
     }
