@@ -120,6 +120,16 @@ public sealed class ChaindProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Starts `chaind <paramref name="args"/>` (an agent, say) with its output captured like a node's.</summary>
+    public void StartCommand(params string[] args)
+    {
+        _process = Process.Start(Start(args))!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
     private void Append(string? line)
     {
         if (line is null)

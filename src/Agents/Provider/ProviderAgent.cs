@@ -133,7 +133,14 @@ public sealed class ProviderAgent : IDisposable
         Metrics.Verified.Set(record.VerifiedReceipts);
         Metrics.Failures.Set(record.Failures);
         Metrics.Rewards.Set(record.Rewards);
-        if (record.Bond < _config.WorkBond)
+        if (record.Bond < _config.WorkBond && record.Slashed > 0)
+        {
+            if (_declined.Add((0, "slashed")))
+            {
+                _log.Warn($"the work bond was slashed ({record.Slashed}uchn over {record.Failures} failures) and is {record.Bond}uchn: the agent does not top it up after a slash; find out why (docs/provider.md), then deposit by hand");
+            }
+        }
+        else if (record.Bond < _config.WorkBond)
         {
             var amount = _config.WorkBond - record.Bond;
             if (await Send(new MsgDepositWorkBond { Provider = Address, Amount = amount }, $"deposit {amount}uchn of work bond", ct))

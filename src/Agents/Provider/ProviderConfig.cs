@@ -12,7 +12,7 @@ namespace Chain.Agents.Provider;
 /// <param name="HostUri">Registration: where tenants reach the provider (used when the key is not yet a provider).</param>
 /// <param name="Region">Registration: the region.</param>
 /// <param name="Attributes">Registration: attributes such as gpu/vendor/nvidia/model/h100/ram/80Gi.</param>
-/// <param name="WorkBond">The work bond the agent keeps (it deposits the difference when below).</param>
+/// <param name="WorkBond">The work bond the agent keeps (it deposits the difference when below, until the first slash).</param>
 /// <param name="MaxOpenBids">Open bids at most.</param>
 /// <param name="BidDepositBudget">uchn that open bids may hold in deposits at most.</param>
 /// <param name="UndercutStep">uchn per block below the lowest competing bid.</param>
