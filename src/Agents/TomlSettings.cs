@@ -62,10 +62,15 @@ public sealed class TomlSettings
 
     public bool Bool(string key, bool fallback) => Read(key, fallback, v => v is bool b ? (true, b) : (false, false));
 
-    /// <summary>An amount in uchn, written "1500uchn" or "1.5chn".</summary>
+    /// <summary>An amount in uchn, written "1500uchn" or "1.5chn" (or 0).</summary>
     public ulong Uchn(string key, string fallback)
     {
         var text = String(key, fallback);
+        if (text is "0" or "0uchn" or "0chn")
+        {
+            return 0;
+        }
+
         try
         {
             return ClientInput.Uchn(text, key);
