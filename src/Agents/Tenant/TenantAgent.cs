@@ -71,7 +71,7 @@ public sealed class TenantAgent
                         failing = false;
                     }
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
                 {
                     break;
                 }

@@ -113,7 +113,7 @@ internal sealed class TenantDataChecks(TenantDataFiles files, AgentChain chain, 
 
         once.Clear(topic);
         await sender.SendAsync($"lease {leaseWork.LeaseId}: set tenant data", matrices.SetMessage(chain.Address, leaseWork.LeaseId), height, ct,
-            $" ({matrices.Rows} rows, from round {leaseWork.Round + 1})");
+            $" ({matrices.Rows} rows; the rounds that open from now on compute on it)");
     }
 
     private async Task CheckAsync(TenantMatrices matrices, Receipt receipt, int tiles, ulong height, CancellationToken ct)
