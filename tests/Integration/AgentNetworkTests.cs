@@ -20,7 +20,7 @@ namespace Chain.Integration.Tests;
 
 /// <summary>
 /// The market running itself on a real four-validator testnet of chaind processes: three provider agents (one
-/// faking 10% of its tiles) and the tenant side; orders are won by auction, receipts and challenges flow for several
+/// faking 10% of its tiles) and a tenant agent; orders are won by auction, receipts and challenges flow for several
 /// rounds, the faker is caught, slashed and its lease closed with failed_work, the honest providers' balances are
 /// exactly what the chain's records say they earned, and a provider agent killed with SIGKILL while its receipt
 /// awaits its challenge answers it after a restart.
@@ -121,20 +121,38 @@ public sealed class AgentNetworkTests(ITestOutputHelper output) : IDisposable
         var work = new WorkQuery.QueryClient(channel);
         await WaitFor(async () => (await market.ProvidersAsync(new Proto.Market.QueryProvidersRequest())).Providers.Count == 3 ? true : (bool?)null, "three providers registered");
 
-        // The tenant orders one H100 at a time; each order is won by the lowest bid when its window closes.
+        // The tenant agent keeps three one-H100 leases, one open order at a time; each order goes to the lowest bid
+        // when its bidding window closes.
         var tenant = keys[3];
-        var tenantKey = keyring.GetPrivateKey("tenant");
+        var tenantConfig = Path.Combine(agentHome, "tenant.toml");
+        await File.WriteAllTextAsync(tenantConfig, $"""
+            node = "{node0.GrpcAddress}"
+            home = "{agentHome}"
+            key = "tenant"
+            fee = "{Fee}uchn"
+            poll_interval = "300ms"
+            budget = "4000chn"
+            runway_blocks = 50
+            top_up = "100chn"
+            [[order]]
+            gpus = 1
+            gpu_model = "nvidia/h100"
+            max_price = "100uchn"
+            deposit = "1000chn"
+            bidding_window = 15
+            leases = 3
+            """);
+        var tenantAgent = new ChaindProcess(agentHome);
+        _processes.Add(tenantAgent);
+        tenantAgent.StartCommand("tenant", "run", "--config", tenantConfig);
         var winners = new List<string>();
         for (var order = 1UL; order <= 3; order++)
         {
-            await Send(channel, tenantKey, new MsgCreateOrder
-            {
-                Owner = tenant.Address, Resources = new Resources { GpuCount = 1, GpuModel = "nvidia/h100" }, MaxPricePerBlock = 100, BiddingWindowBlocks = 15, Deposit = 1_000 * Chn,
-            });
+            var id = order;
             var lease = await WaitFor(async () =>
             {
                 var leases = (await market.LeasesAsync(new QueryLeasesRequest { Owner = tenant.Address })).Leases;
-                return leases.FirstOrDefault(l => l.OrderId == order);
+                return leases.FirstOrDefault(l => l.OrderId == id);
             }, $"a lease from order {order}");
             winners.Add(names[Array.FindIndex(keys, k => k.Address == lease.Provider)]);
             output.WriteLine($"order {order}: won by {winners[^1]} at {lease.PricePerBlock}uchn a block");
@@ -181,7 +199,7 @@ public sealed class AgentNetworkTests(ITestOutputHelper output) : IDisposable
         }
 
         // Stop the agents, then check every honest provider's balance against the chain's records, to the uchn.
-        foreach (var agent in agents.Values)
+        foreach (var agent in agents.Values.Append(tenantAgent))
         {
             agent.KillHard();
         }
@@ -238,15 +256,5 @@ public sealed class AgentNetworkTests(ITestOutputHelper output) : IDisposable
         }
 
         throw new TimeoutException($"{what} did not happen within {Patience.TotalSeconds} s\n" + string.Join("\n---\n", _processes.Skip(4).Select(p => p.Output)));
-    }
-
-    private static async Task Send(GrpcChannel channel, PrivateKey key, Google.Protobuf.IMessage message)
-    {
-        var account = (await new BankQuery.QueryClient(channel).AccountAsync(new QueryAccountRequest { Address = Address.ToBech32(key.Address) })).Account;
-        var fee = new Fee { Amount = { new Coin { Denom = "uchn", Amount = Fee } }, GasLimit = 10_000_000 };
-        var tx = Chain.State.Transactions.TxFactory.Sign(key, ChainId, account.AccountNumber, account.Sequence, fee, [message]);
-        var response = await new Proto.TxService.Service.ServiceClient(channel).BroadcastTxAsync(
-            new Proto.TxService.BroadcastTxRequest { TxBytes = tx.ToByteString(), Mode = Proto.TxService.BroadcastMode.Commit });
-        Assert.True(response.Result.Code == 0, $"{message.Descriptor.Name}: code {response.Result.Code} {response.Result.Log}");
     }
 }

@@ -28,6 +28,7 @@ public sealed class ChaindCli
         Root.Add(new StatusCommand(context).Build());
         Root.Add(ModuleCatalog.Clis.OfType<WorkCli>().Single().ComputeCommand(context));
         Root.Add(new ProviderCommand(environment, handler).Build());
+        Root.Add(new TenantCommand(environment, handler, home).Build());
         Root.Add(new ExportCommand(environment, handler, home).Build());
         Root.Add(new TestnetCommand(environment, handler).Build());
     }
