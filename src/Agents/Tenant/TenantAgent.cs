@@ -110,7 +110,11 @@ public sealed class TenantAgent
         }
     }
 
-    /// <summary>One pass over the chain: orders, top-ups, tenant data. Throws when the node cannot be reached.</summary>
+    /// <summary>
+    /// One pass over the chain: orders, top-ups, tenant data; every tx it sends is committed when it returns. Throws when
+    /// the node cannot be reached. Not to be called while <see cref="RunAsync"/> runs (the two would sign with the same
+    /// sequence).
+    /// </summary>
     public async Task StepAsync(CancellationToken ct)
     {
         var view = await TenantView.ReadAsync(_chain.Channel, _chain.Address, _closedEscrows, ct);

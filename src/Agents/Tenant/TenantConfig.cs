@@ -45,9 +45,9 @@ public sealed record TenantConfig(
             agent = agent with { Home = defaultHome };
         }
 
-        var budget = toml.Uchn("budget", DefaultBudget);
+        var budget = Positive(toml, "budget", DefaultBudget);
         var runway = toml.UInt("runway_blocks", DefaultRunwayBlocks, 1);
-        var topUp = toml.Uchn("top_up", DefaultTopUp);
+        var topUp = Positive(toml, "top_up", DefaultTopUp);
         var tables = toml.Tables("order");
         if (tables.Count == 0)
         {
@@ -70,6 +70,13 @@ public sealed record TenantConfig(
         var data = TenantDataFiles.Read(toml.Section("tenant_data"), baseDirectory);
         toml.CheckNoUnknownKeys();
         return new TenantConfig(agent, budget, runway, topUp, orders, data);
+    }
+
+    /// <summary>An amount above 0 (the shared reader may take "0" for keys where nothing is a choice; here it never is).</summary>
+    internal static ulong Positive(TomlSettings toml, string key, string fallback)
+    {
+        var amount = toml.Uchn(key, fallback);
+        return amount > 0 ? amount : throw toml.Bad(key, "must be above 0");
     }
 
     private static string ReadText(string path)

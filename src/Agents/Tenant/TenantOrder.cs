@@ -90,5 +90,5 @@ public sealed record TenantOrder(
     }
 
     private static ulong Required(TomlSettings toml, string key, string what) =>
-        toml.String(key, string.Empty).Length == 0 ? throw toml.Bad(key, "required: " + what) : toml.Uchn(key, string.Empty);
+        toml.String(key, string.Empty).Length == 0 ? throw toml.Bad(key, "required: " + what) : TenantConfig.Positive(toml, key, string.Empty);
 }

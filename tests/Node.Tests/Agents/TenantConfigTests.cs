@@ -106,6 +106,8 @@ public sealed class TenantConfigTests : IDisposable
     [InlineData("runway_blocks = 0\n" + Minimal, "tenant.toml: runway_blocks: ")]
     [InlineData("runway_blocks = -5\n" + Minimal, "tenant.toml: runway_blocks: ")]
     [InlineData("top_up = \"-1chn\"\n" + Minimal, "tenant.toml: top_up: ")]
+    [InlineData("top_up = \"0uchn\"\n" + Minimal, "tenant.toml: top_up: ")]
+    [InlineData("key = \"tenant\"\n[[order]]\nmax_price = \"100uchn\"\ndeposit = \"0chn\"\n", "tenant.toml [[order]] #1: deposit: ")]
     [InlineData(Minimal + "\ngpus = 0", "tenant.toml [[order]] #1: gpus: ")]
     [InlineData(Minimal + "\ngpus = 2000", "tenant.toml [[order]] #1: gpus: ")]
     [InlineData(Minimal + "\ngpu_model = \"h100\"", "tenant.toml [[order]] #1: gpu_model: ")]
