@@ -43,7 +43,7 @@ public sealed class ProviderAgent : IDisposable
     public async Task RunAsync(CancellationToken ct)
     {
         using var server = _config.Agent.ServeMetrics(Metrics.Registry);
-        var wakeup = new ChainWakeup(_chain.Channel, _log);
+        var wakeup = new ChainWakeup(_chain.Channel, _log, _config.Agent.PollInterval);
         var follow = wakeup.FollowAsync(ct);
         while (!ct.IsCancellationRequested)
         {
@@ -62,7 +62,14 @@ public sealed class ProviderAgent : IDisposable
                 _log.Error($"step failed: {e.GetType().Name}: {e.Message}");
             }
 
-            await wakeup.WaitAsync(_config.Agent.PollInterval, ct);
+            try
+            {
+                await wakeup.WaitAsync(_config.Agent.PollInterval, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
 
         await follow;

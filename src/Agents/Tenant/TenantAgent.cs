@@ -54,9 +54,9 @@ public sealed class TenantAgent
     {
         _log.Info($"tenant {_chain.Address} on {_config.Agent.Node}: {string.Join(", ", _config.Orders.Select(o => $"{o.Leases} x {o.Name}"))}; budget {_config.Budget}uchn, "
             + $"top-up {_config.TopUp}uchn below {_config.RunwayBlocks} blocks of runway; tenant data {(_config.TenantData is null ? "none" : _config.TenantData.A + ", " + _config.TenantData.B)}");
-        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var wake = new ChainWakeup(_chain.Channel, _log, _config.Agent.PollInterval, WakeEvents);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var listener = Task.Run(() => ListenAsync(wake.Writer, stop.Token), CancellationToken.None);
+        var listener = Task.Run(() => wake.FollowAsync(stop.Token), CancellationToken.None);
         var failing = false;
         try
         {
@@ -94,7 +94,7 @@ public sealed class TenantAgent
 
                 try
                 {
-                    await WaitAsync(wake.Reader, ct);
+                    await wake.WaitAsync(_config.Agent.PollInterval, ct);
                 }
                 catch (OperationCanceledException)
                 {
@@ -233,66 +233,5 @@ public sealed class TenantAgent
 
         Metrics.SetRunways(runways);
         Metrics.Spent.Set(spent);
-    }
-
-    private async Task WaitAsync(ChannelReader<bool> wake, CancellationToken ct)
-    {
-        using var poll = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        poll.CancelAfter(_config.Agent.PollInterval);
-        try
-        {
-            await wake.ReadAsync(poll.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // the poll interval passed without an event
-        }
-    }
-
-    /// <summary>Follows the event stream, waking the loop on each wake event; reconnects after every error.</summary>
-    private async Task ListenAsync(ChannelWriter<bool> wake, CancellationToken ct)
-    {
-        var lost = false;
-        var request = new SubscribeRequest();
-        request.EventTypes.AddRange(WakeEvents);
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                using var call = new Events.EventsClient(_chain.Channel).Subscribe(request, cancellationToken: ct);
-                while (await call.ResponseStream.MoveNext(ct))
-                {
-                    if (lost)
-                    {
-                        _log.Info("event stream reconnected");
-                        lost = false;
-                    }
-
-                    wake.TryWrite(true);
-                }
-            }
-            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is RpcException or IOException or HttpRequestException or InvalidOperationException)
-            {
-                if (!lost)
-                {
-                    _log.Warn($"event stream lost ({e.Message}); polling every {_config.Agent.PollInterval.TotalSeconds:0.###} s and reconnecting");
-                }
-
-                lost = true;
-            }
-
-            try
-            {
-                await Task.Delay(_config.Agent.PollInterval, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 }

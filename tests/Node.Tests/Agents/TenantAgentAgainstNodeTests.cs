@@ -85,6 +85,9 @@ public sealed class TenantAgentAgainstNodeTests(TestNode node) : IClassFixture<T
             {
                 lease = await TenantTestChain.WaitFor(async () => (await chain.Market.LeaseAsync(new QueryLeaseRequest { Id = order.Id })).Lease, l => l.State == LeaseState.Active, "the lease", secondLog);
                 escrow = await TenantTestChain.WaitFor(async () => (await chain.Market.EscrowAccountAsync(new QueryEscrowAccountRequest { Id = order.Id })).Account, e => e.Deposited >= Budget, "top-ups up to the budget", secondLog);
+
+                // The chain may show the last top-up before the agent's commit-mode broadcast returns: wait for its count too.
+                await TenantTestChain.WaitFor(() => Task.FromResult(second.Metrics.TopUps.Value), v => v >= 3, "the agent to count its top-ups", secondLog);
             }
             finally
             {
