@@ -306,22 +306,23 @@ public sealed class ProviderAgent : IDisposable
             var gpus = Math.Max(1u, order.Resources?.GpuCount ?? 1);
             var model = GpuModel();
             var floor = _config.Floor(model, gpus);
+            // What the order itself rules out first (it stays so), then what this provider's load rules out now.
             string? reason = null;
-            if (openBids >= _config.MaxOpenBids)
-            {
-                reason = $"max_open_bids: {openBids} bids are open";
-            }
-            else if (committed + gpus > _config.Gpus)
-            {
-                reason = $"capacity: {gpus} GPUs wanted, {_config.Gpus - Math.Min(committed, _config.Gpus)} of {_config.Gpus} free";
-            }
-            else if (!ResourceMatcher.Satisfies(provider, order.Resources ?? new Resources(), out var unmet))
+            if (!ResourceMatcher.Satisfies(provider, order.Resources ?? new Resources(), out var unmet))
             {
                 reason = $"attributes: {unmet}";
             }
             else if (order.MaxPricePerBlock < floor)
             {
                 reason = $"price: the order pays at most {order.MaxPricePerBlock}uchn a block, the floor for {gpus} x {model} is {floor}uchn";
+            }
+            else if (openBids >= _config.MaxOpenBids)
+            {
+                reason = $"max_open_bids: {openBids} bids are open";
+            }
+            else if (committed + gpus > _config.Gpus)
+            {
+                reason = $"capacity: {gpus} GPUs wanted, {_config.Gpus - Math.Min(committed, _config.Gpus)} of {_config.Gpus} free";
             }
             else if ((UInt128)(openBids + 1) * marketParams.BidDeposit > _config.BidDepositBudget)
             {
