@@ -35,7 +35,7 @@ public sealed class RoundWork
     public static RoundWork Compute(IWorkProver prover, WorkloadSpec spec, string? aFile, string? bFile, double fakeFraction)
     {
         (sbyte[] A, sbyte[] B) inputs = ReceiptBuilder.Inputs(spec, aFile, bFile);
-        var shape = ReceiptBuilder.Shape(spec);
+        var shape = WorkloadShape.Of(spec);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (fakeFraction <= 0)
         {
@@ -68,18 +68,12 @@ public sealed class RoundWork
             return ReceiptBuilder.Response(provider, lease, round, tiles, Spec, Inputs, Tree);
         }
 
-        var shape = ReceiptBuilder.Shape(Spec);
-        var response = new MsgChallengeResponse { Provider = provider, LeaseId = lease, Round = round };
-        foreach (var index in tiles)
+        var shape = WorkloadShape.Of(Spec);
+        var c = _c;
+        return ReceiptBuilder.Response(provider, lease, round, tiles, Tree, index =>
         {
-            var i = (long)index / shape.TilesPerRow;
-            var j = (int)((long)index % shape.TilesPerRow);
-            var values = _c.AsSpan((int)((i * shape.N) + (j * shape.TileWidth)), shape.WidthOf(j));
-            var tile = new Tile { Index = index, Values = ByteString.CopyFrom(TileKernel.LeafBytes(values)) };
-            tile.Path.AddRange(Tree.Open((long)index).Select(ByteString.CopyFrom));
-            response.Tiles.Add(tile);
-        }
-
-        return response;
+            var j = (int)(index % shape.TilesPerRow);
+            return TileKernel.LeafBytes(c.AsSpan((int)((index / shape.TilesPerRow * shape.N) + (j * shape.TileWidth)), shape.WidthOf(j)));
+        });
     }
 }

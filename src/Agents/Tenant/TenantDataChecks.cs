@@ -134,7 +134,7 @@ internal sealed class TenantDataChecks(TenantDataFiles files, AgentChain chain, 
         if (receipt.Status == ReceiptStatus.Unchecked)
         {
             var request = new MsgRequestTiles { Tenant = chain.Address, LeaseId = receipt.LeaseId, Round = receipt.Round };
-            request.Tiles.AddRange(TenantMatrices.RandomTiles(ReceiptBuilder.Shape(receipt.Spec).TileCount, tiles));
+            request.Tiles.AddRange(TenantMatrices.RandomTiles(WorkloadShape.Of(receipt.Spec).TileCount, tiles));
             if (await sender.SendAsync($"{name}: request tiles", request, height, ct, $" {string.Join(',', request.Tiles)}"))
             {
                 metrics.TilesRequested.Inc(request.Tiles.Count);

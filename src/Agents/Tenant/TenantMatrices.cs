@@ -68,13 +68,18 @@ public sealed class TenantMatrices
 
     /// <summary>
     /// The opened tiles of <paramref name="receipt"/> whose values are not the product of these matrices, in the order
-    /// opened. The receipt must be of these matrices (<see cref="IsCommittedBy"/>); the inputs are read through
-    /// <see cref="ReceiptBuilder.Inputs"/>, which checks the files against the receipt's roots again.
+    /// opened. The receipt must be of these matrices (<see cref="IsCommittedBy"/>): the tiles are recomputed from the
+    /// matrices held since <see cref="Load"/>, whose roots that check compared, not from the files read again.
     /// </summary>
     public IReadOnlyList<ulong> WrongTiles(Receipt receipt)
     {
-        var shape = ReceiptBuilder.Shape(receipt.Spec);
-        var inputs = ReceiptBuilder.Inputs(receipt.Spec, Files.A, Files.B);
+        if (!IsCommittedBy(receipt.Spec))
+        {
+            throw new ArgumentException($"the receipt of lease {receipt.LeaseId} round {receipt.Round} is not of these matrices");
+        }
+
+        var shape = WorkloadShape.Of(receipt.Spec);
+        (sbyte[] A, sbyte[] B) inputs = ((sbyte[])(Array)A, (sbyte[])(Array)BColumnMajor);
         var wrong = new List<ulong>();
         foreach (var tile in receipt.OpenedTiles)
         {

@@ -65,7 +65,7 @@ public sealed class TenantMatricesTests : IDisposable
         var m = TenantMatrices.Load(Files, N);
         var spec = Spec(m);
         var inputs = ((sbyte[])(Array)_a, (sbyte[])(Array)_b);
-        var shape = ReceiptBuilder.Shape(spec);
+        var shape = WorkloadShape.Of(spec);
         var receipt = new Receipt { LeaseId = 7, Round = 3, Spec = spec, Status = ReceiptStatus.Opened };
         foreach (var index in new ulong[] { 0, 3, 5, 7 })
         {

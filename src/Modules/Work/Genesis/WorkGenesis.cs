@@ -1,3 +1,4 @@
+using Chain.Modules.Work.Kernels;
 using Chain.Crypto;
 using Chain.Modules.Work.Invariants;
 using Chain.Modules.Work.Keeper;
@@ -75,7 +76,7 @@ public static class WorkGenesis
                 return spec;
             }
 
-            var tiles = (ulong)ReceiptKeeper.Shape(r.Spec!).TileCount;
+            var tiles = (ulong)WorkloadShape.Of(r.Spec!).TileCount;
             if (r.ChallengedTiles.Any(t => t >= tiles) || r.ChallengedTiles.Count > WorkParams.MaxSamples || r.OutputRoot.Length != 32)
             {
                 return Bad($"work.receipts (lease {r.LeaseId} round {r.Round}): a 32-byte output root and at most {WorkParams.MaxSamples} challenged tiles below {tiles}");

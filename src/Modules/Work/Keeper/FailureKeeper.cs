@@ -20,13 +20,9 @@ public sealed class FailureKeeper(WorkRecords records, BondKeeper bonds, MarketK
     /// <summary>A receipt failed.</summary>
     public void Fail(MsgContext ctx, Receipt receipt, string reason)
     {
-        receipt.Status = ReceiptStatus.Failed;
         receipt.Failure = reason;
-        receipt.ResolvedHeight = ctx.Block.Height;
-        records.SaveReceipt(ctx.Store, receipt);
+        var provider = records.Resolve(ctx.Store, receipt, ReceiptStatus.Failed, ctx.Block.Height);
         var lease = records.GetLease(ctx.Store, receipt.LeaseId)!;
-        var provider = records.ProviderOrNew(ctx.Store, Chain.Crypto.Address.FromBech32(receipt.Provider));
-        provider.UnresolvedReceipts = provider.UnresolvedReceipts > 0 ? provider.UnresolvedReceipts - 1 : 0;
         Punish(ctx, provider, lease, receipt.Round, reason);
     }
 

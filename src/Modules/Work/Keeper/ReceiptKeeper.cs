@@ -48,7 +48,7 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
             return WorkErrors.Error(WorkErrors.SpecMismatch, $"the spec does not match lease {msg.LeaseId}'s round {work.Round}: expected {Describe(work.Spec)}, got {Describe(msg.Spec)}");
         }
 
-        var units = WorkUnits(work.Spec);
+        var units = WorkloadShape.Of(work.Spec).WorkUnits;
         if (msg.WorkUnits != units)
         {
             return WorkErrors.Error(WorkErrors.WrongWorkUnits, $"work_units is {msg.WorkUnits}; a {work.Spec.Rows} x {work.Spec.N} x {work.Spec.N} product is 2mn^2 = {units}");
@@ -131,7 +131,7 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
 
         var height = ctx.Block.Height;
         var p = records.GetParams(store);
-        var shape = Shape(receipt.Spec);
+        var shape = WorkloadShape.Of(receipt.Spec);
         var tiles = WorkDraws.ChallengeTiles(receipt.ReceiptHash.Span, ctx.Block.LastBlockHash, (ulong)shape.TileCount, (int)p.Samples);
         receipt.Status = ReceiptStatus.Challenged;
         receipt.ChallengeHeight = height - 1;
@@ -179,7 +179,7 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
             return WorkErrors.Error(WorkErrors.DeadlinePassed, $"the response was due by height {receipt.ResponseDeadlineHeight}; this is height {ctx.Block.Height}");
         }
 
-        var shape = Shape(receipt.Spec);
+        var shape = WorkloadShape.Of(receipt.Spec);
         var checkPaths = CheckOpenings(receipt, msg.Tiles, shape);
         if (!checkPaths.IsOk)
         {
@@ -216,11 +216,7 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
             }
         }
 
-        receipt.Status = ReceiptStatus.Verified;
-        receipt.ResolvedHeight = ctx.Block.Height;
-        records.SaveReceipt(store, receipt);
-        var provider = records.ProviderOrNew(store, signer);
-        provider.UnresolvedReceipts = provider.UnresolvedReceipts > 0 ? provider.UnresolvedReceipts - 1 : 0;
+        var provider = records.Resolve(store, receipt, ReceiptStatus.Verified, ctx.Block.Height);
         provider.VerifiedReceipts++;
         provider.VerifiedWorkUnits += receipt.WorkUnits;
         records.SetProvider(store, provider);
@@ -288,10 +284,6 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
 
         return (work, ExecResult.Ok);
     }
-
-    public static ulong WorkUnits(WorkloadSpec spec) => 2UL * spec.Rows * spec.N * spec.N;
-
-    public static WorkloadShape Shape(WorkloadSpec spec) => new((int)spec.Rows, (int)spec.N, (int)spec.TileWidth);
 
     private static string Describe(WorkloadSpec? s) => s is null
         ? "none"

@@ -67,7 +67,7 @@ public sealed class TenantKeeper(WorkRecords records, FailureKeeper failures)
         }
 
         var p = records.GetParams(store);
-        var shape = ReceiptKeeper.Shape(receipt.Spec);
+        var shape = WorkloadShape.Of(receipt.Spec);
         if (msg.Tiles.Count == 0 || msg.Tiles.Count > p.Samples)
         {
             return WorkErrors.Error(WorkErrors.InvalidTiles, $"{msg.Tiles.Count} tiles requested; ask for 1 to {p.Samples} (samples)");
@@ -117,7 +117,7 @@ public sealed class TenantKeeper(WorkRecords records, FailureKeeper failures)
             return WorkErrors.Error(WorkErrors.InvalidTiles, $"tile {msg.Tile} was not opened; the opened tiles are {string.Join(',', receipt.OpenedTiles.Select(t => t.Index))}");
         }
 
-        var shape = ReceiptKeeper.Shape(receipt.Spec);
+        var shape = WorkloadShape.Of(receipt.Spec);
         var i = (long)(msg.Tile / (ulong)shape.TilesPerRow);
         var tileInRow = (int)(msg.Tile % (ulong)shape.TilesPerRow);
         var width = shape.WidthOf(tileInRow);
@@ -167,13 +167,8 @@ public sealed class TenantKeeper(WorkRecords records, FailureKeeper failures)
             return;
         }
 
-        receipt.ResolvedHeight = ctx.Block.Height;
         var before = receipt.Status;
-        receipt.Status = ReceiptStatus.Verified;
-        records.SaveReceipt(store, receipt);
-        var provider = records.ProviderOrNew(store, Address.FromBech32(receipt.Provider));
-        provider.UnresolvedReceipts = provider.UnresolvedReceipts > 0 ? provider.UnresolvedReceipts - 1 : 0;
-        records.SetProvider(store, provider);
+        records.SetProvider(store, records.Resolve(store, receipt, ReceiptStatus.Verified, ctx.Block.Height));
         ctx.Events.Emit(ReceiptAccepted, ("lease_id", N(leaseId)), ("round", N(round)), ("provider", receipt.Provider), ("was", before == ReceiptStatus.Opened ? "opened" : "unchecked"));
     }
 

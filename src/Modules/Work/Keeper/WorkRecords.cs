@@ -61,6 +61,20 @@ public sealed class WorkRecords
         }
     }
 
+    /// <summary>
+    /// Ends a receipt as <paramref name="status"/> at <paramref name="height"/> and saves it; returns its provider's record
+    /// with one unresolved receipt fewer, for the caller to count the outcome in and save.
+    /// </summary>
+    public ProviderWork Resolve(IStateStore store, Receipt receipt, ReceiptStatus status, ulong height)
+    {
+        receipt.Status = status;
+        receipt.ResolvedHeight = height;
+        SaveReceipt(store, receipt);
+        var provider = ProviderOrNew(store, Address.FromBech32(receipt.Provider));
+        provider.UnresolvedReceipts = provider.UnresolvedReceipts > 0 ? provider.UnresolvedReceipts - 1 : 0;
+        return provider;
+    }
+
     public static bool AwaitsAnswer(Receipt r) => r.Status is ReceiptStatus.Challenged or ReceiptStatus.TilesRequested;
 
     public IEnumerable<Receipt> ReceiptsOf(IStateReader state, ulong lease) =>

@@ -16,7 +16,7 @@ public static class ReceiptBuilder
     /// <summary>A and B of <paramref name="spec"/>: from its seed, or read from the tenant's files and checked against its roots.</summary>
     public static (sbyte[] A, sbyte[] BColumnMajor) Inputs(WorkloadSpec spec, string? aFile = null, string? bFile = null)
     {
-        var shape = Shape(spec);
+        var shape = WorkloadShape.Of(spec);
         if (spec.Source == InputSource.Seeded)
         {
             return SeededWorkload.Generate(spec.Seed.ToByteArray(), shape);
@@ -59,8 +59,6 @@ public static class ReceiptBuilder
         return leaves;
     }
 
-    public static WorkloadShape Shape(WorkloadSpec spec) => new((int)spec.Rows, (int)spec.N, (int)spec.TileWidth);
-
     /// <summary>The receipt of <paramref name="work"/>'s open round whose product has <paramref name="tree"/>.</summary>
     public static MsgSubmitReceipt Receipt(string provider, LeaseWork work, TileTree tree, Telemetry telemetry) => new()
     {
@@ -69,7 +67,7 @@ public static class ReceiptBuilder
         Round = work.Round,
         Spec = work.Spec,
         OutputRoot = ByteString.CopyFrom(tree.Root),
-        WorkUnits = Shape(work.Spec).WorkUnits,
+        WorkUnits = WorkloadShape.Of(work.Spec).WorkUnits,
         Telemetry = telemetry,
     };
 
@@ -77,19 +75,24 @@ public static class ReceiptBuilder
     public static (TileTree Tree, TimeSpan Elapsed) Commit(ITileProver prover, WorkloadSpec spec, (sbyte[] A, sbyte[] B) inputs)
     {
         var clock = Stopwatch.StartNew();
-        var tree = prover.Commit(inputs.A, inputs.B, Shape(spec));
+        var tree = prover.Commit(inputs.A, inputs.B, WorkloadShape.Of(spec));
         return (tree, clock.Elapsed);
     }
 
     /// <summary>Opens <paramref name="tiles"/> (in the order given): each tile's values recomputed from the inputs, and its path in <paramref name="tree"/>.</summary>
     public static MsgChallengeResponse Response(string provider, ulong leaseId, ulong round, IEnumerable<ulong> tiles, WorkloadSpec spec, (sbyte[] A, sbyte[] B) inputs, TileTree tree)
     {
-        var shape = Shape(spec);
+        var shape = WorkloadShape.Of(spec);
+        return Response(provider, leaseId, round, tiles, tree, index => TileValues(shape, inputs, index));
+    }
+
+    /// <summary>Opens <paramref name="tiles"/> (in the order given) with the leaf bytes <paramref name="values"/> gives and their paths in <paramref name="tree"/>.</summary>
+    public static MsgChallengeResponse Response(string provider, ulong leaseId, ulong round, IEnumerable<ulong> tiles, TileTree tree, Func<long, byte[]> values)
+    {
         var response = new MsgChallengeResponse { Provider = provider, LeaseId = leaseId, Round = round };
         foreach (var index in tiles)
         {
-            var values = TileValues(shape, inputs, (long)index);
-            var tile = new Tile { Index = index, Values = ByteString.CopyFrom(values) };
+            var tile = new Tile { Index = index, Values = ByteString.CopyFrom(values((long)index)) };
             tile.Path.AddRange(tree.Open((long)index).Select(ByteString.CopyFrom));
             response.Tiles.Add(tile);
         }

@@ -10,7 +10,7 @@ public static class TenantDispute
     /// <summary>A dispute of <paramref name="tile"/> of <paramref name="receipt"/> from the tenant's files (A row by row, B column by column).</summary>
     public static MsgDisputeTile Build(string tenant, Receipt receipt, ulong tile, byte[] a, byte[] bColumnMajor)
     {
-        var shape = ReceiptBuilder.Shape(receipt.Spec);
+        var shape = WorkloadShape.Of(receipt.Spec);
         var n = shape.N;
         if (a.Length != (long)shape.Rows * n || bColumnMajor.Length != (long)n * n)
         {

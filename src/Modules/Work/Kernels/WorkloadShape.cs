@@ -23,6 +23,9 @@ public sealed record WorkloadShape
         TileWidth = tileWidth;
     }
 
+    /// <summary>The shape a receipt's spec names.</summary>
+    public static WorkloadShape Of(Chain.Proto.Work.WorkloadSpec spec) => new((int)spec.Rows, (int)spec.N, (int)spec.TileWidth);
+
     public int Rows { get; }
 
     public int N { get; }
