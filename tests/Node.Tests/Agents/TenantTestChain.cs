@@ -75,9 +75,10 @@ internal sealed class TenantTestChain(TestNode node)
         (await Market.OrdersAsync(new QueryOrdersRequest { Owner = owner })).Orders;
 
     /// <summary>Reads until <paramref name="done"/> holds (NotFound counts as not yet); fails after <see cref="Wait"/>.</summary>
-    public static async Task<T> WaitFor<T>(Func<Task<T>> read, Func<T, bool> done, string what, CapturedLog? log = null)
+    /// <summary>Reads until <paramref name="done"/> holds (NotFound counts as not yet), failing after <paramref name="within"/> (default <see cref="Wait"/>).</summary>
+    public static async Task<T> WaitFor<T>(Func<Task<T>> read, Func<T, bool> done, string what, CapturedLog? log = null, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + Wait;
+        var deadline = DateTime.UtcNow + (within ?? Wait);
         while (true)
         {
             try
@@ -92,7 +93,7 @@ internal sealed class TenantTestChain(TestNode node)
             {
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {Wait.TotalSeconds} s" + (log is null ? string.Empty : "; the agent's log:\n" + log));
+            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {(within ?? Wait).TotalSeconds} s" + (log is null ? string.Empty : "; the agent's log:\n" + log));
             await Task.Delay(TestNode.BlockTime / 4);
         }
     }

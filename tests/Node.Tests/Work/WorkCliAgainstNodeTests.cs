@@ -30,27 +30,8 @@ public sealed class WorkCliAgainstNodeTests(WorkNode fixture) : IClassFixture<Wo
 
     private Query.QueryClient Work => new(Node.Channel);
 
-    private async Task<T> WaitFor<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            try
-            {
-                var value = await read();
-                if (done(value))
-                {
-                    return value;
-                }
-            }
-            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {Wait.TotalSeconds} s");
-            await Task.Delay(TestNode.BlockTime / 2);
-        }
-    }
+    private static Task<T> WaitFor<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Agents.TenantTestChain.WaitFor(read, done, what, within: Wait);
 
     private Task<LeaseWork> Round(ulong round) =>
         WaitFor(async () => (await Work.LeaseWorkAsync(new QueryLeaseWorkRequest { LeaseId = 1 })).Lease, l => l.Round >= round, $"round {round} of lease 1");
