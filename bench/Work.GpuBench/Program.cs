@@ -11,6 +11,7 @@
 // The GPU machine has no .NET: publish self-contained here and copy the folder over:
 //   dotnet publish bench/Work.GpuBench -c Release -r linux-x64 --self-contained -o out/gpubench
 //   out/gpubench/Work.GpuBench [--sizes 4096,8192] [--runs 10]
+//   out/gpubench/Work.GpuBench check-provers    (the prover equality tests of tests/Work.Prover.Tests, on this device)
 // libcublasLt is found as the provers find it (libcublasLt.so.13/.12, pip's nvidia-cublas, or CHAIN_CUBLASLT_PATH).
 using System.Diagnostics;
 using System.Globalization;
@@ -31,6 +32,11 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (args.FirstOrDefault() == "check-provers")
+        {
+            return CheckProvers();
+        }
+
         var sizes = Option(args, "--sizes", "4096,8192").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var runs = int.Parse(Option(args, "--runs", "10"), CultureInfo.InvariantCulture);
         Console.WriteLine(ProverFactory.Describe());
@@ -60,6 +66,39 @@ public static class Program
         hashing.ForEach(Console.WriteLine);
         Console.WriteLine(ok ? "results: cuBLASLt and ILGPU agree, and with the CPU on the sampled tiles" : "results: MISMATCH");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Runs every case of <see cref="Chain.Work.Prover.Tests.ProverEqualityTests"/> (compiled in from the test project)
+    /// with the provers of <see cref="Chain.Work.Prover.Tests.ProverSet"/>: on a CUDA machine that is all four paths.
+    /// </summary>
+    private static int CheckProvers()
+    {
+        using var set = new Chain.Work.Prover.Tests.ProverSet();
+        Console.WriteLine($"provers: {string.Join(", ", set.Provers.Select(p => p.Name))}");
+        var tests = new Chain.Work.Prover.Tests.ProverEqualityTests(set);
+        var cases = Chain.Work.Prover.Tests.ProverEqualityTests.Cases
+            .Select(row => ((string)row[0], (int)row[1], (int)row[2], (int)row[3]))
+            .Select(c => ($"{c.Item1} rows {c.Item2} n {c.Item3} k {c.Item4}", (Action)(() => tests.Every_available_prover_gives_the_same_product_root_and_paths(c.Item1, c.Item2, c.Item3, c.Item4))))
+            .Append(("every tree level", tests.Every_level_of_the_device_trees_equals_the_cpu_tree))
+            .ToList();
+        var failed = 0;
+        foreach (var (name, test) in cases)
+        {
+            try
+            {
+                test();
+                Console.WriteLine($"passed  {name}");
+            }
+            catch (Exception e)
+            {
+                failed++;
+                Console.WriteLine($"FAILED  {name}: {e.Message}");
+            }
+        }
+
+        Console.WriteLine($"{cases.Count - failed} passed, {failed} failed");
+        return failed == 0 ? 0 : 1;
     }
 
     private static bool Measure(int n, int runs, CublasLtProver cublas, IlgpuProver ilgpu, List<string> hashing)
