@@ -507,8 +507,8 @@ public sealed class ConsensusEngine
             int vr = rs.Proposal.PolRound;
             if (vr == -1)
             {
-                // line 22
-                bool prevoteIt = IsValid(proposalKey!, v) && (_faults.IgnoreLock || _lockedRound == -1 || LockedKey() == proposalKey);
+                // line 22, with CometBFT's timeliness: a fresh proposal's time may not run ahead of our clock
+                bool prevoteIt = IsValid(proposalKey!, v) && (_faults.AcceptInvalidBlocks || _proposalValidator.IsTimely(v)) && (_faults.IgnoreLock || _lockedRound == -1 || LockedKey() == proposalKey);
                 Prevote(prevoteIt ? rs.Proposal.BlockId : BlockIdentity.Nil);
                 Step = RoundStep.Prevote;
                 return true;

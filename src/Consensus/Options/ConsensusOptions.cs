@@ -17,6 +17,13 @@ public sealed record ConsensusOptions
     /// <summary>How long to wait after a commit, collecting late precommits, before round 0 of the next height.</summary>
     public TimeSpan TimeoutCommit { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How far ahead of this validator's clock a fresh proposal's block time may be for it to prevote the block
+    /// (CometBFT's proposer-based timestamps bound it the same way). A proposer cannot move the chain's time further
+    /// into the future than the honest validators' clocks plus this drift.
+    /// </summary>
+    public TimeSpan MaxClockDrift { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The production defaults (CometBFT's).</summary>
     public static ConsensusOptions Default { get; } = new();
 
@@ -49,11 +56,13 @@ public sealed record ConsensusOptions
         NotNegative(TimeoutPrevoteDelta, nameof(TimeoutPrevoteDelta), errors);
         NotNegative(TimeoutPrecommitDelta, nameof(TimeoutPrecommitDelta), errors);
         NotNegative(TimeoutCommit, nameof(TimeoutCommit), errors);
+        Positive(MaxClockDrift, nameof(MaxClockDrift), errors);
         TimeSpan ceiling = TimeSpan.FromMinutes(10);
         foreach ((TimeSpan value, string name) in new[]
                  {
                      (TimeoutPropose, nameof(TimeoutPropose)), (TimeoutPrevote, nameof(TimeoutPrevote)),
                      (TimeoutPrecommit, nameof(TimeoutPrecommit)), (TimeoutCommit, nameof(TimeoutCommit)),
+                     (MaxClockDrift, nameof(MaxClockDrift)),
                  })
         {
             if (value > ceiling)

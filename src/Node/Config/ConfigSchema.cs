@@ -65,6 +65,8 @@ public static class ConfigSchema
         P2pDuration("handshake_timeout", "Time allowed to connect to a peer, authenticate it and open the channels.",
             c => c.P2p.HandshakeTimeout, (c, t) => c with { P2p = c.P2p with { HandshakeTimeout = t } }),
 
+        Timeout("max_clock_drift", "How far ahead of this validator's clock a fresh proposal's block time may be for it to prevote the block.", positive: true,
+            c => c.Consensus.MaxClockDrift, (c, t) => c with { Consensus = c.Consensus with { MaxClockDrift = t } }),
         Timeout("timeout_propose", "How long to wait for a proposal before prevoting nil.", positive: true,
             c => c.Consensus.TimeoutPropose, (c, t) => c with { Consensus = c.Consensus with { TimeoutPropose = t } }),
         Timeout("timeout_propose_delta", "Added to timeout_propose for each further round.", positive: false,
@@ -156,6 +158,11 @@ public static class ConfigSchema
             "a whole number from 0 up (0 = off)",
             c => (long)c.Testing.DoubleSignAtHeight,
             (c, v) => v is long n && n >= 0 ? c with { Testing = c.Testing with { DoubleSignAtHeight = (ulong)n } } : null),
+        Key("testing", "propose_time_offset", ConfigValueKind.String,
+            "Test only: added to this validator's clock for the time of the blocks it proposes, so it proposes blocks from the future; never set on a real validator (\"0s\" = off).",
+            Duration.Expected,
+            c => Duration.Format(c.Testing.ProposeTimeOffset),
+            (c, v) => v is string s && Duration.TryParse(s, out var t) ? c with { Testing = c.Testing with { ProposeTimeOffset = t } } : null),
     ];
 
     /// <summary>The TOML tables in file order (without the top level).</summary>

@@ -12,4 +12,8 @@ public sealed record TestingOptions
     /// the validator is slashed.
     /// </summary>
     public ulong DoubleSignAtHeight { get; init; }
+
+    /// <summary>Zero = off. Added to this validator's clock when it sets the time of a block it proposes, so it
+    /// proposes blocks from the future (or the past) and peers' timeliness checks can be tested.</summary>
+    public TimeSpan ProposeTimeOffset { get; init; }
 }

@@ -124,10 +124,11 @@ public static class NodeRunner
         s.AddSingleton(sp => new BlockBuilder(
             application.Executor, sp.GetRequiredService<HeaderRules>(), sp.GetRequiredService<Mempool.Mempool>(),
             sp.GetRequiredService<EvidencePool>(), sp.GetRequiredService<CommittedEvidence>(),
-            blockMaxBytes, config.Tx.MaxBlockTxs, sp.GetRequiredService<TimeProvider>()));
+            blockMaxBytes, config.Tx.MaxBlockTxs, ProposerClock.For(sp.GetRequiredService<TimeProvider>(), config.Testing.ProposeTimeOffset)));
         s.AddSingleton(sp => new ProposalChecker(
             application.Executor, sp.GetRequiredService<HeaderRules>(), validatorSets, commitVerifier, evidenceVerifier,
             sp.GetRequiredService<CommittedEvidence>(), blockMaxBytes, application.Options.MaxTxBytes,
+            sp.GetRequiredService<TimeProvider>(), config.Consensus.MaxClockDrift,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProposalChecker>>()));
         s.AddSingleton(sp => new ConsensusFactory(
             config, application.ChainId, sp.GetRequiredService<BlockBuilder>(), sp.GetRequiredService<ProposalChecker>(), verifier, commitVerifier));

@@ -32,7 +32,9 @@ public sealed class BlockBuilder(
         Header header = rules.Template(request.LastCommit, request.Validators, request.NextValidators);
         long time = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
         long previous = rules.PreviousTime();
-        header.TimeUnixNanos = time > previous ? time : previous + 1_000_000;
+        // After the previous block, by a millisecond if this clock is behind it; never past the end of time (the
+        // checkers keep a proposal's time within max_clock_drift of honest clocks, so this is a guard, not a path).
+        header.TimeUnixNanos = time > previous ? time : previous > long.MaxValue - 1_000_000 ? long.MaxValue : previous + 1_000_000;
 
         long maxBytes = Math.Max(0, (long)blockMaxBytes - Overhead);
         var data = new Data();

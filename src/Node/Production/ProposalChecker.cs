@@ -13,8 +13,9 @@ namespace Chain.Node.Production;
 /// The application's verdict on a proposed block (valid(v) in the Tendermint paper): its header follows the
 /// committed chain by <see cref="HeaderRules"/>, it carries a valid commit of the previous block, its txs fit the
 /// block limits and match the data hash, and its evidence is valid, new and matches the evidence hash. Txs that
-/// fail when executed do not make a block invalid (they get their error as a result). Deterministic: reads only
-/// the committed chain, never the clock or the mempool.
+/// fail when executed do not make a block invalid (they get their error as a result). <see cref="IsValid"/> is
+/// deterministic: it reads only the committed chain, never the clock or the mempool. <see cref="IsTimely"/> is the
+/// one check that reads the clock, and the engine asks it only before prevoting a fresh proposal.
 /// </summary>
 public sealed class ProposalChecker(
     BlockExecutor executor,
@@ -25,8 +26,25 @@ public sealed class ProposalChecker(
     CommittedEvidence committedEvidence,
     ulong blockMaxBytes,
     ulong txMaxBytes,
+    TimeProvider clock,
+    TimeSpan maxClockDrift,
     ILogger<ProposalChecker> logger) : IProposalValidator
 {
+    public bool IsTimely(Block block)
+    {
+        long now = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+        long limit = now > long.MaxValue - maxClockDrift.Ticks * 100 ? long.MaxValue : now + (maxClockDrift.Ticks * 100);
+        long time = block.Header?.TimeUnixNanos ?? 0;
+        if (time <= limit)
+        {
+            return true;
+        }
+
+        logger.LogWarning("Prevoting nil on the proposed block {Height}: its time {Time} is {Ahead} ahead of this validator's clock, more than consensus.max_clock_drift ({Drift})",
+            block.Header?.Height, time, TimeSpan.FromTicks((time - now) / 100), maxClockDrift);
+        return false;
+    }
+
     public bool IsValid(Block block)
     {
         string? problem = Check(block);

@@ -6,7 +6,8 @@ using Google.Protobuf;
 
 namespace Chain.Consensus.Tests.Simulation;
 
-/// <summary>Blocks of the simulated chain: one tx naming who built it; a tx "INVALID" makes the block invalid.</summary>
+/// <summary>Blocks of the simulated chain: one tx naming who built it; a tx "INVALID" makes the block invalid, a tag
+/// starting with "UNTIMELY" makes its time run too far ahead of the validators' clocks.</summary>
 public sealed class SimBlocks(string chainId) : IProposalValidator
 {
     public string ChainId { get; } = chainId;
@@ -43,4 +44,7 @@ public sealed class SimBlocks(string chainId) : IProposalValidator
         ByteString tx = block.Data.Txs[0];
         return SHA256.HashData(tx.Span).AsSpan().SequenceEqual(block.Header.DataHash.Span) && tx.ToStringUtf8() != "INVALID";
     }
+
+    public bool IsTimely(Block block) =>
+        block.Data is not { Txs.Count: 1 } data || !data.Txs[0].ToStringUtf8().StartsWith("UNTIMELY", StringComparison.Ordinal);
 }

@@ -28,6 +28,7 @@ public sealed class ProposalCheckerTests : IDisposable
     private readonly BlockBuilder _builder;
     private readonly ProposalChecker _checker;
     private readonly EvidencePool _evidence;
+    private readonly P2p.ManualClock _clock = new();
 
     public ProposalCheckerTests()
     {
@@ -48,9 +49,9 @@ public sealed class ProposalCheckerTests : IDisposable
         var mempool = new Node.Mempool.Mempool(_app.Executor, new MempoolOptions(), new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
         _evidence = new EvidencePool(evidenceVerifier);
         _builder = new BlockBuilder(_app.Executor, rules, mempool, _evidence, committedEvidence,
-            1 << 22, 10_000, TimeProvider.System);
+            1 << 22, 10_000, _clock);
         _checker = new ProposalChecker(_app.Executor, rules, _sets, new CommitVerifier(verifier), evidenceVerifier, committedEvidence,
-            1 << 22, 1 << 20, NullLogger<ProposalChecker>.Instance);
+            1 << 22, 1 << 20, _clock, TimeSpan.FromSeconds(10), NullLogger<ProposalChecker>.Instance);
     }
 
     public void Dispose() => _app.Dispose();
@@ -97,6 +98,39 @@ public sealed class ProposalCheckerTests : IDisposable
         Assert.Equal(expected.Validators.ToProto(), resumed.Validators.ToProto());
         Assert.Equal(expected.NextValidators.ToProto(), resumed.NextValidators.ToProto());
         Assert.Equal(_app.Executor.Blocks.GetSeenCommit(2), resumed.LastCommit);
+    }
+
+    [Fact]
+    public void A_block_time_ahead_of_this_clock_by_more_than_the_drift_is_not_timely()
+    {
+        Block block = Build();
+        Assert.True(_checker.IsTimely(block));
+        long now = _clock.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+
+        block.Header.TimeUnixNanos = now + TimeSpan.FromSeconds(10).Ticks * 100;
+        Assert.True(_checker.IsTimely(block));
+        block.Header.TimeUnixNanos += 1_000_000;
+        Assert.False(_checker.IsTimely(block));
+        block.Header.TimeUnixNanos = long.MaxValue;
+        Assert.False(_checker.IsTimely(block));
+
+        // Time passes: the same block comes within the drift (timeliness is this clock's view, not a block rule).
+        block.Header.TimeUnixNanos = now + TimeSpan.FromSeconds(15).Ticks * 100;
+        Assert.False(_checker.IsTimely(block));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(_checker.IsTimely(block));
+    }
+
+    [Fact]
+    public void After_a_block_at_the_end_of_time_the_builder_still_makes_a_later_block_and_no_overflow()
+    {
+        Block last = Build();
+        last.Header.TimeUnixNanos = long.MaxValue - 10;
+        Commit(last);
+
+        Block next = Build();
+        Assert.Equal(long.MaxValue, next.Header.TimeUnixNanos);
+        Assert.Null(_checker.Check(next));
     }
 
     private DuplicateVoteEvidence DoubleSign(ulong height)
