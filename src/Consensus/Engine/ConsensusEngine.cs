@@ -31,6 +31,7 @@ public sealed class ConsensusEngine
     private readonly Dictionary<string, bool> _validity = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, ConsensusValidatorSet> _proposerSets = new();
     private readonly HashSet<(int Index, uint Round, SignedMsgType Type)> _evidenceSeen = new();
+    private readonly Dictionary<int, int> _misplacedProposals = new();
     private List<ConsensusOutput> _outputs = new();
 
     private int _selfIndex;
@@ -115,6 +116,18 @@ public sealed class ConsensusEngine
     /// so a byzantine validator cannot make the engine keep a tally for every round number.</summary>
     public const int MaxFutureRoundsPerValidator = 2;
 
+    /// <summary>Rounds whose proposer is remembered at one height beyond the current and next round (the rest are
+    /// computed again when asked), so signed far-round messages cannot make the engine keep a set per round.</summary>
+    public const int MaxCachedProposerRounds = 64;
+
+    /// <summary>Rounds of this height whose proposer priorities were computed and kept (for tests).</summary>
+    internal int CachedProposerRounds => _proposerSets.Count;
+
+    /// <summary>The rounds of this height in which the engine holds a proposal or votes: the only rounds gossip needs
+    /// to look at. Bounded by what the engine accepts (verified messages within <see cref="MaxRoundLead"/>, at most
+    /// <see cref="MaxFutureRoundsPerValidator"/> future rounds per validator), never by what a peer announces.</summary>
+    public IReadOnlyCollection<uint> RoundsHeld => _rounds.Keys;
+
     /// <summary>True once <see cref="Start"/> has run.</summary>
     public bool Started { get; private set; }
 
@@ -179,7 +192,10 @@ public sealed class ConsensusEngine
             }
 
             set = start.IncrementProposerPriority((int)(round - from));
-            _proposerSets[round] = set;
+            if (_proposerSets.Count < MaxCachedProposerRounds || round <= Round + 1)
+            {
+                _proposerSets[round] = set;
+            }
         }
 
         return set.Proposer;
@@ -232,10 +248,7 @@ public sealed class ConsensusEngine
             return; // the same proposal again
         }
 
-        ConsensusValidator proposer = ProposerFor(proposal.Round);
-        if (!proposal.ProposerAddress.Span.SequenceEqual(proposer.Address) ||
-            proposal.PolRound < -1 || proposal.PolRound >= proposal.Round ||
-            block.Header is null || block.Header.Height != Height)
+        if (proposal.PolRound < -1 || proposal.PolRound >= proposal.Round || block.Header is null || block.Header.Height != Height)
         {
             return;
         }
@@ -246,8 +259,27 @@ public sealed class ConsensusEngine
             return;
         }
 
-        if (!_verifier.Verify(proposer.PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span))
+        // The signature of the validator it names first (one check, as for any vote), and only then the proposer
+        // priorities of its round, which cost work in proportion to how far ahead the round is: a forged proposal
+        // for a far round costs its signature check and nothing more.
+        int signer = Validators.IndexOf(proposal.ProposerAddress.Span);
+        if (signer < 0 || !_verifier.Verify(Validators[signer].PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span))
         {
+            return;
+        }
+
+        // A validator signing proposals out of turn is byzantine; after a few at one height its proposals are not
+        // worth computing proposer priorities for.
+        _misplacedProposals.TryGetValue(signer, out int misplaced);
+        if (misplaced >= MaxFutureRoundsPerValidator)
+        {
+            return;
+        }
+
+        ConsensusValidator proposer = ProposerFor(proposal.Round);
+        if (!proposal.ProposerAddress.Span.SequenceEqual(proposer.Address))
+        {
+            _misplacedProposals[signer] = misplaced + 1;
             return;
         }
 
@@ -392,6 +424,7 @@ public sealed class ConsensusEngine
         _blocks.Clear();
         _validity.Clear();
         _proposerSets.Clear();
+        _misplacedProposals.Clear();
         _evidenceSeen.Clear();
         _lockedBlock = null;
         _lockedRound = -1;

@@ -67,6 +67,35 @@ public sealed class HeaderRules(BlockExecutor executor)
 
     private sealed record Previous(ulong Height, BlockId BlockId, long Time, byte[] ResultsHash);
 
+    /// <summary>
+    /// Null when the block's body is the one its header commits to (txs, evidence and last commit hash to the
+    /// header's data, evidence and last-commit hashes); otherwise what differs. A block's id is its header's hash, so
+    /// this is what ties a received body to a signed proposal or commit: checked before a proposal is stored,
+    /// announced or relayed, so nobody can pass off a stripped or altered body under a genuine signature.
+    /// </summary>
+    public static string? BodyMismatch(Block block)
+    {
+        if (block.Header is null || block.Data is null)
+        {
+            return "the block has no header or no data";
+        }
+
+        if (!block.Header.DataHash.Span.SequenceEqual(DataHash(block.Data.Txs)))
+        {
+            return "its txs do not hash to the header's data_hash";
+        }
+
+        if (!block.Header.EvidenceHash.Span.SequenceEqual(EvidenceHash(block.Evidence)))
+        {
+            return "its evidence does not hash to the header's evidence_hash";
+        }
+
+        Commit? lastCommit = block.LastCommit is { Height: > 0 } c ? c : null;
+        return block.Header.LastCommitHash.Span.SequenceEqual(LastCommitHash(lastCommit))
+            ? null
+            : "its last commit does not hash to the header's last_commit_hash";
+    }
+
     /// <summary>SHA-256 of the commit a block carries; the empty Merkle root when it carries none (height 1).</summary>
     public static byte[] LastCommitHash(Commit? commit) =>
         commit is null || commit.Height == 0 ? MerkleTree.Root([]) : Hashes.Sha256(commit.ToByteArray());

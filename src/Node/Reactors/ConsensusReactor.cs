@@ -65,6 +65,13 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
                     return;
                 }
 
+                if (HeaderRules.BodyMismatch(p.Block) is { } mismatch)
+                {
+                    // A genuine header with another body: refused before it is seen, so the genuine copy still counts.
+                    peer.Disconnect($"sent a proposal whose block body is not the one its header names: {mismatch}", ban: true);
+                    return;
+                }
+
                 state.MarkProposal(p.Proposal.Height, p.Proposal.Round);
                 if (FirstSight(p.Proposal))
                 {
@@ -205,8 +212,8 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
             }
         }
 
-        uint lastRound = Math.Max(engine.Round, state.Round);
-        for (uint round = 0; round <= lastRound; round++)
+        // Only the rounds the engine holds anything for: never a loop up to the round a peer announced.
+        foreach (uint round in engine.RoundsHeld.ToArray())
         {
             foreach (SignedMsgType type in (ReadOnlySpan<SignedMsgType>)[SignedMsgType.Prevote, SignedMsgType.Precommit])
             {

@@ -5,7 +5,9 @@ namespace Chain.Node.Reactors;
 /// <summary>
 /// What this node knows of one peer's consensus: the height, round and step it last announced, and which
 /// proposals and votes it has (it sent them to us, said it has them, or we sent them), so gossip sends each
-/// one at most once. Kept for the peer's height and the one before it. Thread-safe.
+/// one at most once. Kept for the peer's height, the one before and the one after it, and at most
+/// <see cref="MaxMarksPerHeight"/> marks per height: what a peer announces never grows it further (a mark that is
+/// not kept only means the item may be sent again). Thread-safe.
 /// </summary>
 public sealed class PeerRoundState
 {
@@ -13,7 +15,23 @@ public sealed class PeerRoundState
     private readonly Dictionary<ulong, HashSet<(uint Round, SignedMsgType Type, uint Index)>> _votes = new();
     private readonly Dictionary<ulong, HashSet<uint>> _proposals = new();
 
+    /// <summary>Proposals or votes remembered per height: a round's votes for a few hundred validators, for many
+    /// rounds, with room to spare.</summary>
+    public const int MaxMarksPerHeight = 16_384;
+
     public ulong Height { get; private set; }
+
+    /// <summary>Marks held over all heights (for tests).</summary>
+    public int Tracked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _votes.Values.Sum(v => v.Count) + _proposals.Values.Sum(p => p.Count);
+            }
+        }
+    }
 
     public uint Round { get; private set; }
 
@@ -39,7 +57,7 @@ public sealed class PeerRoundState
     {
         lock (_lock)
         {
-            return height + 1 >= Height && For(_votes, height).Add((round, type, index));
+            return Mark(_votes, height, (round, type, index));
         }
     }
 
@@ -48,19 +66,31 @@ public sealed class PeerRoundState
     {
         lock (_lock)
         {
-            return height + 1 >= Height && For(_proposals, height).Add(round);
+            return Mark(_proposals, height, round);
         }
     }
 
-    private static HashSet<T> For<T>(Dictionary<ulong, HashSet<T>> byHeight, ulong height)
+    /// <summary>True when the item should be sent: not known to the peer, or of a height this state does not keep
+    /// (beyond the one after the peer's). Heights before the peer's previous one are never sent.</summary>
+    private bool Mark<T>(Dictionary<ulong, HashSet<T>> byHeight, ulong height, T item)
     {
+        if (height + 1 < Height)
+        {
+            return false;
+        }
+
+        if (height > Height + 1)
+        {
+            return true;
+        }
+
         if (!byHeight.TryGetValue(height, out HashSet<T>? set))
         {
             set = new HashSet<T>();
             byHeight[height] = set;
         }
 
-        return set;
+        return set.Count >= MaxMarksPerHeight ? !set.Contains(item) : set.Add(item);
     }
 
     private static void Prune<T>(Dictionary<ulong, HashSet<T>> byHeight, ulong height)

@@ -83,12 +83,22 @@ public sealed class ReactorInputTests : IDisposable
         Assert.Single(_other.Sent, s => s.Message.Vote is not null);
     }
 
+    /// <summary>A proposal of height 2 whose block carries two txs and a last commit, with the header's hashes over them.</summary>
     private static ProposalMessage SomeProposal()
     {
-        var block = new Block { Header = new Header { Height = 1, ChainId = "reactor-test" }, Data = new Data() };
+        var block = new Block
+        {
+            Header = new Header { Height = 2, ChainId = "reactor-test" },
+            Data = new Data { Txs = { ByteString.CopyFromUtf8("tx one"), ByteString.CopyFromUtf8("tx two") } },
+            Evidence = new EvidenceList(),
+            LastCommit = new Commit { Height = 1, BlockId = new BlockId { Hash = ByteString.CopyFrom(new byte[32]) }, Signatures = { new CommitSig { BlockIdFlag = BlockIdFlag.Commit, Signature = ByteString.CopyFrom(new byte[64]) } } },
+        };
+        block.Header.DataHash = ByteString.CopyFrom(HeaderRules.DataHash(block.Data.Txs));
+        block.Header.EvidenceHash = ByteString.CopyFrom(HeaderRules.EvidenceHash(block.Evidence));
+        block.Header.LastCommitHash = ByteString.CopyFrom(HeaderRules.LastCommitHash(block.LastCommit));
         return new ProposalMessage
         {
-            Proposal = new Proposal { Height = 1, BlockId = Chain.Consensus.Blocks.BlockIdentity.Of(block), Signature = ByteString.CopyFrom(new byte[64]) },
+            Proposal = new Proposal { Height = 2, BlockId = Chain.Consensus.Blocks.BlockIdentity.Of(block), Signature = ByteString.CopyFrom(new byte[64]) },
             Block = block,
         };
     }
@@ -97,7 +107,7 @@ public sealed class ReactorInputTests : IDisposable
     public void A_proposal_whose_block_is_not_the_one_it_names_bans_the_peer()
     {
         ProposalMessage p = SomeProposal();
-        p.Block.Header.Height = 2;
+        p.Block.Header.Height = 3;
         Consensus().OnMessage(_peer, ChannelId.Consensus, new Envelope { Proposal = p });
         Assert.True(_peer.Banned);
         Assert.Equal(0, Queued());
@@ -112,8 +122,73 @@ public sealed class ReactorInputTests : IDisposable
 
         Assert.Equal(1, Queued());
         Assert.False(_peer.Banned || _other.Banned);
-        Assert.Single(_other.Sent, s => s.Message.HasProposal is { Height: 1, Round: 0 });
+        Assert.Single(_other.Sent, s => s.Message.HasProposal is { Height: 2, Round: 0 });
         Assert.DoesNotContain(_peer.Sent, s => s.Message.HasProposal is not null);
+    }
+
+    public static TheoryData<string> Strippings() => new() { "txs removed", "a tx replaced", "last commit removed", "last commit altered", "evidence added" };
+
+    /// <summary>
+    /// A block's id is its header's hash, so a relayer can keep a genuine signed proposal and header and strip or
+    /// alter the body. Such a copy bans its sender before anything is remembered of it, so the genuine copy from
+    /// another peer still reaches the engine (before, the stripped copy used up the proposal's first sight and the
+    /// engine kept the wrong block under the right id).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Strippings))]
+    public void A_relayed_proposal_with_another_body_bans_the_relayer_and_the_genuine_copy_still_reaches_the_engine(string kind)
+    {
+        var reactor = Consensus();
+        ProposalMessage poisoned = SomeProposal();
+        switch (kind)
+        {
+            case "txs removed":
+                poisoned.Block.Data.Txs.Clear();
+                break;
+            case "a tx replaced":
+                poisoned.Block.Data.Txs[1] = ByteString.CopyFromUtf8("tx 2");
+                break;
+            case "last commit removed":
+                poisoned.Block.LastCommit = null;
+                break;
+            case "last commit altered":
+                poisoned.Block.LastCommit.Signatures.Clear();
+                break;
+            default:
+                poisoned.Block.Evidence.Evidence.Add(new Evidence { DuplicateVoteEvidence = new DuplicateVoteEvidence() });
+                break;
+        }
+
+        Assert.Equal(SomeProposal().Proposal, poisoned.Proposal);
+        Assert.Equal(SomeProposal().Proposal.BlockId, Chain.Consensus.Blocks.BlockIdentity.Of(poisoned.Block));
+        reactor.OnMessage(_peer, ChannelId.Consensus, new Envelope { Proposal = poisoned });
+        Assert.True(_peer.Banned);
+        Assert.Equal(0, Queued());
+
+        reactor.OnMessage(_other, ChannelId.Consensus, new Envelope { Proposal = SomeProposal() });
+        Assert.False(_other.Banned);
+        Assert.Equal(1, Queued());
+    }
+
+    [Fact]
+    public void What_a_peer_announces_never_grows_its_gossip_state_past_three_heights_and_the_cap()
+    {
+        var state = new PeerRoundState();
+        state.Update(100, 0, 1);
+        for (uint i = 0; i < 50_000; i++)
+        {
+            state.MarkVote(100, i, SignedMsgType.Prevote, i);  // every round and index a peer may name
+            state.MarkProposal(100 + 2 + i, 0);                // heights far ahead
+            state.MarkVote(ulong.MaxValue - i, 0, SignedMsgType.Precommit, 0);
+        }
+
+        Assert.True(state.Tracked <= PeerRoundState.MaxMarksPerHeight, $"{state.Tracked} marks kept");
+        Assert.False(state.MarkVote(98, 0, SignedMsgType.Prevote, 0)); // too old: never sent
+        Assert.True(state.MarkVote(99, 0, SignedMsgType.Prevote, 0));
+        Assert.False(state.MarkVote(99, 0, SignedMsgType.Prevote, 0)); // known now: sent once
+
+        state.Update(ulong.MaxValue, uint.MaxValue, 1);
+        Assert.Equal(0, state.Tracked);
     }
 
     [Fact]
