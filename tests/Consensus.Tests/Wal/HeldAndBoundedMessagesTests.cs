@@ -95,4 +95,47 @@ public sealed class HeldAndBoundedMessagesTests : DriverHarness
         Assert.Null(driver.Engine.GetProposal(uint.MaxValue));
         Assert.Equal(0U, driver.Engine.Round);
     }
+
+    /// <summary>
+    /// Proposals for far rounds (each up to <see cref="ConsensusEngine.MaxRoundLead"/> ahead) used to make the engine
+    /// compute and keep the proposer priorities of each round before their signature was checked. Forged ones now
+    /// cost a signature check and leave nothing behind; a real validator signing out of turn gets two such
+    /// computations per height, and at most <see cref="ConsensusEngine.MaxCachedProposerRounds"/> rounds are kept.
+    /// </summary>
+    [Fact]
+    public void Far_round_proposals_compute_no_proposer_priorities_unless_signed_and_keep_few()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Propose);
+        Proposal Far(FakeKey signer, uint round, bool forge)
+        {
+            Block block = _blocks.Make(new BlockRequest(1, round, signer.Address, null, _set, _set), $"far {round}");
+            var proposal = new Proposal
+            {
+                Height = 1, Round = round, PolRound = -1, BlockId = BlockIdentity.Of(block),
+                ProposerAddress = ByteString.CopyFrom(signer.Address), TimestampUnixNanos = 5,
+            };
+            proposal.Signature = ByteString.CopyFrom(forge ? new byte[32] : signer.Sign(CanonicalSignBytes.ForProposal(ChainId, proposal)));
+            driver.OnProposal(proposal, block);
+            return proposal;
+        }
+
+        for (uint round = 2; round < 2 + 500; round++)
+        {
+            Far(Others[0], round * 19, forge: true);
+        }
+
+        Assert.Equal(0, driver.Engine.CachedProposerRounds);
+
+        // The same validator signing for every far round (out of turn in most): the engine stops computing for it
+        // after two out-of-turn proposals and two accepted future rounds at this height.
+        for (uint round = 2; round < 2 + 500; round++)
+        {
+            Far(Others[0], round * 19, forge: false);
+        }
+
+        Assert.InRange(driver.Engine.CachedProposerRounds, 1, ConsensusEngine.MaxCachedProposerRounds);
+        Assert.True(driver.Engine.CachedProposerRounds <= 2 + 2, $"{driver.Engine.CachedProposerRounds} rounds computed for one out-of-turn validator");
+        Assert.Equal(0U, driver.Engine.Round);
+    }
 }
