@@ -11,7 +11,10 @@ namespace Chain.Consensus.Driver;
 
 /// <summary>
 /// Feeds the pure <see cref="ConsensusEngine"/> and carries out what it asks, with the durability rules:
-/// every input is appended to the WAL before the engine sees it; every own signature goes through the
+/// a timeout is appended to the WAL before the engine sees it, and a peer's proposal or vote once the engine has
+/// verified its signature and taken it, before anything the engine does with it (so a forged or repeated message
+/// costs no disk, and peers' messages of one height take at most <see cref="MaxPeerWalBytesPerHeight"/>; messages the
+/// engine drops change none of its state, so replay still ends where the node was); every own signature goes through the
 /// <see cref="DoubleSignGuard"/> and is appended with fsync (which also makes the inputs before it durable)
 /// before it is broadcast or acted on; a committed block is stored by the host before the end-of-height
 /// marker is synced. <see cref="Start"/> replays the WAL of the current height, so a restarted validator
@@ -24,14 +27,25 @@ public sealed class ConsensusDriver
     private readonly DoubleSignGuard? _guard;
     private readonly IConsensusHost _host;
     private readonly ILogger<ConsensusDriver> _logger;
-    private readonly Queue<ConsensusInput> _pending = new();
+    private readonly Queue<(ConsensusInput Input, bool FromPeer)> _pending = new();
     private readonly List<ConsensusInput> _nextHeight = new();
     private bool _replaying;
     private bool _started;
+    private long _peerWalBytes;
+    private bool _peerWalCapWarned;
 
     /// <param name="guard">This validator's guarded signer; null for a node that follows without voting.</param>
-    public ConsensusDriver(ConsensusEngine engine, IWriteAheadLog wal, DoubleSignGuard? guard, IConsensusHost host, ILogger<ConsensusDriver>? logger = null)
+    /// <param name="maxPeerWalBytesPerHeight">Most bytes of peers' proposals and votes written to the WAL in one height
+    /// (<see cref="DefaultMaxPeerWalBytesPerHeight"/>); own signatures, timeouts and markers are always written.</param>
+    public ConsensusDriver(ConsensusEngine engine, IWriteAheadLog wal, DoubleSignGuard? guard, IConsensusHost host,
+        ILogger<ConsensusDriver>? logger = null, long maxPeerWalBytesPerHeight = DefaultMaxPeerWalBytesPerHeight)
     {
+        if (maxPeerWalBytesPerHeight < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxPeerWalBytesPerHeight), maxPeerWalBytesPerHeight, "must not be negative");
+        }
+
+        MaxPeerWalBytesPerHeight = maxPeerWalBytesPerHeight;
         _engine = engine;
         _wal = wal;
         _guard = guard;
@@ -40,6 +54,15 @@ public sealed class ConsensusDriver
     }
 
     public ConsensusEngine Engine => _engine;
+
+    /// <summary>The default of <see cref="MaxPeerWalBytesPerHeight"/>: 64 MiB, sixteen rounds of 4 MiB proposals
+    /// with their votes.</summary>
+    public const long DefaultMaxPeerWalBytesPerHeight = 64L * 1024 * 1024;
+
+    /// <summary>Most bytes of peers' proposals and votes written to the WAL in one height. Past it, further peer
+    /// messages of that height are still acted on but not logged: a restart resumes with fewer peer votes (gossip
+    /// sends them again), never with less of what this validator signed.</summary>
+    public long MaxPeerWalBytesPerHeight { get; }
 
     /// <summary>Most proposals and votes of the next height held while this one finishes; later ones are dropped
     /// (gossip sends them again).</summary>
@@ -80,7 +103,12 @@ public sealed class ConsensusDriver
                 if (input is not null)
                 {
                     ReplayedRecords++;
-                    _pending.Enqueue(input);
+                    if (record.SumCase is WalRecord.SumOneofCase.ProposalIn or WalRecord.SumOneofCase.VoteIn)
+                    {
+                        _peerWalBytes += record.CalculateSize(); // the height's cap counts what earlier runs logged
+                    }
+
+                    _pending.Enqueue((input, false));
                     Drain();
                 }
             }
@@ -107,7 +135,7 @@ public sealed class ConsensusDriver
         Receive(vote.Height, new VoteInput(vote));
     }
 
-    /// <summary>A message from a peer: held if it is for the next height, else written to the WAL and fed.</summary>
+    /// <summary>A message from a peer: held if it is for the next height, else fed (and logged if the engine takes it).</summary>
     private void Receive(ulong height, ConsensusInput input)
     {
         if (HoldForNextHeight(height, input))
@@ -115,8 +143,7 @@ public sealed class ConsensusDriver
             return;
         }
 
-        _wal.Append(Received(input));
-        Feed(input);
+        Feed(input, fromPeer: true);
     }
 
     /// <summary>The WAL record of a proposal or vote received from a peer.</summary>
@@ -130,7 +157,7 @@ public sealed class ConsensusDriver
     /// <summary>
     /// A message of another height is not for the engine now: one of the next height (a faster peer already moved
     /// on) is held, bounded, and fed once this node gets there; older or further ones are dropped. Held messages
-    /// reach the WAL only when fed, so the WAL holds only inputs of the height they were acted on.
+    /// reach the WAL only when fed and taken, so the WAL holds only inputs of the height they were acted on.
     /// </summary>
     private bool HoldForNextHeight(ulong height, ConsensusInput input)
     {
@@ -159,8 +186,7 @@ public sealed class ConsensusDriver
         _nextHeight.Clear();
         foreach (ConsensusInput input in held)
         {
-            _wal.Append(Received(input));
-            _pending.Enqueue(input);
+            _pending.Enqueue((input, true));
         }
     }
 
@@ -172,30 +198,107 @@ public sealed class ConsensusDriver
         }
 
         _wal.Append(new WalRecord { Timeout = new TimeoutRecord { Height = timeout.Height, Round = timeout.Round, Step = timeout.Step } });
-        Feed(new TimeoutInput(timeout));
+        Feed(new TimeoutInput(timeout), fromPeer: false);
     }
 
-    private void Feed(ConsensusInput input)
+    private void Feed(ConsensusInput input, bool fromPeer)
     {
         if (!_started)
         {
             throw new InvalidOperationException("call Start before feeding the consensus driver");
         }
 
-        _pending.Enqueue(input);
+        _pending.Enqueue((input, fromPeer));
         Drain();
     }
 
     private void Drain()
     {
-        while (_pending.TryDequeue(out ConsensusInput? input))
+        while (_pending.TryDequeue(out (ConsensusInput Input, bool FromPeer) item))
         {
-            Act(_engine.Handle(input));
-            if (input is BlockAppliedInput && !_replaying)
+            ConsensusInput input = item.Input;
+            bool heldBefore = item.FromPeer && Holds(input);
+            IReadOnlyList<ConsensusOutput> outputs = _engine.Handle(input);
+            if (item.FromPeer && !heldBefore && Holds(input))
             {
-                ReleaseNextHeight();
+                LogPeerMessage(input);
+            }
+
+            Act(outputs);
+            if (input is BlockAppliedInput)
+            {
+                _peerWalBytes = 0;
+                _peerWalCapWarned = false;
+                if (!_replaying)
+                {
+                    ReleaseNextHeight();
+                }
             }
         }
+    }
+
+    /// <summary>Whether the engine holds this very proposal or vote (same signature): it verified and took it.</summary>
+    private bool Holds(ConsensusInput input)
+    {
+        switch (input)
+        {
+            case VoteInput { Vote: var vote }:
+                if (vote.Height != _engine.Height || vote.ValidatorIndex >= (uint)_engine.Validators.Count ||
+                    !_engine.HasVote(vote.Round, vote.Type, (int)vote.ValidatorIndex))
+                {
+                    return false;
+                }
+
+                foreach (Vote held in _engine.GetVotes(vote.Round, vote.Type))
+                {
+                    if (held.ValidatorIndex == vote.ValidatorIndex && held.Signature.Equals(vote.Signature))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case ProposalInput { Proposal: var proposal }:
+                if (proposal.Height != _engine.Height)
+                {
+                    return false;
+                }
+
+                foreach ((Proposal held, Block _) in _engine.Proposals())
+                {
+                    if (held.Round == proposal.Round && held.Signature.Equals(proposal.Signature))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Appends a peer's message the engine took, unless the height's peer bytes are spent: it has then been
+    /// acted on unlogged, which costs a restart only peers' votes that gossip brings back, never an own signature.</summary>
+    private void LogPeerMessage(ConsensusInput input)
+    {
+        WalRecord record = Received(input);
+        long size = record.CalculateSize();
+        if (size > WalFraming.MaxPayloadSize || _peerWalBytes + size > MaxPeerWalBytesPerHeight)
+        {
+            if (!_peerWalCapWarned)
+            {
+                _peerWalCapWarned = true;
+                _logger.LogWarning(
+                    "A peer's consensus message of {Bytes} bytes at height {Height} does not fit the WAL's {Cap} bytes per height ({Used} used); it is acted on but not logged",
+                    size, _engine.Height, MaxPeerWalBytesPerHeight, _peerWalBytes);
+            }
+
+            return;
+        }
+
+        _peerWalBytes += size;
+        _wal.Append(record);
     }
 
     private void Act(IReadOnlyList<ConsensusOutput> outputs)
@@ -243,7 +346,7 @@ public sealed class ConsensusDriver
         }
 
         _host.BroadcastVote(vote);
-        _pending.Enqueue(new VoteInput(vote));
+        _pending.Enqueue((new VoteInput(vote), false));
     }
 
     private void SignProposal(Proposal proposal, Block block)
@@ -266,7 +369,7 @@ public sealed class ConsensusDriver
         }
 
         _host.BroadcastProposal(proposal, block);
-        _pending.Enqueue(new ProposalInput(proposal, block));
+        _pending.Enqueue((new ProposalInput(proposal, block), false));
     }
 
     private bool Signed(GuardResult result, ulong height, uint round, string what)
@@ -291,7 +394,7 @@ public sealed class ConsensusDriver
         ulong height = decided.Commit.Height;
         IReadOnlyList<ValidatorUpdate> updates = _host.CommitBlock(decided.Block, decided.Commit, _engine.Current);
         _wal.AppendSync(new WalRecord { EndHeight = new EndHeightRecord { Height = height } });
-        _pending.Enqueue(new BlockAppliedInput(height, updates));
+        _pending.Enqueue((new BlockAppliedInput(height, updates), false));
     }
 
     /// <summary>The records after the end-of-height marker of the last committed height.</summary>

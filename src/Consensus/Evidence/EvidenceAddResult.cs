@@ -6,4 +6,10 @@ public enum EvidenceAddResult
     Duplicate,
     AlreadyCommitted,
     Invalid,
+
+    /// <summary>The pool is at its item or byte limit.</summary>
+    Full,
+
+    /// <summary>Older than the evidence max age (not the sender's fault: it may have been fresh when sent).</summary>
+    Expired,
 }

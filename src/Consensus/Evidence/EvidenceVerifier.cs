@@ -6,9 +6,22 @@ using Chain.Proto.Types;
 namespace Chain.Consensus.Evidence;
 
 /// <summary>Checks DuplicateVoteEvidence: two validly signed votes of one validator at one height, round and type,
-/// for different block ids, with the validator's and the set's power as recorded.</summary>
-public sealed class EvidenceVerifier(ISignatureVerifier verifier, string chainId, IValidatorSetHistory history)
+/// for different block ids, with the validator's and the set's power as recorded, in the normalised form of
+/// <see cref="DuplicateVoteOffence"/> (so a reporter cannot restate one offence with another time or order), and not
+/// older than <paramref name="maxAge"/> against the last committed block.</summary>
+public sealed class EvidenceVerifier(
+    ISignatureVerifier verifier,
+    string chainId,
+    IValidatorSetHistory history,
+    ILastCommittedBlock lastBlock,
+    EvidenceMaxAge maxAge)
 {
+    public EvidenceMaxAge MaxAge => maxAge;
+
+    /// <summary>Whether evidence of this height and time is too old now.</summary>
+    public bool IsExpired(ulong height, long timeUnixNanos) =>
+        maxAge.IsExpired(height, timeUnixNanos, lastBlock.Height, lastBlock.TimeUnixNanos);
+
     /// <summary>Null when valid, else what is wrong.</summary>
     public string? Check(DuplicateVoteEvidence evidence)
     {
@@ -33,9 +46,27 @@ public sealed class EvidenceVerifier(ISignatureVerifier verifier, string chainId
             return "votes are from different validators";
         }
 
-        if (BlockIdentity.Key(a.BlockId) == BlockIdentity.Key(b.BlockId))
+        int order = string.CompareOrdinal(BlockIdentity.Key(a.BlockId), BlockIdentity.Key(b.BlockId));
+        if (order == 0)
         {
             return "votes are for the same block id";
+        }
+
+        if (order > 0)
+        {
+            return "vote A must be the one for the lower block id";
+        }
+
+        long time = DuplicateVoteOffence.TimeOf(evidence);
+        if (evidence.TimestampUnixNanos != time)
+        {
+            return $"evidence time {evidence.TimestampUnixNanos} is not the later vote's timestamp {time}";
+        }
+
+        if (IsExpired(a.Height, time))
+        {
+            return $"evidence of height {a.Height} at {time} is older than {maxAge.Blocks} blocks and {maxAge.Duration} " +
+                   $"before the last block ({lastBlock.Height} at {lastBlock.TimeUnixNanos})";
         }
 
         ConsensusValidatorSet? set = history.ValidatorsAt(a.Height);

@@ -3,24 +3,36 @@ using Chain.Proto.Consensus;
 namespace Chain.Consensus.Wal;
 
 /// <summary>
-/// The WAL in one file (framing in <see cref="WalFraming"/>). Opening it reads every record and cuts off a
-/// torn tail (a record half-written when the process died). When an end-of-height marker is synced and the
-/// file has grown past <see cref="CompactAfterBytes"/>, the file is cut back to that marker alone: replay never needs anything before the last marker.
+/// The WAL in one file (framing in <see cref="WalFraming"/>). Opening it reads the file as a stream, record by record,
+/// keeping only the last end-of-height marker and the records after it (all that replay needs), so memory at start is
+/// one height's records however large the file; it cuts off a torn or corrupt tail (a record half-written when the
+/// process died, or one whose length is beyond <see cref="WalFraming.MaxPayloadSize"/>). When an end-of-height marker
+/// is synced and the file has grown past <see cref="CompactAfterBytes"/>, the file is cut back to that marker alone.
 /// </summary>
 public sealed class FileWriteAheadLog : IWriteAheadLog, IDisposable
 {
     private readonly FileStream _stream;
-    private readonly List<WalRecord> _recordsAtOpen;
+    private readonly List<WalRecord> _recordsAtOpen = new();
 
     public FileWriteAheadLog(string path, long compactAfterBytes = 64L * 1024 * 1024)
     {
         Path = path;
         CompactAfterBytes = compactAfterBytes;
-        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.None);
-        byte[] data = new byte[_stream.Length];
-        _stream.ReadExactly(data);
-        _recordsAtOpen = WalFraming.Decode(data, out long valid);
-        TruncatedBytes = data.Length - valid;
+        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        long length = _stream.Length;
+        long valid = 0;
+        while (WalFraming.Read(_stream, length - valid, out int frameLength) is { } record)
+        {
+            if (record.SumCase == WalRecord.SumOneofCase.EndHeight)
+            {
+                _recordsAtOpen.Clear(); // replay never needs anything before the last marker
+            }
+
+            _recordsAtOpen.Add(record);
+            valid += frameLength;
+        }
+
+        TruncatedBytes = length - valid;
         if (TruncatedBytes > 0)
         {
             _stream.SetLength(valid);
@@ -54,7 +66,8 @@ public sealed class FileWriteAheadLog : IWriteAheadLog, IDisposable
         }
     }
 
-    /// <summary>The records present when the file was opened (a log is read once, at start-up, for replay).</summary>
+    /// <summary>The records present when the file was opened from the last end-of-height marker on (all of them when
+    /// there is none); a log is read once, at start-up, for replay.</summary>
     public IReadOnlyList<WalRecord> ReadAll() => _recordsAtOpen;
 
     public void Dispose() => _stream.Dispose();

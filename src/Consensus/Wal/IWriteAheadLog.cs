@@ -12,6 +12,7 @@ public interface IWriteAheadLog
 
     void AppendSync(WalRecord record);
 
-    /// <summary>Every intact record, oldest first.</summary>
+    /// <summary>The intact records, oldest first: at least the last end-of-height marker and every record after it
+    /// (all of them when there is no marker); a log may leave out what lies before that marker.</summary>
     IReadOnlyList<WalRecord> ReadAll();
 }

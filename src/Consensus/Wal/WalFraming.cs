@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Chain.Proto.Consensus;
@@ -37,28 +38,11 @@ public static class WalFraming
     {
         var records = new List<WalRecord>();
         int offset = 0;
-        Span<byte> hash = stackalloc byte[32];
         while (data.Length - offset >= HeaderSize)
         {
-            int length = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
-            if (length < 0 || length > MaxPayloadSize || data.Length - offset - HeaderSize < length)
-            {
-                break;
-            }
-
-            ReadOnlySpan<byte> payload = data.Slice(offset + HeaderSize, length);
-            SHA256.HashData(payload, hash);
-            if (!hash[..8].SequenceEqual(data.Slice(offset + 4, 8)))
-            {
-                break;
-            }
-
-            WalRecord record;
-            try
-            {
-                record = WalRecord.Parser.ParseFrom(payload);
-            }
-            catch (InvalidProtocolBufferException)
+            ReadOnlySpan<byte> header = data.Slice(offset, HeaderSize);
+            int length = PayloadLength(header, data.Length - offset - HeaderSize);
+            if (length < 0 || Parse(header, data.Slice(offset + HeaderSize, length)) is not { } record)
             {
                 break;
             }
@@ -69,5 +53,68 @@ public static class WalFraming
 
         validLength = offset;
         return records;
+    }
+
+    /// <summary>
+    /// Reads the next record from <paramref name="stream"/>, which has <paramref name="available"/> bytes left: null at
+    /// the end or at a torn or corrupt record (the stream's position is then undefined). Reads the header first and
+    /// allocates for the payload only once its length is within <see cref="MaxPayloadSize"/> and the bytes left.
+    /// </summary>
+    public static WalRecord? Read(Stream stream, long available, out int frameLength)
+    {
+        frameLength = 0;
+        if (available < HeaderSize)
+        {
+            return null;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSize];
+        stream.ReadExactly(header);
+        int length = PayloadLength(header, available - HeaderSize);
+        if (length < 0)
+        {
+            return null;
+        }
+
+        byte[] payload = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            stream.ReadExactly(payload, 0, length);
+            WalRecord? record = Parse(header, payload.AsSpan(0, length));
+            frameLength = record is null ? 0 : HeaderSize + length;
+            return record;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
+    }
+
+    /// <summary>The payload length the header announces, or -1 when it is negative, above <see cref="MaxPayloadSize"/>
+    /// or more than the <paramref name="available"/> bytes after the header (a torn or corrupt record).</summary>
+    private static int PayloadLength(ReadOnlySpan<byte> header, long available)
+    {
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        return length < 0 || length > MaxPayloadSize || length > available ? -1 : length;
+    }
+
+    /// <summary>The record, or null when the checksum does not match or the payload does not parse.</summary>
+    private static WalRecord? Parse(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(payload, hash);
+        if (!hash[..8].SequenceEqual(header.Slice(4, 8)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return WalRecord.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
     }
 }

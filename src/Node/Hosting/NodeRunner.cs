@@ -114,13 +114,15 @@ public static class NodeRunner
         ulong blockMaxBytes = BlockMaxBytes(application.Genesis);
         var verifier = new Secp256k1SignatureVerifier();
         var validatorSets = ValidatorSetStore.For(application);
-        var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets);
+        var headerRules = new HeaderRules(application.Executor);
+        var evidenceVerifier = new EvidenceVerifier(verifier, application.ChainId, validatorSets, headerRules, EvidenceMaxAge.Default);
+        var committedEvidence = new CommittedEvidence(application.Store);
         var commitVerifier = new CommitVerifier(verifier);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(validatorSets);
-        s.AddSingleton(new EvidencePool(evidenceVerifier));
-        s.AddSingleton(new CommittedEvidence(application.Store));
-        s.AddSingleton<HeaderRules>();
+        s.AddSingleton(new EvidencePool(evidenceVerifier, committedEvidence));
+        s.AddSingleton(committedEvidence);
+        s.AddSingleton(headerRules);
         s.AddSingleton(sp => new BlockBuilder(
             application.Executor, sp.GetRequiredService<HeaderRules>(), sp.GetRequiredService<Mempool.Mempool>(),
             sp.GetRequiredService<EvidencePool>(), sp.GetRequiredService<CommittedEvidence>(),

@@ -1,4 +1,5 @@
 using Chain.Consensus.Blocks;
+using Chain.Consensus.Evidence;
 using Chain.Consensus.Validators;
 using Chain.Crypto;
 using Chain.Proto.Types;
@@ -15,7 +16,7 @@ namespace Chain.Node.Production;
 /// writes a header from <see cref="Template"/>; every validator checks a proposed header against it. One rule,
 /// so a block this node builds is one this node accepts.
 /// </summary>
-public sealed class HeaderRules(BlockExecutor executor)
+public sealed class HeaderRules(BlockExecutor executor) : ILastCommittedBlock
 {
     private Previous? _previous;
 
@@ -39,6 +40,12 @@ public sealed class HeaderRules(BlockExecutor executor)
 
     /// <summary>Time of the previous block (0 before the first): a new block's time must be later.</summary>
     public long PreviousTime() => Last().Time;
+
+    /// <summary>Height of the last committed block (0 before the first): what evidence's age is measured against.</summary>
+    ulong ILastCommittedBlock.Height => Last().Height;
+
+    /// <summary>Time of the last committed block (0 before the first).</summary>
+    long ILastCommittedBlock.TimeUnixNanos => Last().Time;
 
     /// <summary>The id of the last committed block (empty before the first).</summary>
     public BlockId PreviousBlockId() => Last().BlockId;

@@ -182,7 +182,7 @@ public sealed class ProposalChecker(
             return $"it carries {evidence.Evidence.Count} evidence items, more than {BlockBuilder.MaxEvidence}";
         }
 
-        var seen = new HashSet<ByteString>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (Evidence item in evidence.Evidence)
         {
             if (item.DuplicateVoteEvidence is not { } duplicate)
@@ -190,7 +190,7 @@ public sealed class ProposalChecker(
                 return "an evidence item is empty";
             }
 
-            if (!seen.Add(item.ToByteString()) || committedEvidence.Contains(item))
+            if (!seen.Add(DuplicateVoteOffence.Key(duplicate)) || committedEvidence.Contains(item))
             {
                 return "an evidence item was already committed or appears twice";
             }

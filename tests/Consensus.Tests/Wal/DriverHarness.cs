@@ -42,12 +42,13 @@ public abstract class DriverHarness
         Commit,
     }
 
-    private protected (ConsensusDriver Driver, RecordingHost Host) Boot()
+    private protected (ConsensusDriver Driver, RecordingHost Host) Boot(long maxPeerWalBytesPerHeight = ConsensusDriver.DefaultMaxPeerWalBytesPerHeight)
     {
         var engine = new ConsensusEngine(ConsensusOptions.Testnet, ChainId, _start, _self.Address,
             new SimBlockSource(_blocks, 0, new Random(1), 0), _blocks, new FakeSignatureVerifier());
         var host = new RecordingHost();
-        var driver = new ConsensusDriver(engine, _wal, new DoubleSignGuard(_self, _signerState, ChainId), host);
+        var driver = new ConsensusDriver(engine, _wal, new DoubleSignGuard(_self, _signerState, ChainId), host,
+            maxPeerWalBytesPerHeight: maxPeerWalBytesPerHeight);
         driver.Start();
         return (driver, host);
     }
@@ -68,6 +69,15 @@ public abstract class DriverHarness
         return vote;
     }
 
+    /// <summary>The proposer's signed proposal of height 1, round 0.</summary>
+    protected (Proposal Proposal, Block Block) SignedProposal()
+    {
+        Block block = _blocks.Make(new BlockRequest(1, 0, _proposer.Address, null, _set, _set), "b1");
+        var proposal = new Proposal { Height = 1, Round = 0, PolRound = -1, BlockId = BlockIdentity.Of(block), ProposerAddress = ByteString.CopyFrom(_proposer.Address), TimestampUnixNanos = 5 };
+        proposal.Signature = ByteString.CopyFrom(_proposer.Sign(CanonicalSignBytes.ForProposal(ChainId, proposal)));
+        return (proposal, block);
+    }
+
     /// <summary>Drives the validator through height 1 up to <paramref name="stage"/>.</summary>
     protected void RunTo(ConsensusDriver driver, Stage stage)
     {
@@ -77,9 +87,7 @@ public abstract class DriverHarness
             return;
         }
 
-        Block block = _blocks.Make(new BlockRequest(1, 0, _proposer.Address, null, _set, _set), "b1");
-        var proposal = new Proposal { Height = 1, Round = 0, PolRound = -1, BlockId = BlockIdentity.Of(block), ProposerAddress = ByteString.CopyFrom(_proposer.Address), TimestampUnixNanos = 5 };
-        proposal.Signature = ByteString.CopyFrom(_proposer.Sign(CanonicalSignBytes.ForProposal(ChainId, proposal)));
+        (Proposal proposal, Block block) = SignedProposal();
         driver.OnProposal(proposal, block);
         if (stage == Stage.Prevote)
         {

@@ -104,6 +104,51 @@ public sealed class WalFileTests : IDisposable
     }
 
     [Fact]
+    public void Opening_keeps_only_the_records_from_the_last_end_of_height_marker_on()
+    {
+        string path = Path.Combine(_dir, "wal");
+        using (var wal = new FileWriteAheadLog(path))
+        {
+            for (ulong height = 1; height <= 3; height++)
+            {
+                wal.AppendSync(new WalRecord { EndHeight = new EndHeightRecord { Height = height } });
+                wal.Append(Vote((uint)height));
+                wal.AppendSync(Vote((uint)height + 10));
+            }
+        }
+
+        using var reopened = new FileWriteAheadLog(path);
+        Assert.Equal(0, reopened.TruncatedBytes);
+        IReadOnlyList<WalRecord> records = reopened.ReadAll();
+        Assert.Equal(3, records.Count);
+        Assert.Equal(3UL, records[0].EndHeight.Height);
+        Assert.Equal([3U, 13U], records.Skip(1).Select(r => r.VoteIn.Round));
+    }
+
+    [Fact]
+    public void A_length_prefix_beyond_the_largest_record_in_the_file_ends_the_log_without_reading_it()
+    {
+        string path = Path.Combine(_dir, "wal");
+        using (var wal = new FileWriteAheadLog(path))
+        {
+            wal.AppendSync(Vote(0));
+        }
+
+        long intact = new FileInfo(path).Length;
+        using (var f = new FileStream(path, FileMode.Append))
+        {
+            byte[] header = new byte[WalFraming.HeaderSize + 16];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, WalFraming.MaxPayloadSize + 1);
+            f.Write(header);
+        }
+
+        using var reopened = new FileWriteAheadLog(path);
+        Assert.Single(reopened.ReadAll());
+        Assert.Equal(WalFraming.HeaderSize + 16, reopened.TruncatedBytes);
+        Assert.Equal(intact, new FileInfo(path).Length);
+    }
+
+    [Fact]
     public void The_memory_log_loses_unsynced_bytes_on_a_crash_and_drops_a_torn_record()
     {
         var wal = new MemoryWriteAheadLog();

@@ -64,7 +64,7 @@ public sealed class DoubleSignFaultTests
         ]);
         var self = set.IndexOf(_key.Address);
         honest.ValidatorIndex = conflicting.ValidatorIndex = (uint)self; // not in the sign bytes
-        var pool = new EvidencePool(new EvidenceVerifier(new Secp256k1SignatureVerifier(), ChainId, new History(set)));
+        var pool = new EvidencePool(new EvidenceVerifier(new Secp256k1SignatureVerifier(), ChainId, new History(set), new History(set), EvidenceMaxAge.Default));
         var evidence = new DuplicateVoteEvidence { VoteA = honest, VoteB = conflicting, ValidatorPower = 10, TotalVotingPower = 40 };
         Assert.Equal(EvidenceAddResult.Added, pool.Add(evidence));
 
@@ -95,8 +95,12 @@ public sealed class DoubleSignFaultTests
         Assert.Null(new DoubleSignFault(0, new Secp256k1VoteSigner(_key), ChainId).ConflictWith(Signed(SignedMsgType.Prevote, At + 1, Block(1))));
     }
 
-    private sealed class History(ConsensusValidatorSet set) : IValidatorSetHistory
+    private sealed class History(ConsensusValidatorSet set) : IValidatorSetHistory, ILastCommittedBlock
     {
+        public ulong Height => At - 1;
+
+        public long TimeUnixNanos => 0;
+
         public ConsensusValidatorSet? ValidatorsAt(ulong height) => height == At ? set : null;
     }
 }

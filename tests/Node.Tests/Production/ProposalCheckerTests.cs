@@ -22,6 +22,9 @@ namespace Chain.Node.Tests.Production;
 public sealed class ProposalCheckerTests : IDisposable
 {
     private const string ChainId = "checker-test";
+
+    /// <summary>Evidence expires 2 blocks and 1 ms after it (the votes here are stamped at the epoch).</summary>
+    private static readonly EvidenceMaxAge MaxAge = new(2, TimeSpan.FromMilliseconds(1));
     private readonly PrivateKey _validator = PrivateKey.Generate();
     private readonly ChainApp _app;
     private readonly ValidatorSetStore _sets;
@@ -43,11 +46,11 @@ public sealed class ProposalCheckerTests : IDisposable
         _app = ChainApp.Open(new MemoryKeyValueStore(), genesis, ModuleCatalog.Create());
         _sets = ValidatorSetStore.For(_app);
         var verifier = new Secp256k1SignatureVerifier();
-        var evidenceVerifier = new EvidenceVerifier(verifier, ChainId, _sets);
-        var committedEvidence = new CommittedEvidence(_app.Store);
         var rules = new HeaderRules(_app.Executor);
+        var evidenceVerifier = new EvidenceVerifier(verifier, ChainId, _sets, rules, MaxAge);
+        var committedEvidence = new CommittedEvidence(_app.Store);
         var mempool = new Node.Mempool.Mempool(_app.Executor, new MempoolOptions(), new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
-        _evidence = new EvidencePool(evidenceVerifier);
+        _evidence = new EvidencePool(evidenceVerifier, committedEvidence);
         _builder = new BlockBuilder(_app.Executor, rules, mempool, _evidence, committedEvidence,
             1 << 22, 10_000, _clock);
         _checker = new ProposalChecker(_app.Executor, rules, _sets, new CommitVerifier(verifier), evidenceVerifier, committedEvidence,
@@ -133,7 +136,7 @@ public sealed class ProposalCheckerTests : IDisposable
         Assert.Null(_checker.Check(next));
     }
 
-    private DuplicateVoteEvidence DoubleSign(ulong height)
+    private DuplicateVoteEvidence DoubleSign(ulong height, byte fillA = 1, byte fillB = 2)
     {
         var signer = new Secp256k1VoteSigner(_validator);
         Vote Signed(byte fill)
@@ -148,7 +151,67 @@ public sealed class ProposalCheckerTests : IDisposable
             return vote;
         }
 
-        return new DuplicateVoteEvidence { VoteA = Signed(1), VoteB = Signed(2), ValidatorPower = 10, TotalVotingPower = 10, TimestampUnixNanos = 1 };
+        return new DuplicateVoteEvidence { VoteA = Signed(fillA), VoteB = Signed(fillB), ValidatorPower = 10, TotalVotingPower = 10, TimestampUnixNanos = 1 };
+    }
+
+    private string? CheckCarrying(params DuplicateVoteEvidence[] evidence)
+    {
+        Block block = Build();
+        block.Evidence.Evidence.Clear();
+        foreach (DuplicateVoteEvidence e in evidence)
+        {
+            block.Evidence.Evidence.Add(new Evidence { DuplicateVoteEvidence = e });
+        }
+
+        block.Header.EvidenceHash = ByteString.CopyFrom(HeaderRules.EvidenceHash(block.Evidence));
+        return _checker.Check(block);
+    }
+
+    [Fact]
+    public void A_committed_offence_is_refused_however_it_is_restated()
+    {
+        Commit(Build());
+        Assert.Equal(EvidenceAddResult.Added, _evidence.Add(DoubleSign(1)));
+        Block withEvidence = Build();
+        Assert.Single(withEvidence.Evidence.Evidence);
+        Commit(withEvidence);
+
+        // Another pair of the offender's conflicting votes of the same height, round and type: the same offence.
+        Assert.Contains("already committed", CheckCarrying(DoubleSign(1, 1, 3)));
+        DuplicateVoteEvidence swapped = DoubleSign(1, 2, 1);
+        Assert.NotNull(CheckCarrying(swapped));
+        DuplicateVoteEvidence retimed = DoubleSign(1);
+        retimed.TimestampUnixNanos = 2;
+        Assert.NotNull(CheckCarrying(retimed));
+
+        // A node that restarted (its pool empty) does not take the offence from a peer again either.
+        var restarted = new EvidencePool(new EvidenceVerifier(new Secp256k1SignatureVerifier(), ChainId, _sets, new HeaderRules(_app.Executor), MaxAge),
+            new CommittedEvidence(_app.Store));
+        Assert.Equal(EvidenceAddResult.AlreadyCommitted, restarted.Add(swapped));
+    }
+
+    [Fact]
+    public void Two_restatements_of_one_offence_in_one_block_are_refused()
+    {
+        Commit(Build());
+        Commit(Build());
+        Assert.Contains("appears twice", CheckCarrying(DoubleSign(1, 1, 2), DoubleSign(1, 1, 3)));
+        Assert.Null(CheckCarrying(DoubleSign(1, 1, 2)));
+    }
+
+    [Fact]
+    public void Evidence_older_than_the_max_age_is_refused_from_peers_and_in_a_block()
+    {
+        Commit(Build());
+        DuplicateVoteEvidence early = DoubleSign(1);
+        Assert.Null(CheckCarrying(early));
+        Commit(Build());
+        Commit(Build());
+        Assert.Null(CheckCarrying(early)); // 2 blocks after it: not yet more than the limit
+
+        Commit(Build());
+        Assert.Contains("older than 2 blocks", CheckCarrying(early));
+        Assert.Equal(EvidenceAddResult.Expired, _evidence.Add(early));
     }
 
     [Fact]
