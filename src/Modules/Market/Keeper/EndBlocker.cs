@@ -41,10 +41,10 @@ public sealed class EndBlocker(MarketRecords records, OrderKeeper orders, LeaseK
     private Bid? LowestOpenBid(IStateReader state, ulong orderId)
     {
         Bid? best = null;
-        foreach (var bidId in records.BidIdsOfOrder(state, orderId))
+        foreach (var bidId in records.OpenBidIdsOfOrder(state, orderId))
         {
             var bid = records.GetBid(state, bidId)!;
-            if (bid.State == BidState.Open && (best is null || bid.PricePerBlock < best.PricePerBlock))
+            if (best is null || bid.PricePerBlock < best.PricePerBlock)
             {
                 best = bid;
             }
