@@ -46,6 +46,12 @@ public sealed class BidKeeper(MarketRecords records, EscrowKeeper escrows, IRead
             return MarketErrors.Error(MarketErrors.AttributesUnmet, $"provider {providerText} does not satisfy order {orderId}: {unmet}");
         }
 
+        if (ctx.Block.Height > order.BiddingClosesHeight)
+        {
+            return MarketErrors.Error(MarketErrors.OrderNotOpen,
+                $"order {orderId}'s bidding closed at height {order.BiddingClosesHeight}; it is waiting to be matched");
+        }
+
         // Only open bids take a slot: a closed, lost or active bid no longer competes. The open bids are at most
         // order_max_bids, so this reads a bounded number of records however many bids the order has seen.
         var p = records.GetParams(store);

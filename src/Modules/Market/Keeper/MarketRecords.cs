@@ -192,6 +192,11 @@ public sealed class MarketRecords
 
     public List<ulong> LeasesRunningOutAt(IStateReader state, ulong height) => Ids(state, MarketKeys.FundsRunOutAt(height));
 
+    /// <summary>Up to <paramref name="max"/> open orders whose bidding closed at or before <paramref name="height"/>: oldest height first, then by id.</summary>
+    public List<ulong> DueOrders(IStateReader state, ulong height, int max) => Due(state, MarketKeys.BiddingClosesPrefix, height, max);
+
+    /// <summary>Up to <paramref name="max"/> leases whose funds ran out at or before <paramref name="height"/>: oldest height first, then by id.</summary>
+    public List<ulong> DueLeases(IStateReader state, ulong height, int max) => Due(state, MarketKeys.FundsRunOutPrefix, height, max);
 
     // Iteration (genesis export, invariants, queries)
 
@@ -209,6 +214,23 @@ public sealed class MarketRecords
         var ids = new List<ulong>();
         foreach (var (k, _) in Scoped(state).IteratePrefix(prefix))
         {
+            ids.Add(MarketKeys.TrailingId(k));
+        }
+
+        return ids;
+    }
+
+    /// <summary>The ids at the head of a queue keyed by height then id, reading no entry past the first not taken.</summary>
+    private static List<ulong> Due(IStateReader state, byte[] queue, ulong height, int max)
+    {
+        var ids = new List<ulong>();
+        foreach (var (k, _) in Scoped(state).IteratePrefix(queue))
+        {
+            if (ids.Count >= max || BinaryPrimitives.ReadUInt64BigEndian(k.AsSpan(queue.Length, 8)) > height)
+            {
+                break;
+            }
+
             ids.Add(MarketKeys.TrailingId(k));
         }
 
