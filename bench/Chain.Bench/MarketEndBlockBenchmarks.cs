@@ -95,6 +95,7 @@ public class MarketEndBlockBenchmarks
         var providers = Enumerable.Range(0, Providers).Select(i => Address.ToBech32(TransferWorkload.Key(1_000_000 + i).Address)).ToArray();
         var tenants = Enumerable.Range(0, Tenants).Select(i => Address.ToBech32(TransferWorkload.Key(2_000_000 + i).Address)).ToArray();
         var p = MarketParams.Default();
+        p.EndBlockMaxItems = (uint)Math.Max(due, 1); // every due lease in the measured block
         var genesis = new GenesisState { Params = p };
         held = 0;
         foreach (var owner in providers)

@@ -151,7 +151,7 @@ public sealed class BadInputTests : IDisposable
     {
         _chain.Ok(P2, _chain.CreateBid(P2, 1, 800));
         _chain.Ok(P3, _chain.CreateBid(P3, 1, 700));
-        AssertRefused(P6, _chain.CreateBid(P6, 1, 600), MarketErrors.TooManyBids, "3 bids");
+        AssertRefused(P6, _chain.CreateBid(P6, 1, 600), MarketErrors.TooManyBids, "3 open bids");
     }
 
     [Fact]

@@ -75,6 +75,7 @@ public sealed class MarketChain : IDisposable
         TakeRateBps = 250,
         MinBiddingWindow = 1,
         MaxBiddingWindow = 50,
+        EndBlockMaxItems = 100,
     };
 
     public PrivateKey[] Keys { get; }

@@ -76,7 +76,7 @@ public sealed class WorkChain : IDisposable
         AppStateSections.Set(genesis, StakingModule.ModuleName, staking);
         AppStateSections.Set(genesis, MarketModule.ModuleName, new Proto.Market.GenesisState
         {
-            Params = new Proto.Market.Params { ProviderBond = 1_000, MinOrderDeposit = 10_000, BidDeposit = 500, OrderMaxBids = 5, TakeRateBps = 0, MinBiddingWindow = 1, MaxBiddingWindow = 50 },
+            Params = new Proto.Market.Params { ProviderBond = 1_000, MinOrderDeposit = 10_000, BidDeposit = 500, OrderMaxBids = 5, TakeRateBps = 0, MinBiddingWindow = 1, MaxBiddingWindow = 50, EndBlockMaxItems = 100 },
         });
         Params = TestParams();
         configure?.Invoke(Params);

@@ -6,12 +6,15 @@ namespace Chain.State.Store;
 /// A write cache over a parent reader with a journal: <see cref="Snapshot"/> marks a point and
 /// <see cref="RevertTo"/> undoes every write after it, so a failed tx rolls back only itself.
 /// One cache holds a whole block (or the mempool's check state); its sorted writes go to the commitment.
+/// <see cref="IteratePrefix"/> merges the written keys (kept sorted) with the parent's entries one entry at a time,
+/// so a gas-metered reader pays for each entry before the next is read, and writes made while iterating are safe.
 /// Not thread-safe: one block executes on one thread.
 /// </summary>
 public sealed class CacheState : IStateStore
 {
     private readonly IStateReader _parent;
     private readonly Dictionary<byte[], byte[]?> _dirty = new(ByteArrayComparer.Instance);
+    private readonly SortedSet<byte[]> _dirtyKeys = new(ByteArrayComparer.Instance);
     private readonly List<JournalEntry> _journal = new();
 
     public CacheState(IStateReader parent) => _parent = parent;
@@ -34,6 +37,10 @@ public sealed class CacheState : IStateStore
         var existed = _dirty.TryGetValue(key, out var previous);
         _journal.Add(new JournalEntry(key, existed, previous));
         _dirty[key] = value;
+        if (!existed)
+        {
+            _dirtyKeys.Add(key);
+        }
     }
 
     public int Snapshot() => _journal.Count;
@@ -50,6 +57,7 @@ public sealed class CacheState : IStateStore
             else
             {
                 _dirty.Remove(e.Key);
+                _dirtyKeys.Remove(e.Key);
             }
         }
 
@@ -59,35 +67,73 @@ public sealed class CacheState : IStateStore
     /// <summary>Forgets the journal (the writes stay); call between txs so it does not grow all block.</summary>
     public void DiscardJournal() => _journal.Clear();
 
+    /// <summary>
+    /// Entries under <paramref name="prefix"/> in key order: the parent's, overridden by this cache's writes (a delete hides
+    /// the entry). Lazy: each step reads at most one more parent entry and finds the next written key in O(log n), so
+    /// the work done is proportional to what the caller consumes. A write made while iterating is seen if its key lies
+    /// after the last one returned.
+    /// </summary>
     public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix)
     {
-        var overlay = new SortedDictionary<byte[], byte[]?>(ByteArrayComparer.Instance);
-        foreach (var (k, v) in _dirty)
+        var end = KeyRange.PrefixEnd(prefix);
+        using var parent = _parent.IteratePrefix(prefix).GetEnumerator();
+        var parentHas = parent.MoveNext();
+        byte[]? last = null;
+        while (true)
         {
-            if (k.AsSpan().StartsWith(prefix))
+            var written = NextWrittenKey(last is null ? prefix : Successor(last), end);
+            if (!parentHas && written is null)
             {
-                overlay[k] = v;
+                yield break;
+            }
+
+            var order = !parentHas ? 1 : written is null ? -1 : ByteArrayComparer.Instance.Compare(parent.Current.Key, written);
+            if (order < 0)
+            {
+                var entry = parent.Current;
+                last = entry.Key;
+                yield return entry;
+                parentHas = parent.MoveNext();
+                continue;
+            }
+
+            if (order == 0)
+            {
+                parentHas = parent.MoveNext();
+            }
+
+            last = written!;
+            if (_dirty[written!] is { } value)
+            {
+                yield return new KeyValuePair<byte[], byte[]>(written!, value);
             }
         }
+    }
 
-        var merged = new SortedDictionary<byte[], byte[]>(ByteArrayComparer.Instance);
-        foreach (var (k, v) in _parent.IteratePrefix(prefix))
+    /// <summary>The smallest written key at or after <paramref name="from"/> and before <paramref name="end"/> (null: no end).</summary>
+    private byte[]? NextWrittenKey(byte[] from, byte[]? end)
+    {
+        if (_dirtyKeys.Count == 0)
         {
-            if (!overlay.ContainsKey(k))
-            {
-                merged[k] = v;
-            }
+            return null;
         }
 
-        foreach (var (k, v) in overlay)
+        var upper = end ?? _dirtyKeys.Max!;
+        if (ByteArrayComparer.Instance.Compare(from, upper) > 0)
         {
-            if (v is not null)
-            {
-                merged[k] = v;
-            }
+            return null;
         }
 
-        return merged;
+        var next = _dirtyKeys.GetViewBetween(from, upper).Min;
+        return next is null || (end is not null && ByteArrayComparer.Instance.Compare(next, end) >= 0) ? null : next;
+    }
+
+    /// <summary>The smallest key greater than <paramref name="key"/>: the key followed by a zero byte.</summary>
+    private static byte[] Successor(byte[] key)
+    {
+        var next = new byte[key.Length + 1];
+        key.CopyTo(next, 0);
+        return next;
     }
 
     /// <summary>Every written key with its final value (null = deleted), ordered by key.</summary>

@@ -73,7 +73,8 @@ internal sealed class MarketQueryCommand(CliContext context)
                 [
                     ("provider_bond", N(p.ProviderBond) + "uchn"), ("min_order_deposit", N(p.MinOrderDeposit) + "uchn"), ("bid_deposit", N(p.BidDeposit) + "uchn"),
                     ("order_max_bids", p.OrderMaxBids.ToString(CultureInfo.InvariantCulture)), ("take_rate_bps", p.TakeRateBps.ToString(CultureInfo.InvariantCulture)),
-                    ("bidding_window", $"{N(p.MinBiddingWindow)}..{N(p.MaxBiddingWindow)} blocks"), ("height", N(r.Height)),
+                    ("bidding_window", $"{N(p.MinBiddingWindow)}..{N(p.MaxBiddingWindow)} blocks"),
+                    ("end_block_max_items", p.EndBlockMaxItems.ToString(CultureInfo.InvariantCulture)), ("height", N(r.Height)),
                 ];
             });
         return command;

@@ -102,11 +102,6 @@ public static class MarketGenesis
                 return Bad($"escrow_accounts[{i}]: id must be an order of this genesis, listed once, with state set");
             }
 
-            if (MarketRecords.FundsRunOutHeight(escrow) == 0)
-            {
-                return Bad($"escrow_accounts[{i}]: a paying account must cover at least up to height 1");
-            }
-
             records.SaveEscrow(store, escrow, null);
         }
 

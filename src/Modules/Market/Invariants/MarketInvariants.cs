@@ -46,9 +46,15 @@ public static class MarketInvariants
             expected.Add(MarketKeys.BidByOrder(bid.OrderId, bid.Id));
             expected.Add(MarketKeys.BidByProvider(Address.FromBech32(bid.Provider), bid.Id));
             expected.Add(MarketKeys.BidByState((int)bid.State, bid.Id));
-            if (bid.State is BidState.Open or BidState.Active)
+            if (bid.State == BidState.Open)
+            {
+                expected.Add(MarketKeys.OpenBidByOrder(bid.OrderId, bid.Id));
+            }
+
+            if (MarketRecords.IsLive(bid.State))
             {
                 owed += bid.Deposit;
+                expected.Add(MarketKeys.LiveBidByProvider(Address.FromBech32(bid.Provider), bid.Id));
             }
 
             if (!orders.TryGetValue(bid.OrderId, out var order))

@@ -46,20 +46,28 @@ public sealed class BidKeeper(MarketRecords records, EscrowKeeper escrows, IRead
             return MarketErrors.Error(MarketErrors.AttributesUnmet, $"provider {providerText} does not satisfy order {orderId}: {unmet}");
         }
 
+        if (ctx.Block.Height > order.BiddingClosesHeight)
+        {
+            return MarketErrors.Error(MarketErrors.OrderNotOpen,
+                $"order {orderId}'s bidding closed at height {order.BiddingClosesHeight}; it is waiting to be matched");
+        }
+
+        // Only open bids take a slot: a closed, lost or active bid no longer competes. The open bids are at most
+        // order_max_bids, so this reads a bounded number of records however many bids the order has seen.
         var p = records.GetParams(store);
-        var bidIds = records.BidIdsOfOrder(store, orderId);
-        foreach (var id in bidIds)
+        var open = records.OpenBidIdsOfOrder(store, orderId);
+        foreach (var id in open)
         {
             var other = records.GetBid(store, id)!;
-            if (other.Provider == providerText && other.State == BidState.Open)
+            if (other.Provider == providerText)
             {
                 return MarketErrors.Error(MarketErrors.DuplicateBid, $"provider {providerText} already has open bid {id} on order {orderId}; close it to bid again");
             }
         }
 
-        if (bidIds.Count >= p.OrderMaxBids)
+        if (open.Count >= p.OrderMaxBids)
         {
-            return MarketErrors.Error(MarketErrors.TooManyBids, $"order {orderId} already has {bidIds.Count} bids, the maximum (order_max_bids)");
+            return MarketErrors.Error(MarketErrors.TooManyBids, $"order {orderId} already has {open.Count} open bids, the maximum (order_max_bids)");
         }
 
         var funds = escrows.CanPay(store, providerAddress, p.BidDeposit, "the bid deposit");

@@ -47,17 +47,11 @@ public sealed class LeaseKeeper(MarketRecords records, EscrowKeeper escrows, Bid
     {
         var store = ctx.Store;
         var height = ctx.Block.Height;
-        foreach (var id in records.BidIdsOfOrder(store, order.Id))
+        foreach (var id in records.OpenBidIdsOfOrder(store, order.Id))
         {
-            if (id == winner.Id)
+            if (id != winner.Id)
             {
-                continue;
-            }
-
-            var bid = records.GetBid(store, id)!;
-            if (bid.State == BidState.Open)
-            {
-                bids.EndBid(ctx, bid, BidState.Lost, MarketEvents.BidLost);
+                bids.EndBid(ctx, records.GetBid(store, id)!, BidState.Lost, MarketEvents.BidLost);
             }
         }
 

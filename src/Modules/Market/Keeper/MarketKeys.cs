@@ -6,8 +6,11 @@ namespace Chain.Modules.Market.Keeper;
 /// The market's key space under "market/". Primary records: "P"+owner → Provider, "O"+id → Order, "B"+id → Bid,
 /// "L"+id → Lease, "E"+id → EscrowAccount, "p" → Params, "no"/"nb" → next order/bid id (u64 BE).
 /// Secondary indexes (value 0x01, derived from the records): "iow"+owner+id and "ios"+state+id (orders),
-/// "ibo"+order+bid, "ibp"+provider+bid and "ibs"+state+bid (bids), "ilw"+tenant+id, "ilp"+provider+id and
+/// "ibo"+order+bid, "ibp"+provider+bid and "ibs"+state+bid (bids), "ibn"+order+bid (the order's open bids, at most
+/// order_max_bids), "ibl"+provider+bid (the provider's open and active bids), "ilw"+tenant+id, "ilp"+provider+id and
 /// "ils"+state+id (leases); queues: "qc"+height+order (bidding closes), "qd"+height+lease (funds run out).
+/// The open and live bid indexes let bidding, matching and provider deletion touch only the bids that still matter,
+/// never a history that grows with every bid made.
 /// Ids and heights are u64 big-endian so keys sort by number.
 /// </summary>
 public static class MarketKeys
@@ -30,6 +33,8 @@ public static class MarketKeys
     public static readonly byte[] BidsByOrderPrefix = "ibo"u8.ToArray();
     public static readonly byte[] BidsByProviderPrefix = "ibp"u8.ToArray();
     public static readonly byte[] BidsByStatePrefix = "ibs"u8.ToArray();
+    public static readonly byte[] OpenBidsByOrderPrefix = "ibn"u8.ToArray();
+    public static readonly byte[] LiveBidsByProviderPrefix = "ibl"u8.ToArray();
     public static readonly byte[] LeasesByTenantPrefix = "ilw"u8.ToArray();
     public static readonly byte[] LeasesByProviderPrefix = "ilp"u8.ToArray();
     public static readonly byte[] LeasesByStatePrefix = "ils"u8.ToArray();
@@ -64,6 +69,14 @@ public static class MarketKeys
     public static byte[] BidsByProvider(ReadOnlySpan<byte> provider) => Join(BidsByProviderPrefix, provider);
 
     public static byte[] BidByProvider(ReadOnlySpan<byte> provider, ulong bidId) => Join(BidsByProviderPrefix, provider, bidId);
+
+    public static byte[] OpenBidsByOrder(ulong orderId) => Join(OpenBidsByOrderPrefix, [], orderId);
+
+    public static byte[] OpenBidByOrder(ulong orderId, ulong bidId) => Join(Join(OpenBidsByOrderPrefix, [], orderId), [], bidId);
+
+    public static byte[] LiveBidsByProvider(ReadOnlySpan<byte> provider) => Join(LiveBidsByProviderPrefix, provider);
+
+    public static byte[] LiveBidByProvider(ReadOnlySpan<byte> provider, ulong bidId) => Join(LiveBidsByProviderPrefix, provider, bidId);
 
     public static byte[] BidsByState(int state) => Join(BidsByStatePrefix, [(byte)state]);
 

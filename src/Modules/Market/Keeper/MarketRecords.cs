@@ -107,13 +107,28 @@ public sealed class MarketRecords
             }
 
             s.Set(MarketKeys.BidByState((int)bid.State, bid.Id), MarketKeys.Present);
+            var provider = Address.FromBech32(bid.Provider);
+            Toggle(s, MarketKeys.OpenBidByOrder(bid.OrderId, bid.Id), before == BidState.Open, bid.State == BidState.Open);
+            Toggle(s, MarketKeys.LiveBidByProvider(provider, bid.Id), IsLive(before), IsLive(bid.State));
         }
     }
 
-    /// <summary>The ids of every bid ever made on an order, in the order they were made.</summary>
-    public List<ulong> BidIdsOfOrder(IStateReader state, ulong orderId) => Ids(state, MarketKeys.BidsByOrder(orderId));
+    /// <summary>Whether a bid in this state holds a deposit and ties its provider (open or active).</summary>
+    public static bool IsLive(BidState? state) => state is BidState.Open or BidState.Active;
 
-    public List<ulong> BidIdsOfProvider(IStateReader state, ReadOnlySpan<byte> provider) => Ids(state, MarketKeys.BidsByProvider(provider));
+    /// <summary>The ids of the order's open bids, oldest first: at most order_max_bids, since a bid beyond them is refused.</summary>
+    public List<ulong> OpenBidIdsOfOrder(IStateReader state, ulong orderId) => Ids(state, MarketKeys.OpenBidsByOrder(orderId));
+
+    /// <summary>The provider's oldest open or active bid, or null: one index entry read however many bids it has made.</summary>
+    public ulong? FirstLiveBidOfProvider(IStateReader state, ReadOnlySpan<byte> provider)
+    {
+        foreach (var (k, _) in Scoped(state).IteratePrefix(MarketKeys.LiveBidsByProvider(provider)))
+        {
+            return MarketKeys.TrailingId(k);
+        }
+
+        return null;
+    }
 
     // Leases
 
@@ -177,6 +192,12 @@ public sealed class MarketRecords
 
     public List<ulong> LeasesRunningOutAt(IStateReader state, ulong height) => Ids(state, MarketKeys.FundsRunOutAt(height));
 
+    /// <summary>Up to <paramref name="max"/> open orders whose bidding closed at or before <paramref name="height"/>: oldest height first, then by id.</summary>
+    public List<ulong> DueOrders(IStateReader state, ulong height, int max) => Due(state, MarketKeys.BiddingClosesPrefix, height, max);
+
+    /// <summary>Up to <paramref name="max"/> leases whose funds ran out at or before <paramref name="height"/>: oldest height first, then by id.</summary>
+    public List<ulong> DueLeases(IStateReader state, ulong height, int max) => Due(state, MarketKeys.FundsRunOutPrefix, height, max);
+
     // Iteration (genesis export, invariants, queries)
 
     public IEnumerable<T> All<T>(IStateReader state, byte[] prefix, MessageParser<T> parser)
@@ -197,6 +218,35 @@ public sealed class MarketRecords
         }
 
         return ids;
+    }
+
+    /// <summary>The ids at the head of a queue keyed by height then id, reading no entry past the first not taken.</summary>
+    private static List<ulong> Due(IStateReader state, byte[] queue, ulong height, int max)
+    {
+        var ids = new List<ulong>();
+        foreach (var (k, _) in Scoped(state).IteratePrefix(queue))
+        {
+            if (ids.Count >= max || BinaryPrimitives.ReadUInt64BigEndian(k.AsSpan(queue.Length, 8)) > height)
+            {
+                break;
+            }
+
+            ids.Add(MarketKeys.TrailingId(k));
+        }
+
+        return ids;
+    }
+
+    private static void Toggle(IStateStore s, byte[] key, bool was, bool now)
+    {
+        if (was && !now)
+        {
+            s.Delete(key);
+        }
+        else if (now && !was)
+        {
+            s.Set(key, MarketKeys.Present);
+        }
     }
 
     private static T? Parse<T>(byte[]? raw, MessageParser<T> parser)

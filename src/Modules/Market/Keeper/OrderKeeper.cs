@@ -89,13 +89,9 @@ public sealed class OrderKeeper(MarketRecords records, EscrowKeeper escrows, Bid
     internal void CloseOpenOrder(MsgContext ctx, Order order, string reason)
     {
         var store = ctx.Store;
-        foreach (var bidId in records.BidIdsOfOrder(store, order.Id))
+        foreach (var bidId in records.OpenBidIdsOfOrder(store, order.Id))
         {
-            var bid = records.GetBid(store, bidId)!;
-            if (bid.State == BidState.Open)
-            {
-                bids.EndBid(ctx, bid, BidState.Closed, MarketEvents.BidClosed);
-            }
+            bids.EndBid(ctx, records.GetBid(store, bidId)!, BidState.Closed, MarketEvents.BidClosed);
         }
 
         var escrow = records.GetEscrow(store, order.Id)!;

@@ -62,14 +62,12 @@ public sealed class ProviderKeeper(MarketRecords records, EscrowKeeper escrows)
             return MarketErrors.Error(MarketErrors.UnknownProvider, $"{Address.ToBech32(owner)} is not a provider");
         }
 
-        foreach (var id in records.BidIdsOfProvider(store, owner))
+        // One index entry read, however many bids the provider has made: the index holds only open and active bids.
+        if (records.FirstLiveBidOfProvider(store, owner) is { } id)
         {
             var bid = records.GetBid(store, id)!;
-            if (bid.State is BidState.Open or BidState.Active)
-            {
-                return MarketErrors.Error(MarketErrors.ProviderBusy,
-                    $"provider {provider.Owner} still has bid {id} ({bid.State}); close its bids and leases first");
-            }
+            return MarketErrors.Error(MarketErrors.ProviderBusy,
+                $"provider {provider.Owner} still has bid {id} ({bid.State}); close its bids and leases first");
         }
 
         escrows.Move(store, MarketAccounts.Escrow, owner, provider.Bond);

@@ -17,13 +17,25 @@ public static class MarketParams
         TakeRateBps = 200,
         MinBiddingWindow = 1,
         MaxBiddingWindow = 1_000,
+        EndBlockMaxItems = DefaultEndBlockMaxItems,
     };
+
+    /// <summary>
+    /// Orders matched, and leases closed for running out, in one block's EndBlock (each queue). One item costs at most
+    /// an order's bids (order_max_bids refunds) and a handful of writes, so 100 keeps EndBlock to a few thousand writes.
+    /// </summary>
+    public const uint DefaultEndBlockMaxItems = 100;
 
     public static ExecResult Validate(Proto.Market.Params p, string path)
     {
         if (p.OrderMaxBids == 0)
         {
             return MarketErrors.Error(MarketErrors.InvalidParams, $"{path}.order_max_bids must be above 0");
+        }
+
+        if (p.EndBlockMaxItems == 0)
+        {
+            return MarketErrors.Error(MarketErrors.InvalidParams, $"{path}.end_block_max_items must be above 0, or due orders and leases would never be handled");
         }
 
         if (p.TakeRateBps > BasisPoints)
