@@ -29,6 +29,8 @@ public sealed class ConsensusDriver
     private readonly ILogger<ConsensusDriver> _logger;
     private readonly Queue<(ConsensusInput Input, bool FromPeer)> _pending = new();
     private readonly List<ConsensusInput> _nextHeight = new();
+    private long _nextHeightBytes;
+    private bool? _firstForged;
     private bool _replaying;
     private bool _started;
     private long _peerWalBytes;
@@ -67,6 +69,9 @@ public sealed class ConsensusDriver
     /// <summary>Most proposals and votes of the next height held while this one finishes; later ones are dropped
     /// (gossip sends them again).</summary>
     public const int MaxNextHeightMessages = 10_000;
+
+    /// <summary>Bytes of next-height proposals and votes held: a few of the largest proposals, whatever peers send.</summary>
+    public const long MaxNextHeightBytes = 64L * 1024 * 1024;
 
     /// <summary>Proposals and votes of the next height held until this node reaches it.</summary>
     public int BufferedNextHeight => _nextHeight.Count;
@@ -125,25 +130,24 @@ public sealed class ConsensusDriver
         }
     }
 
-    public void OnProposal(Proposal proposal, Block block)
-    {
-        Receive(proposal.Height, new ProposalInput(proposal, block));
-    }
+    /// <summary>A peer's proposal; false when it does not verify for the validator it names (ban the peer).</summary>
+    public bool OnProposal(Proposal proposal, Block block) => Receive(proposal.Height, new ProposalInput(proposal, block));
 
-    public void OnVote(Vote vote)
-    {
-        Receive(vote.Height, new VoteInput(vote));
-    }
+    /// <summary>A peer's vote; false when it does not verify for the validator it names (ban the peer).</summary>
+    public bool OnVote(Vote vote) => Receive(vote.Height, new VoteInput(vote));
 
-    /// <summary>A message from a peer: held if it is for the next height, else fed (and logged if the engine takes it).</summary>
-    private void Receive(ulong height, ConsensusInput input)
+    /// <summary>
+    /// A message from a peer: fed if it is for this height (and logged if the engine takes it), held if it is for the
+    /// next one and signed by a next-height validator, else dropped. False when it was found forged.
+    /// </summary>
+    private bool Receive(ulong height, ConsensusInput input)
     {
-        if (HoldForNextHeight(height, input))
+        if (height == _engine.Height)
         {
-            return;
+            return Feed(input, fromPeer: true);
         }
 
-        Feed(input, fromPeer: true);
+        return height != _engine.Height + 1 || HoldForNextHeight(input);
     }
 
     /// <summary>The WAL record of a proposal or vote received from a peer.</summary>
@@ -155,20 +159,23 @@ public sealed class ConsensusDriver
     };
 
     /// <summary>
-    /// A message of another height is not for the engine now: one of the next height (a faster peer already moved
-    /// on) is held, bounded, and fed once this node gets there; older or further ones are dropped. Held messages
-    /// reach the WAL only when fed and taken, so the WAL holds only inputs of the height they were acted on.
+    /// A message of the next height (a faster peer already moved on) is held, once its signature verifies for a
+    /// next-height validator, within <see cref="MaxNextHeightMessages"/> and <see cref="MaxNextHeightBytes"/>, and fed
+    /// once this node gets there (older or further heights are dropped by the caller). Held messages reach the WAL
+    /// only when fed and taken, so the WAL holds only inputs of the height they were acted on. False when forged.
     /// </summary>
-    private bool HoldForNextHeight(ulong height, ConsensusInput input)
+    private bool HoldForNextHeight(ConsensusInput input)
     {
-        if (height == _engine.Height)
+        if (!_engine.SignedByNextValidator(input))
         {
             return false;
         }
 
-        if (height == _engine.Height + 1 && _nextHeight.Count < MaxNextHeightMessages)
+        long size = Received(input).CalculateSize();
+        if (_nextHeight.Count < MaxNextHeightMessages && _nextHeightBytes + size <= MaxNextHeightBytes)
         {
             _nextHeight.Add(input);
+            _nextHeightBytes += size;
         }
 
         return true;
@@ -184,6 +191,7 @@ public sealed class ConsensusDriver
 
         ConsensusInput[] held = _nextHeight.ToArray();
         _nextHeight.Clear();
+        _nextHeightBytes = 0;
         foreach (ConsensusInput input in held)
         {
             _pending.Enqueue((input, true));
@@ -201,7 +209,8 @@ public sealed class ConsensusDriver
         Feed(new TimeoutInput(timeout), fromPeer: false);
     }
 
-    private void Feed(ConsensusInput input, bool fromPeer)
+    /// <summary>Feeds one input and everything it leads to; false when the input itself was found forged.</summary>
+    private bool Feed(ConsensusInput input, bool fromPeer)
     {
         if (!_started)
         {
@@ -209,7 +218,9 @@ public sealed class ConsensusDriver
         }
 
         _pending.Enqueue((input, fromPeer));
+        _firstForged = null;
         Drain();
+        return _firstForged != true;
     }
 
     private void Drain()
@@ -219,6 +230,7 @@ public sealed class ConsensusDriver
             ConsensusInput input = item.Input;
             bool heldBefore = item.FromPeer && Holds(input);
             IReadOnlyList<ConsensusOutput> outputs = _engine.Handle(input);
+            _firstForged ??= _engine.LastInputForged;
             if (item.FromPeer && !heldBefore && Holds(input))
             {
                 LogPeerMessage(input);

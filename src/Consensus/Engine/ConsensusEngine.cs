@@ -128,6 +128,39 @@ public sealed class ConsensusEngine
     /// <see cref="MaxFutureRoundsPerValidator"/> future rounds per validator), never by what a peer announces.</summary>
     public IReadOnlyCollection<uint> RoundsHeld => _rounds.Keys;
 
+    /// <summary>
+    /// Whether the last input handled was a proposal or vote that does not verify for the validator it names (bad
+    /// signature, unknown proposer, index and address that disagree). Honest nodes only relay what their engine
+    /// verified, so the peer that sent it is misbehaving.
+    /// </summary>
+    public bool LastInputForged { get; private set; }
+
+    /// <summary>
+    /// Whether a proposal or vote of the next height is signed by the member of the next height's validators that it
+    /// names: checked before such a message is held for the next height, so forged ones take no room there.
+    /// </summary>
+    public bool SignedByNextValidator(ConsensusInput input)
+    {
+        switch (input)
+        {
+            case VoteInput { Vote: var vote }:
+                if (vote.ValidatorIndex >= (uint)NextValidators.Count)
+                {
+                    return false;
+                }
+
+                ConsensusValidator voter = NextValidators[(int)vote.ValidatorIndex];
+                return vote.ValidatorAddress.Span.SequenceEqual(voter.Address) &&
+                    _verifier.Verify(voter.PublicKey, CanonicalSignBytes.ForVote(_chainId, vote), vote.Signature.Span);
+            case ProposalInput { Proposal: var proposal }:
+                int index = NextValidators.IndexOf(proposal.ProposerAddress.Span);
+                return index >= 0 &&
+                    _verifier.Verify(NextValidators[index].PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span);
+            default:
+                return false;
+        }
+    }
+
     /// <summary>True once <see cref="Start"/> has run.</summary>
     public bool Started { get; private set; }
 
@@ -148,6 +181,7 @@ public sealed class ConsensusEngine
         }
 
         _outputs = new List<ConsensusOutput>();
+        LastInputForged = false;
         switch (input)
         {
             case ProposalInput p:
@@ -265,6 +299,7 @@ public sealed class ConsensusEngine
         int signer = Validators.IndexOf(proposal.ProposerAddress.Span);
         if (signer < 0 || !_verifier.Verify(Validators[signer].PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span))
         {
+            LastInputForged = true;
             return;
         }
 
@@ -320,6 +355,7 @@ public sealed class ConsensusEngine
 
         if (vote.ValidatorIndex >= (uint)Validators.Count)
         {
+            LastInputForged = true;
             return;
         }
 
@@ -327,6 +363,7 @@ public sealed class ConsensusEngine
         ConsensusValidator validator = Validators[index];
         if (!vote.ValidatorAddress.Span.SequenceEqual(validator.Address))
         {
+            LastInputForged = true;
             return;
         }
 
@@ -345,6 +382,7 @@ public sealed class ConsensusEngine
 
         if (!_verifier.Verify(validator.PublicKey, CanonicalSignBytes.ForVote(_chainId, vote), vote.Signature.Span))
         {
+            LastInputForged = true;
             return;
         }
 

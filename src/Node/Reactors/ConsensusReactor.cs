@@ -21,11 +21,17 @@ namespace Chain.Node.Reactors;
 /// announced: the proposals and votes of that height (or, for a peer one height behind, the precommits that
 /// committed it), each at most once per peer (<see cref="PeerRoundState"/>); and this node announces its own
 /// height, round and step when they change. Proposals and votes from peers go to the engine through the
-/// <see cref="ConsensusInbox"/>; malformed ones get the peer banned.
+/// <see cref="ConsensusInbox"/>, within each peer's share of it (<see cref="PeerInboxBudget"/>); malformed ones, and
+/// ones whose signature does not verify for the validator they name, get the peer banned.
 /// </summary>
 public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogger<ConsensusReactor> logger)
     : BackgroundService, IReactor, IConsensusGossip
 {
+    private readonly PeerInboxBudget _budget = PeerInboxBudget.Default();
+
+    /// <summary>What peers' messages occupy in the consensus inbox now.</summary>
+    public PeerInboxBudget Budget => _budget;
+
     /// <summary>How often peers are brought up to date.</summary>
     public static readonly TimeSpan GossipInterval = TimeSpan.FromMilliseconds(100);
 
@@ -77,7 +83,7 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
                 {
                     // Tell the other peers at once, so none of them sends this block here again.
                     AnnounceProposal(p.Proposal, except: peer);
-                    inbox.Post(loop => loop.Driver.OnProposal(p.Proposal, p.Block));
+                    PostFromPeer(peer, message, loop => loop.Driver.OnProposal(p.Proposal, p.Block), "proposal");
                 }
 
                 break;
@@ -93,7 +99,7 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
                 }
 
                 state.MarkVote(vote);
-                inbox.Post(loop => loop.Driver.OnVote(vote));
+                PostFromPeer(peer, message, loop => loop.Driver.OnVote(vote), "vote");
                 break;
             case Envelope.SumOneofCase.HasVote:
                 HasVote has = message.HasVote;
@@ -112,6 +118,35 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
             case Envelope.SumOneofCase.Evidence:
                 OnEvidence(peer, message.Evidence);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Queues a peer's proposal or vote for the consensus loop within the peer's share of the inbox (dropped beyond
+    /// it: gossip is best effort, and a round's timeouts cover what is lost); bans the peer when the driver finds it
+    /// does not verify for the validator it names, since honest peers relay only what their engines verified.
+    /// </summary>
+    private void PostFromPeer(IPeer peer, Envelope message, Func<IConsensusLoop, bool> feed, string what)
+    {
+        long size = message.CalculateSize();
+        if (!_budget.TryReserve(peer.Id, size))
+        {
+            logger.LogDebug("Dropped a {What} from {Peer}: its share of the consensus inbox is full", what, peer.Id);
+            return;
+        }
+
+        bool queued = inbox.Post(loop =>
+        {
+            _budget.Release(peer.Id, size);
+            if (!feed(loop))
+            {
+                logger.LogWarning("Peer {Peer} sent a {What} whose signature does not verify for the validator it names; banning it", peer.Id, what);
+                peer.Disconnect($"sent a {what} whose signature does not verify for the validator it names", ban: true);
+            }
+        });
+        if (!queued)
+        {
+            _budget.Release(peer.Id, size);
         }
     }
 

@@ -1,4 +1,5 @@
 using Chain.Consensus.Blocks;
+using Chain.Consensus.Driver;
 using Chain.Consensus.Engine;
 using Chain.Consensus.Signing;
 using Chain.Consensus.Tests.Simulation;
@@ -137,5 +138,55 @@ public sealed class HeldAndBoundedMessagesTests : DriverHarness
         Assert.InRange(driver.Engine.CachedProposerRounds, 1, ConsensusEngine.MaxCachedProposerRounds);
         Assert.True(driver.Engine.CachedProposerRounds <= 2 + 2, $"{driver.Engine.CachedProposerRounds} rounds computed for one out-of-turn validator");
         Assert.Equal(0U, driver.Engine.Round);
+    }
+
+    /// <summary>Honest peers relay only what their engines verified, so a vote or proposal that does not verify for
+    /// the validator it names is reported (the node bans its sender), at this height and for the next one, where it
+    /// is no longer held.</summary>
+    [Fact]
+    public void Forged_votes_and_proposals_are_reported_and_not_held_for_the_next_height()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Propose);
+        Vote genuine = SignedVote(Others[0], SignedMsgType.Prevote, BlockIdentity.Nil);
+        Vote badSignature = SignedVote(Others[1], SignedMsgType.Prevote, BlockIdentity.Nil);
+        badSignature.Signature = ByteString.CopyFrom(new byte[32]);
+        Vote wrongIndex = SignedVote(Others[2], SignedMsgType.Prevote, BlockIdentity.Nil);
+        wrongIndex.ValidatorIndex = (wrongIndex.ValidatorIndex + 1) % 4;
+        Vote nextHeightForged = SignedVote(Others[1], SignedMsgType.Prevote, BlockIdentity.Nil, height: 2);
+        nextHeightForged.Signature = ByteString.CopyFrom(new byte[32]);
+
+        Assert.True(driver.OnVote(genuine));
+        Assert.True(driver.OnVote(genuine)); // a copy is not forged
+        Assert.False(driver.OnVote(badSignature));
+        Assert.False(driver.OnVote(wrongIndex));
+        Assert.False(driver.OnVote(nextHeightForged));
+        Assert.Equal(0, driver.BufferedNextHeight);
+        Assert.True(driver.OnVote(SignedVote(Others[1], SignedMsgType.Prevote, BlockIdentity.Nil, height: 2)));
+        Assert.Equal(1, driver.BufferedNextHeight);
+
+        Block block = _blocks.Make(new BlockRequest(1, 0, _proposer.Address, null, _set, _set), "forged");
+        var proposal = new Proposal { Height = 1, Round = 0, PolRound = -1, BlockId = BlockIdentity.Of(block), ProposerAddress = ByteString.CopyFrom(_proposer.Address), TimestampUnixNanos = 5, Signature = ByteString.CopyFrom(new byte[32]) };
+        Assert.False(driver.OnProposal(proposal, block));
+    }
+
+    /// <summary>Next-height messages are held within a byte budget as well as a count: large signed proposals
+    /// stop being held at <see cref="ConsensusDriver.MaxNextHeightBytes"/>.</summary>
+    [Fact]
+    public void Next_height_proposals_are_held_within_the_byte_budget()
+    {
+        var (driver, _) = Boot();
+        RunTo(driver, Stage.Propose);
+        byte[] megabyte = new byte[1024 * 1024];
+        for (uint round = 0; round < 80; round++)
+        {
+            Block block = _blocks.Make(new BlockRequest(2, round, _proposer.Address, null, _set, _set), $"big {round}");
+            block.Data.Txs.Add(ByteString.CopyFrom(megabyte));
+            var proposal = new Proposal { Height = 2, Round = round, PolRound = -1, BlockId = BlockIdentity.Of(block), ProposerAddress = ByteString.CopyFrom(_proposer.Address), TimestampUnixNanos = 5 };
+            proposal.Signature = ByteString.CopyFrom(_proposer.Sign(CanonicalSignBytes.ForProposal(ChainId, proposal)));
+            Assert.True(driver.OnProposal(proposal, block));
+        }
+
+        Assert.InRange(driver.BufferedNextHeight, 1, (int)(ConsensusDriver.MaxNextHeightBytes / megabyte.Length));
     }
 }

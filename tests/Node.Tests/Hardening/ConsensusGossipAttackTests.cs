@@ -48,4 +48,36 @@ public sealed class ConsensusGossipAttackTests
         Assert.True(await announcing >= 1, "the peer never heard the node's step, so it announced nothing");
         Assert.False(peer.Mux.Completion.IsCompleted, "the node dropped a peer for announcing a high round");
     }
+
+    /// <summary>
+    /// A vote for the node's current height that names its validator but carries a signature that does not verify:
+    /// honest peers relay only votes their engines verified, so the sender is dropped and banned (it used to be
+    /// dropped silently, so a peer could send forged votes forever at a signature check each).
+    /// </summary>
+    [Fact]
+    public async Task A_peer_sending_a_forged_vote_is_banned()
+    {
+        await using var node = new TestNode();
+        await node.InitializeAsync();
+        await using var peer = await HostilePeer.ConnectAsync(node.P2pPort, node.ChainId);
+        var step = await peer.ReceiveAsync(ChannelId.Consensus, e => e.NewRoundStep is not null);
+        Assert.NotNull(step);
+        var validator = Chain.Client.Keys.KeyPairFile.Read(new Chain.Node.Config.NodeHome(node.Home).PrivValidatorKeyFile).Address;
+        await peer.SendAsync(ChannelId.Consensus, new Envelope
+        {
+            Vote = new Chain.Proto.Types.Vote
+            {
+                Type = Chain.Proto.Types.SignedMsgType.Prevote,
+                Height = step.NewRoundStep.Height,
+                Round = 0,
+                ValidatorAddress = Google.Protobuf.ByteString.CopyFrom(validator),
+                ValidatorIndex = 0,
+                Signature = Google.Protobuf.ByteString.CopyFrom(new byte[64]),
+            },
+        });
+
+        Assert.True(await peer.ClosedByNodeAsync(), "the node kept a peer that sent a forged vote");
+        Assert.True(await HostilePeer.IsRefusedAsync(node.P2pPort, node.ChainId, peer.Key));
+        Assert.True(await NodeProbe.KeepsCommittingAsync(node));
+    }
 }

@@ -191,6 +191,44 @@ public sealed class ReactorInputTests : IDisposable
         Assert.Equal(0, state.Tracked);
     }
 
+    /// <summary>While the consensus loop is busy, one peer's votes fill only its own share of the inbox: past it its
+    /// messages are dropped, and another peer's still get in.</summary>
+    [Fact]
+    public void One_peer_fills_only_its_share_of_the_consensus_inbox()
+    {
+        var reactor = Consensus();
+        for (uint i = 0; i < 6_000; i++)
+        {
+            Vote vote = SomeVote(i);
+            vote.Round = i;
+            reactor.OnMessage(_peer, ChannelId.Consensus, new Envelope { Vote = vote });
+        }
+
+        reactor.OnMessage(_other, ChannelId.Consensus, new Envelope { Vote = SomeVote(1) });
+        Assert.False(_peer.Banned);
+        Assert.Equal(5_000 + 1, Queued());
+    }
+
+    [Fact]
+    public void The_inbox_budget_admits_one_message_of_any_size_per_idle_peer_and_caps_the_rest()
+    {
+        var budget = new PeerInboxBudget(maxBytesPerPeer: 1_000, maxMessagesPerPeer: 3, maxBytesTotal: 2_500, maxMessagesTotal: 5);
+        Assert.True(budget.TryReserve(_peer.Id, 50_000));   // alone, a large proposal always gets in
+        Assert.False(budget.TryReserve(_peer.Id, 10));      // but nothing after it from the same peer
+        Assert.False(budget.TryReserve(_other.Id, 10));     // and the total is spent
+        budget.Release(_peer.Id, 50_000);
+        Assert.Equal(0, budget.Bytes);
+
+        Assert.True(budget.TryReserve(_peer.Id, 600));
+        Assert.False(budget.TryReserve(_peer.Id, 600));     // past the peer's bytes
+        Assert.True(budget.TryReserve(_peer.Id, 100));
+        Assert.True(budget.TryReserve(_peer.Id, 100));
+        Assert.False(budget.TryReserve(_peer.Id, 1));       // past the peer's messages
+        Assert.True(budget.TryReserve(_other.Id, 900));
+        Assert.False(budget.TryReserve(_other.Id, 900));    // past the total bytes
+        Assert.Equal(1_700, budget.Bytes);
+    }
+
     [Fact]
     public void An_evidence_list_that_is_empty_or_too_long_bans_the_peer()
     {
