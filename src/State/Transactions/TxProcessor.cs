@@ -50,7 +50,11 @@ public sealed class TxProcessor
         });
     }
 
-    /// <summary>CheckTx: ante checks only, with the node's minimum fee; on success the check state keeps the fee and sequence.</summary>
+    /// <summary>
+    /// CheckTx: ante checks only, with the node's minimum fee; on success the check state keeps the fee and sequence,
+    /// on failure it is unchanged. The journal is left to the caller: it may still revert a success to a snapshot it
+    /// took before (the mempool does when the tx finds no room), and discards the journal when it keeps the result.
+    /// </summary>
     public TxResult Check(CacheState checkState, DecodedTx tx, BlockInfo next, decimal minGasPrice)
     {
         var required = decimal.Ceiling(minGasPrice * tx.GasLimit);
@@ -61,7 +65,6 @@ public sealed class TxProcessor
         }
 
         var (ante, ctx) = RunAnte(checkState, tx, next);
-        checkState.DiscardJournal();
         return Result(tx, ante, ctx.Gas.Consumed, ante.IsOk ? ctx.Events.Events : []);
     }
 
