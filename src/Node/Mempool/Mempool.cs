@@ -71,6 +71,13 @@ public sealed class Mempool
             return r;
         }
 
+        // A tx that cannot fit in any block would sit in the pool (and be gossiped) for nothing.
+        if (tx.GasLimit > _executor.BlockMaxGas)
+        {
+            return Refuse(tx, TxCodes.InvalidGasLimit,
+                $"gas limit {tx.GasLimit} is above the block's max gas {_executor.BlockMaxGas}: no block could include this tx");
+        }
+
         // Verify the signature outside the lock so admission uses every core.
         _executor.Processor.PreVerify([tx], _executor.Committed);
 

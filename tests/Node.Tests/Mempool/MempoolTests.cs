@@ -132,6 +132,17 @@ public sealed class MempoolTests : IDisposable
     }
 
     [Fact]
+    public void A_tx_whose_gas_limit_exceeds_the_blocks_max_gas_is_refused()
+    {
+        var pool = NewPool();
+        var r = pool.CheckTx(Send(0, 0, fee: 20_000_000, gas: 1_000_000_001)); // the block's max gas is 1,000,000,000
+        Assert.Equal(TxCodes.InvalidGasLimit, r.Code);
+        Assert.Contains("block's max gas 1000000000", r.Log, StringComparison.Ordinal);
+        Assert.Equal(0, pool.Count);
+        Assert.Equal(0u, pool.CheckTx(Send(0, 0, fee: 20_000_000, gas: 1_000_000_000)).Code);
+    }
+
+    [Fact]
     public void A_tx_never_evicts_its_own_senders_earlier_tx()
     {
         var pool = NewPool(maxTxs: 2);
