@@ -72,10 +72,9 @@ public sealed class Mempool
         }
 
         // A tx that cannot fit in any block would sit in the pool (and be gossiped) for nothing.
-        if (tx.GasLimit > _executor.BlockMaxGas)
+        if (_executor.CheckGasLimit(tx) is { IsOk: false } tooMuchGas)
         {
-            return Refuse(tx, TxCodes.InvalidGasLimit,
-                $"gas limit {tx.GasLimit} is above the block's max gas {_executor.BlockMaxGas}: no block could include this tx");
+            return TxProcessor.Result(tx, tooMuchGas, 0, []);
         }
 
         // Verify the signature outside the lock so admission uses every core.
