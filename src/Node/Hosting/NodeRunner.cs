@@ -216,7 +216,7 @@ public static class NodeRunner
         s.AddSingleton(new NodeIdentity(Convert.ToHexStringLower(nodeKey.Address), validatorKey.Address));
         s.AddSingleton(Metrics.NewCustomRegistry());
         s.AddSingleton<NodeMetrics>();
-        s.AddSingleton<EventBus>();
+        s.AddSingleton(new EventBus { MaxSubscribers = config.Grpc.MaxSubscriptions, MaxSubscribersPerClient = config.Grpc.MaxSubscriptionsPerClient });
         s.AddSingleton<CommitWaiters>();
         s.AddSingleton(sp => new Mempool.Mempool(
             sp.GetRequiredService<BlockExecutor>(), config.Mempool, config.Tx.MinGasPrice,
