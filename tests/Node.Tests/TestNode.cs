@@ -34,13 +34,18 @@ public sealed class TestNode : IAsyncLifetime
     {
     }
 
-    private TestNode(StateBackend backend, Action<GenesisDoc>? genesisChange = null)
+    private TestNode(StateBackend backend, Action<GenesisDoc>? genesisChange = null, Func<NodeConfig, NodeConfig>? configChange = null)
     {
         _backend = backend;
         _genesisChange = genesisChange;
+        _configChange = configChange;
     }
 
     private readonly Action<GenesisDoc>? _genesisChange;
+    private readonly Func<NodeConfig, NodeConfig>? _configChange;
+
+    /// <summary>A node whose config is changed by <paramref name="change"/> after the test defaults are applied.</summary>
+    public static TestNode WithConfig(Func<NodeConfig, NodeConfig> change) => new(StateBackend.Memory, configChange: change);
 
     /// <summary>A node whose genesis is changed by <paramref name="change"/> after the test defaults are applied.</summary>
     public static TestNode WithGenesis(Action<GenesisDoc> change) => new(StateBackend.Memory, change);
@@ -132,6 +137,7 @@ public sealed class TestNode : IAsyncLifetime
                 Consensus = ConsensusOptions.Testnet with { TimeoutCommit = BlockTime },
                 Log = new LogOptions { Level = LogEventLevel.Warning },
             };
+            config = _configChange?.Invoke(config) ?? config;
             _run = Task.Run(() => NodeRunner.RunAsync(home, config, genesis, validatorKey, _stop.Token));
             _channel = GrpcChannel.ForAddress(config.Grpc.Address.ToHttpUri());
             if (await WaitForFirstBlockAsync() || attempt == 3)

@@ -64,6 +64,11 @@ public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, Commi
             return Task.FromResult(new SimulateResponse { Result = TxProcessor.Result(null, error, 0, []) });
         }
 
+        if (executor.CheckGasLimit(tx) is { IsOk: false } tooMuchGas)
+        {
+            return Task.FromResult(new SimulateResponse { Result = TxProcessor.Result(tx, tooMuchGas, 0, []) });
+        }
+
         var cache = new CacheState(executor.Committed);
         var next = new BlockInfo(executor.ChainId, executor.LastHeight + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000, []);
         var result = executor.Processor.Deliver(cache, tx, next);

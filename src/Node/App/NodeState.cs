@@ -5,6 +5,7 @@ using Chain.State.App;
 using Chain.State.Execution;
 using Chain.State.Modules;
 using Chain.State.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Chain.Node.App;
 
@@ -15,15 +16,15 @@ public static class NodeState
     /// Opens (or creates) the node's state under <paramref name="dataDirectory"/> and writes genesis on first start,
     /// then checks that genesis gives height 1 its validators (<see cref="ValidatorSetStore.GenesisSet"/>: genesis.json's
     /// and the ones the chain made from its gen txs must agree). <paramref name="fault"/> is for crash tests only
-    /// (<see cref="CommitFault"/>).
+    /// (<see cref="CommitFault"/>). <paramref name="loggers"/> receives what execution logs.
     /// </summary>
     /// <exception cref="GenesisStateException">Genesis does not fit the modules or the store, or its validators disagree.</exception>
-    public static ChainApp Open(string dataDirectory, StateOptions options, GenesisDoc genesis, ModuleSet modules, CommitFault? fault = null)
+    public static ChainApp Open(string dataDirectory, StateOptions options, GenesisDoc genesis, ModuleSet modules, CommitFault? fault = null, ILoggerFactory? loggers = null)
     {
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
             : new RocksDbKeyValueStore(StateDirectory(dataDirectory));
-        var app = ChainApp.Open(store, genesis, modules, options.KeepVersions, fault);
+        var app = ChainApp.Open(store, genesis, modules, options.KeepVersions, fault, loggers);
         try
         {
             _ = ValidatorSetStore.GenesisSet(app.Genesis, app.GenesisValidators);

@@ -23,6 +23,16 @@ public static class ConfigSchema
 
         Address("grpc", "address", "Listen address of the gRPC API (queries, txs, blocks, status, events).",
             c => c.Grpc.Address, (c, a) => c with { Grpc = c.Grpc with { Address = a } }),
+        Key("grpc", "max_subscriptions", ConfigValueKind.Integer,
+            "Most event subscriptions served at once; one more is refused with RESOURCE_EXHAUSTED.",
+            PositiveInt,
+            c => (long)c.Grpc.MaxSubscriptions,
+            (c, v) => v is long n && n is >= 1 and <= int.MaxValue ? c with { Grpc = c.Grpc with { MaxSubscriptions = (int)n } } : null),
+        Key("grpc", "max_subscriptions_per_client", ConfigValueKind.Integer,
+            "Most event subscriptions served at once to one client address; one more is refused with RESOURCE_EXHAUSTED.",
+            PositiveInt,
+            c => (long)c.Grpc.MaxSubscriptionsPerClient,
+            (c, v) => v is long n && n is >= 1 and <= int.MaxValue ? c with { Grpc = c.Grpc with { MaxSubscriptionsPerClient = (int)n } } : null),
 
         Key("metrics", "enabled", ConfigValueKind.Boolean,
             "Serve Prometheus metrics (height, round, peers, mempool size, block time, tx/s).",

@@ -41,6 +41,7 @@ public static class NodeRunner
     public static async Task<int> RunAsync(NodeHome home, NodeConfig config, GenesisDoc genesis, PrivateKey validatorKey, CancellationToken ct, ModuleSet? modules = null)
     {
         using var logger = NodeLoggerFactory.Create(config.Log, home);
+        using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(logger);
         ReserveThreads();
         if (CheckFits(config, genesis) is { } problem)
         {
@@ -58,7 +59,7 @@ public static class NodeRunner
                 logger.Warning("Test fault injection on: the process kills itself after writing the state tree's nodes of block {Height}", fault.Height);
             }
 
-            application = NodeState.Open(home.DataDirectory, config.State, genesis, modules ?? ModuleCatalog.Create(), fault);
+            application = NodeState.Open(home.DataDirectory, config.State, genesis, modules ?? ModuleCatalog.Create(), fault, loggers);
         }
         catch (Exception e) when (e is GenesisStateException or IOException or FormatException)
         {
@@ -218,7 +219,7 @@ public static class NodeRunner
         s.AddSingleton(new NodeIdentity(Convert.ToHexStringLower(nodeKey.Address), validatorKey.Address));
         s.AddSingleton(Metrics.NewCustomRegistry());
         s.AddSingleton<NodeMetrics>();
-        s.AddSingleton<EventBus>();
+        s.AddSingleton(new EventBus { MaxSubscribers = config.Grpc.MaxSubscriptions, MaxSubscribersPerClient = config.Grpc.MaxSubscriptionsPerClient });
         s.AddSingleton<CommitWaiters>();
         s.AddSingleton(sp => new Mempool.Mempool(
             sp.GetRequiredService<BlockExecutor>(), config.Mempool, config.Tx.MinGasPrice,

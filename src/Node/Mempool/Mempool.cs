@@ -13,7 +13,8 @@ namespace Chain.Node.Mempool;
 /// <summary>
 /// Txs waiting for a block. CheckTx runs the ante checks against a check state (committed state plus the
 /// fees and sequences of txs already admitted), so a sender can queue several txs in sequence order.
-/// Priority is fee per unit of gas; a full pool evicts its cheapest tx for a better one; duplicates are
+/// Priority is fee per unit of gas; a full pool evicts its cheapest txs for a better one, but only once that one
+/// has passed every check, and only when evicting makes room (otherwise nothing changes); duplicates are
 /// answered, not re-added. After each block the included txs leave and the rest are checked again.
 /// </summary>
 public sealed class Mempool
@@ -70,6 +71,12 @@ public sealed class Mempool
             return r;
         }
 
+        // A tx that cannot fit in any block would sit in the pool (and be gossiped) for nothing.
+        if (_executor.CheckGasLimit(tx) is { IsOk: false } tooMuchGas)
+        {
+            return TxProcessor.Result(tx, tooMuchGas, 0, []);
+        }
+
         // Verify the signature outside the lock so admission uses every core.
         _executor.Processor.PreVerify([tx], _executor.Committed);
 
@@ -81,20 +88,41 @@ public sealed class Mempool
                 return Refuse(tx, TxCodes.TxInMempoolCache, reason); // it arrived while this one was being verified
             }
 
+            // Every check first, against the check state: a tx that fails one must not cost the pool anything.
             var price = Price(tx);
-            if (_byHash.Count >= _options.MaxTxs || _bytes + tx.Bytes.Length > _options.MaxBytes)
+            var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
+            var beforeCheck = _checkState.Snapshot();
+            admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
+            if (admitted.Code != 0)
             {
-                if (!EvictCheaperThan(price, tx.Bytes.Length))
-                {
-                    return Refuse(tx, TxCodes.MempoolIsFull,
-                        $"mempool is full ({_byHash.Count} txs, {_bytes} bytes) and holds no tx with a lower fee per gas");
-                }
+                _checkState.DiscardJournal(); // a failed check wrote nothing
+                return admitted;
             }
 
-            var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
-            admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
-            if (admitted.Code == 0)
+            if (!Fits(_byHash.Count, _bytes, tx.Bytes.Length))
             {
+                var victims = CheapestToEvict(tx, price);
+                if (victims is null)
+                {
+                    _checkState.RevertTo(beforeCheck);
+                    _checkState.DiscardJournal();
+                    return Refuse(tx, TxCodes.MempoolIsFull,
+                        $"mempool is full ({_byHash.Count} txs, {_bytes} bytes) and holds no tx of another sender with a lower fee per gas to make room");
+                }
+
+                Evict(victims);
+                Add(new MempoolEntry(tx, price, _arrivals++));
+
+                // The check state still holds the evicted txs' fees and sequence bumps; rebuild it from what remains.
+                RebuildCheckState();
+                if (!_byHash.ContainsKey(tx.Hash))
+                {
+                    return Refuse(tx, TxCodes.MempoolIsFull, "tx no longer passed its checks once the txs it displaced were evicted");
+                }
+            }
+            else
+            {
+                _checkState.DiscardJournal();
                 Add(new MempoolEntry(tx, price, _arrivals++));
             }
         }
@@ -220,33 +248,61 @@ public sealed class Mempool
         }
     }
 
-    /// <summary>Evicts the cheapest txs (each with the later txs of its sender) until the new one fits.</summary>
-    private bool EvictCheaperThan(double price, int size)
+    private bool Fits(int count, long bytes, int size) => count < _options.MaxTxs && bytes + size <= _options.MaxBytes;
+
+    /// <summary>
+    /// The txs to evict so that <paramref name="tx"/> fits: repeatedly the cheapest last tx of a sender (a sender's later
+    /// txs go before its earlier ones, which they depend on), never one of <paramref name="tx"/>'s own sender (it builds on
+    /// them), each cheaper per gas than <paramref name="tx"/>. Null when no such set makes room; nothing is removed here.
+    /// </summary>
+    private List<MempoolEntry>? CheapestToEvict(DecodedTx tx, double price)
     {
-        while (_byHash.Count >= _options.MaxTxs || _bytes + size > _options.MaxBytes)
+        _bySender.TryGetValue(tx.Signer, out var own);
+        var victims = new List<MempoolEntry>();
+        var taken = new Dictionary<SortedList<ulong, MempoolEntry>, int>(ReferenceEqualityComparer.Instance);
+        var count = _byHash.Count;
+        var bytes = _bytes;
+        while (!Fits(count, bytes, tx.Bytes.Length))
         {
             MempoolEntry? cheapest = null;
+            SortedList<ulong, MempoolEntry>? from = null;
             foreach (var list in _bySender.Values)
             {
-                var last = list.Values[list.Count - 1];
+                var left = list.Count - taken.GetValueOrDefault(list);
+                if (ReferenceEquals(list, own) || left == 0)
+                {
+                    continue;
+                }
+
+                var last = list.Values[left - 1];
                 if (cheapest is null || last.Price < cheapest.Price || (last.Price == cheapest.Price && last.Arrival > cheapest.Arrival))
                 {
                     cheapest = last;
+                    from = list;
                 }
             }
 
             if (cheapest is null || cheapest.Price >= price)
             {
-                return false;
+                return null;
             }
 
-            _logger.LogDebug("Mempool full: evicting {Hash} (fee per gas {Price})", Convert.ToHexString(cheapest.Tx.Hash), cheapest.Price);
-            Remove(cheapest);
+            victims.Add(cheapest);
+            taken[from!] = taken.GetValueOrDefault(from!) + 1;
+            count--;
+            bytes -= cheapest.Tx.Bytes.Length;
         }
 
-        // The check state still holds the evicted txs' sequence bumps; rebuild it from what remains.
-        RebuildCheckState();
-        return true;
+        return victims;
+    }
+
+    private void Evict(List<MempoolEntry> victims)
+    {
+        foreach (var victim in victims)
+        {
+            _logger.LogDebug("Mempool full: evicting {Hash} (fee per gas {Price})", Convert.ToHexString(victim.Tx.Hash), victim.Price);
+            Remove(victim);
+        }
     }
 
     /// <summary>Checks every pooled tx again, sender by sender in sequence order, on a fresh check state; drops failures.</summary>
@@ -264,6 +320,8 @@ public sealed class Mempool
                     Remove(entry);
                     dropped++;
                 }
+
+                _checkState.DiscardJournal();
             }
         }
 

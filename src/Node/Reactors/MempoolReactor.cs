@@ -15,7 +15,8 @@ namespace Chain.Node.Reactors;
 /// Tx gossip over the mempool channel. Every tx the mempool admits (from a client or a peer) is sent, in batches
 /// every <see cref="FlushInterval"/>, to each peer that does not already have it: a peer has a tx it sent us or
 /// we sent it (the last <see cref="KnownPerPeer"/> hashes are remembered per peer). Txs from peers are checked by
-/// the mempool on this reactor's own worker, not on the connection's thread.
+/// the mempool on this reactor's own worker, not on the connection's thread; the batches waiting for it are capped per
+/// peer and in total, in batches and in bytes, and a batch past a cap is dropped.
 /// </summary>
 public sealed class MempoolReactor : BackgroundService, IReactor
 {
@@ -28,12 +29,27 @@ public sealed class MempoolReactor : BackgroundService, IReactor
 
     public const int MaxBatchBytes = 1024 * 1024;
 
+    /// <summary>Most received batches waiting for the mempool, from all peers together.</summary>
+    public const int MaxPendingBatches = 1024;
+
+    /// <summary>Most bytes of received batches waiting for the mempool, from all peers together.</summary>
+    public const long MaxPendingBytes = 64L * 1024 * 1024;
+
+    /// <summary>Most received batches waiting for the mempool from one peer: a flooding peer cannot crowd out the others.</summary>
+    public const int MaxPendingBatchesPerPeer = 64;
+
+    /// <summary>Most bytes of received batches waiting for the mempool from one peer.</summary>
+    public const long MaxPendingBytesPerPeer = 8L * 1024 * 1024;
+
     private readonly Mempool.Mempool _mempool;
     private readonly IPeerSet _peers;
     private readonly ConcurrentDictionary<NodeId, RecentHashes> _known = new();
     private readonly ConcurrentQueue<(byte[] Hash, byte[] Bytes)> _outgoing = new();
-    private readonly Channel<(IPeer Peer, TxBatch Batch)> _incoming =
-        Channel.CreateBounded<(IPeer, TxBatch)>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<(IPeer Peer, TxBatch Batch, int Bytes)> _incoming =
+        Channel.CreateBounded<(IPeer, TxBatch, int)>(new BoundedChannelOptions(MaxPendingBatches) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _backlogGate = new();
+    private readonly Dictionary<NodeId, (int Batches, long Bytes)> _backlog = new();
+    private long _pendingBytes;
 
     public MempoolReactor(Mempool.Mempool mempool, IPeerSet peers)
     {
@@ -56,7 +72,49 @@ public sealed class MempoolReactor : BackgroundService, IReactor
             return;
         }
 
-        _incoming.Writer.TryWrite((peer, message.Txs));
+        var bytes = message.Txs.CalculateSize();
+        lock (_backlogGate)
+        {
+            // Past a cap the batch is dropped, not the peer: an honest peer that relays faster than we check is only slowed.
+            var (batches, peerBytes) = _backlog.GetValueOrDefault(peer.Id);
+            if (batches >= MaxPendingBatchesPerPeer || peerBytes + bytes > MaxPendingBytesPerPeer || _pendingBytes + bytes > MaxPendingBytes
+                || !_incoming.Writer.TryWrite((peer, message.Txs, bytes)))
+            {
+                return;
+            }
+
+            _backlog[peer.Id] = (batches + 1, peerBytes + bytes);
+            _pendingBytes += bytes;
+        }
+    }
+
+    /// <summary>Bytes of received batches waiting for the mempool.</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (_backlogGate)
+            {
+                return _pendingBytes;
+            }
+        }
+    }
+
+    private void Taken(IPeer peer, int bytes)
+    {
+        lock (_backlogGate)
+        {
+            _pendingBytes -= bytes;
+            var (batches, peerBytes) = _backlog[peer.Id];
+            if (batches == 1)
+            {
+                _backlog.Remove(peer.Id);
+            }
+            else
+            {
+                _backlog[peer.Id] = (batches - 1, peerBytes - bytes);
+            }
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -66,8 +124,9 @@ public sealed class MempoolReactor : BackgroundService, IReactor
     {
         try
         {
-            await foreach ((IPeer peer, TxBatch batch) in _incoming.Reader.ReadAllAsync(ct))
+            await foreach ((IPeer peer, TxBatch batch, int batchBytes) in _incoming.Reader.ReadAllAsync(ct))
             {
+                Taken(peer, batchBytes);
                 RecentHashes? known = _known.GetValueOrDefault(peer.Id);
                 foreach (ByteString tx in batch.Txs)
                 {

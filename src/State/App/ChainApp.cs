@@ -10,6 +10,7 @@ using Chain.State.Store;
 using Chain.State.Transactions;
 using Chain.State.Tree;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 
 namespace Chain.State.App;
 
@@ -20,7 +21,7 @@ namespace Chain.State.App;
 /// </summary>
 public sealed class ChainApp : IDisposable
 {
-    private ChainApp(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions, CommitFault? fault)
+    private ChainApp(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions, CommitFault? fault, ILoggerFactory? loggers)
     {
         Store = store;
         Genesis = genesis;
@@ -34,7 +35,7 @@ public sealed class ChainApp : IDisposable
             MaxTxBytes = consensus.TxMaxBytes == 0 ? 1024 * 1024 : consensus.TxMaxBytes,
         };
         Signatures = new SignatureCache();
-        Processor = new TxProcessor(Router, modules.Keeper<IAccountKeeper>(), Options, Signatures);
+        Processor = new TxProcessor(Router, modules.Keeper<IAccountKeeper>(), Options, Signatures, loggers?.CreateLogger<TxProcessor>());
         Commitment = new TreeCommitment(store, new StateTreeOptions { KeepVersions = keepVersions });
         Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas, fault);
         Queries = new QueryContext(Executor);
@@ -75,12 +76,13 @@ public sealed class ChainApp : IDisposable
 
     /// <summary>
     /// Opens the chain over <paramref name="store"/> and writes genesis on a fresh one (a store written from another
-    /// genesis is refused). <paramref name="fault"/> is for crash tests only (<see cref="CommitFault"/>).
+    /// genesis is refused). <paramref name="fault"/> is for crash tests only (<see cref="CommitFault"/>); <paramref name="loggers"/>
+    /// receives what execution logs (a handler that threw), nothing when null.
     /// </summary>
     /// <exception cref="GenesisStateException">Genesis is not valid for these modules, or the store belongs to another genesis.</exception>
-    public static ChainApp Open(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions = 0, CommitFault? fault = null)
+    public static ChainApp Open(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions = 0, CommitFault? fault = null, ILoggerFactory? loggers = null)
     {
-        var app = new ChainApp(store, genesis, modules, keepVersions, fault);
+        var app = new ChainApp(store, genesis, modules, keepVersions, fault, loggers);
         var init = app.Executor.InitChain(genesis, app.GenesisHash);
         if (!init.IsOk)
         {

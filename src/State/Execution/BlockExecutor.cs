@@ -63,6 +63,16 @@ public sealed class BlockExecutor
 
     public string ChainId => _processor.Options.ChainId;
 
+    /// <summary>
+    /// Refuses a tx whose gas limit is above the block's max gas: no block could include it, so admission does not
+    /// keep it and simulate does not run it (which would let a client buy unbounded work with an unbounded gas limit).
+    /// </summary>
+    public ExecResult CheckGasLimit(DecodedTx tx) =>
+        tx.GasLimit <= BlockMaxGas
+            ? ExecResult.Ok
+            : ExecResult.Error(TxCodes.Codespace, TxCodes.InvalidGasLimit,
+                $"gas limit {tx.GasLimit} is above the block's max gas {BlockMaxGas}: no block could include this tx");
+
     /// <summary>Height of the last committed block (0 before the first).</summary>
     public ulong LastHeight => Blocks.LatestHeight;
 

@@ -8,6 +8,9 @@ public static class TxCodes
 {
     public const string Codespace = "tx";
 
+    /// <summary>A message handler failed in a way it does not report (an exception other than out-of-gas: a bug).</summary>
+    public const uint InternalError = 1;
+
     public const uint TxDecode = 2;
     public const uint InvalidSequence = 3;
     public const uint Unauthorized = 4;

@@ -4,6 +4,9 @@ using Chain.Proto.Types;
 using Chain.State.Modules;
 using Chain.State.Store;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RocksDbSharp;
 
 namespace Chain.State.Transactions;
 
@@ -12,18 +15,23 @@ namespace Chain.State.Transactions;
 /// cache, fee) then each message's handler. A failed message rolls back the messages only (the fee and
 /// sequence stay spent, as in the Cosmos SDK); a failed ante check changes nothing. At height 0 (genesis's gen txs)
 /// signatures are over account number 0 (<see cref="SignedAccountNumber"/>).
+/// A handler (or ante step) that throws anything but out-of-gas has a bug, and every node meets it at the same tx:
+/// the tx fails with <see cref="TxCodes.InternalError"/> and its changes are undone, instead of the exception
+/// halting every node. Faults of this node alone (its disk, its shutdown) still propagate (<see cref="IsLocalFault"/>).
 /// </summary>
 public sealed class TxProcessor
 {
     private readonly IAccountKeeper _accounts;
     private readonly TxPipelineOptions _options;
     private readonly SignatureCache _signatures;
+    private readonly ILogger _logger;
 
-    public TxProcessor(ModuleRouter router, IAccountKeeper accounts, TxPipelineOptions options, SignatureCache signatures)
+    public TxProcessor(ModuleRouter router, IAccountKeeper accounts, TxPipelineOptions options, SignatureCache signatures, ILogger<TxProcessor>? logger = null)
     {
         _accounts = accounts;
         _options = options;
         _signatures = signatures;
+        _logger = logger ?? NullLogger<TxProcessor>.Instance;
         Decoder = new TxDecoder(router, options);
     }
 
@@ -50,7 +58,11 @@ public sealed class TxProcessor
         });
     }
 
-    /// <summary>CheckTx: ante checks only, with the node's minimum fee; on success the check state keeps the fee and sequence.</summary>
+    /// <summary>
+    /// CheckTx: ante checks only, with the node's minimum fee; on success the check state keeps the fee and sequence,
+    /// on failure it is unchanged. The journal is left to the caller: it may still revert a success to a snapshot it
+    /// took before (the mempool does when the tx finds no room), and discards the journal when it keeps the result.
+    /// </summary>
     public TxResult Check(CacheState checkState, DecodedTx tx, BlockInfo next, decimal minGasPrice)
     {
         var required = decimal.Ceiling(minGasPrice * tx.GasLimit);
@@ -61,7 +73,6 @@ public sealed class TxProcessor
         }
 
         var (ante, ctx) = RunAnte(checkState, tx, next);
-        checkState.DiscardJournal();
         return Result(tx, ante, ctx.Gas.Consumed, ante.IsOk ? ctx.Events.Events : []);
     }
 
@@ -79,6 +90,10 @@ public sealed class TxProcessor
         catch (OutOfGasException e)
         {
             result = ExecResult.Error(TxCodes.Codespace, TxCodes.OutOfGas, e.Message);
+        }
+        catch (Exception e) when (!IsLocalFault(e))
+        {
+            result = InternalError(tx, "ante", e);
         }
 
         if (!result.IsOk)
@@ -103,20 +118,25 @@ public sealed class TxProcessor
 
         var afterAnte = blockState.Snapshot();
         var anteEvents = events.Mark();
+        var current = 0;
         try
         {
-            for (var i = 0; i < tx.Messages.Length && result.IsOk; i++)
+            for (; current < tx.Messages.Length && result.IsOk; current++)
             {
-                result = tx.Handlers[i].Handle(ctx, tx.Messages[i]);
+                result = tx.Handlers[current].Handle(ctx, tx.Messages[current]);
                 if (!result.IsOk)
                 {
-                    result = result with { Log = $"message {i} ({tx.Handlers[i].TypeUrl}): {result.Log}" };
+                    result = result with { Log = $"message {current} ({tx.Handlers[current].TypeUrl}): {result.Log}" };
                 }
             }
         }
         catch (OutOfGasException e)
         {
             result = ExecResult.Error(TxCodes.Codespace, TxCodes.OutOfGas, e.Message);
+        }
+        catch (Exception e) when (!IsLocalFault(e))
+        {
+            result = InternalError(tx, $"message {current} ({tx.Handlers[current].TypeUrl})", e);
         }
 
         if (!result.IsOk)
@@ -199,6 +219,24 @@ public sealed class TxProcessor
     {
         var signBytes = TxFactory.SignBytes(_options.ChainId, accountNumber, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
         return Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(signBytes), tx.Tx.Signature.Span);
+    }
+
+    /// <summary>
+    /// Whether an exception is this node's own trouble rather than the tx's: its storage failed, it is shutting down or
+    /// out of memory. Such a fault must stop the node, not become a tx result its peers would not record.
+    /// </summary>
+    public static bool IsLocalFault(Exception e) =>
+        e is IOException or RocksDbException or ObjectDisposedException or OperationCanceledException or OutOfMemoryException;
+
+    /// <summary>
+    /// The result of a tx whose code threw: the log names where and the exception's type (the same on every node; the
+    /// message and stack trace go to this node's log only, as they may differ between builds).
+    /// </summary>
+    private ExecResult InternalError(DecodedTx tx, string where, Exception e)
+    {
+        _logger.LogError(e, "Tx {TxHash}: {Where} threw {Exception}; the tx fails with code {Code} and its changes are undone",
+            Convert.ToHexString(tx.Hash), where, e.GetType().FullName, TxCodes.InternalError);
+        return ExecResult.Error(TxCodes.Codespace, TxCodes.InternalError, $"{where}: internal error in handler ({e.GetType().Name})");
     }
 
     private static ExecResult Fail(uint code, string log) => ExecResult.Error(TxCodes.Codespace, code, log);

@@ -28,11 +28,11 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
     private async Task<ulong> AccountNumber(byte[] address) =>
         (await new Query.QueryClient(node.Channel).AccountAsync(new QueryAccountRequest { Address = Address.ToBech32(address) })).Account.AccountNumber;
 
-    private async Task<byte[]> SignedSend(PrivateKey key, ulong sequence, ulong amount)
+    private async Task<byte[]> SignedSend(PrivateKey key, ulong sequence, ulong amount, ulong gasLimit = 200_000)
     {
         var msg = new MsgSend { FromAddress = Address.ToBech32(key.Address), ToAddress = Address.ToBech32(PrivateKey.Generate().Address) };
         msg.Amount.Add(new Coin { Denom = "uchn", Amount = amount });
-        var fee = new Fee { GasLimit = 200_000 };
+        var fee = new Fee { GasLimit = gasLimit };
         fee.Amount.Add(new Coin { Denom = "uchn", Amount = 2000 });
         return TxFactory.Sign(key, node.ChainId, await AccountNumber(key.Address), sequence, fee, [msg]).ToByteArray();
     }
@@ -74,6 +74,17 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
 
         var garbage = await Txs.SimulateAsync(new SimulateRequest { TxBytes = ByteString.CopyFrom(new byte[] { 1, 2, 3 }) });
         Assert.Equal(TxCodes.TxDecode, garbage.Result.Code);
+    }
+
+    [Fact]
+    public async Task Simulate_refuses_a_gas_limit_above_the_blocks_max_gas()
+    {
+        var key = Key("greedy-simulator");
+        var tx = await SignedSend(key, 0, 10, gasLimit: Chain.Node.Genesis.DefaultGenesis.BlockMaxGas + 1);
+        var sim = await Txs.SimulateAsync(new SimulateRequest { TxBytes = ByteString.CopyFrom(tx) });
+        Assert.Equal(TxCodes.InvalidGasLimit, sim.Result.Code);
+        Assert.Contains($"block's max gas {Chain.Node.Genesis.DefaultGenesis.BlockMaxGas}", sim.Result.Log, StringComparison.Ordinal);
+        Assert.Equal(0UL, sim.Result.GasUsed);
     }
 
     [Fact]

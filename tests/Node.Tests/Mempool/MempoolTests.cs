@@ -41,12 +41,22 @@ public sealed class MempoolTests : IDisposable
     private Node.Mempool.Mempool NewPool(int maxTxs = 100) =>
         new(_app.Executor, new MempoolOptions { MaxTxs = maxTxs }, new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
 
-    private byte[] Send(int from, ulong sequence, ulong fee, ulong gas = 200_000)
+    private byte[] Send(int from, ulong sequence, ulong fee, ulong gas = 200_000, string chainId = "mempool-test")
     {
         var msg = new MsgSend { FromAddress = Address.ToBech32(_keys[from].Address), ToAddress = Address.ToBech32(_keys[(from + 1) % _keys.Length].Address), Amount = { new Coin { Denom = "uchn", Amount = 1 } } };
         var account = _app.Modules.Keeper<BankKeeper>().GetAccount(new State.Store.ReadOnlyStateStore(_app.Executor.Committed), _keys[from].Address)!;
-        return TxFactory.Sign(_keys[from], "mempool-test", account.AccountNumber, sequence,
+        return TxFactory.Sign(_keys[from], chainId, account.AccountNumber, sequence,
             new Fee { Amount = { new Coin { Denom = "uchn", Amount = fee } }, GasLimit = gas }, [msg]).ToByteArray();
+    }
+
+    private static void AssertHolds(Node.Mempool.Mempool pool, params byte[][] txs)
+    {
+        var held = pool.Reap(long.MaxValue, ulong.MaxValue, 0);
+        Assert.Equal(txs.Length, pool.Count);
+        foreach (var tx in txs)
+        {
+            Assert.Contains(held, t => t.Bytes.AsSpan().SequenceEqual(tx));
+        }
     }
 
     [Fact]
@@ -97,6 +107,59 @@ public sealed class MempoolTests : IDisposable
         Assert.Equal(0u, pool.CheckTx(Send(3, 0, fee: 9_000)).Code);
         Assert.Equal(2, pool.Count);
         Assert.DoesNotContain(pool.Reap(long.MaxValue, ulong.MaxValue, 0), t => t.Bytes.AsSpan().SequenceEqual(cheap));
+    }
+
+    [Fact]
+    public void A_tx_with_a_huge_fee_that_fails_its_checks_evicts_nothing()
+    {
+        var pool = NewPool(maxTxs: 3);
+        var originals = new[] { Send(0, 0, fee: 2_000), Send(1, 0, fee: 3_000), Send(2, 0, fee: 4_000) };
+        foreach (var tx in originals)
+        {
+            Assert.Equal(0u, pool.CheckTx(tx).Code);
+        }
+
+        // Each offers far more per gas than anything in the pool, and each fails a check the pool makes.
+        Assert.Equal(TxCodes.Unauthorized, pool.CheckTx(Send(3, 0, fee: 500_000_000, chainId: "another-chain")).Code);
+        Assert.Equal(TxCodes.InvalidSequence, pool.CheckTx(Send(3, 7, fee: 500_000_000)).Code);
+        Assert.Equal(TxCodes.InsufficientFunds, pool.CheckTx(Send(3, 0, fee: 1_000_000_000_000)).Code);
+        AssertHolds(pool, originals);
+
+        // A valid tx with a higher fee still takes the cheapest one's place.
+        var better = Send(3, 0, fee: 9_000);
+        Assert.Equal(0u, pool.CheckTx(better).Code);
+        AssertHolds(pool, originals[1], originals[2], better);
+    }
+
+    [Fact]
+    public void A_tx_whose_gas_limit_exceeds_the_blocks_max_gas_is_refused()
+    {
+        var pool = NewPool();
+        var r = pool.CheckTx(Send(0, 0, fee: 20_000_000, gas: 1_000_000_001)); // the block's max gas is 1,000,000,000
+        Assert.Equal(TxCodes.InvalidGasLimit, r.Code);
+        Assert.Contains("block's max gas 1000000000", r.Log, StringComparison.Ordinal);
+        Assert.Equal(0, pool.Count);
+        Assert.Equal(0u, pool.CheckTx(Send(0, 0, fee: 20_000_000, gas: 1_000_000_000)).Code);
+    }
+
+    [Fact]
+    public void A_tx_never_evicts_its_own_senders_earlier_tx()
+    {
+        var pool = NewPool(maxTxs: 2);
+        var first = Send(0, 0, fee: 2_000);
+        var other = Send(1, 0, fee: 3_000);
+        Assert.Equal(0u, pool.CheckTx(first).Code);
+        Assert.Equal(0u, pool.CheckTx(other).Code);
+
+        // Sequence 1 needs sequence 0 in the pool: it takes the place of the other sender's tx, the cheapest it may evict.
+        var second = Send(0, 1, fee: 9_000);
+        Assert.Equal(0u, pool.CheckTx(second).Code);
+        AssertHolds(pool, first, second);
+
+        // Now only its own sender's txs are cheaper than sequence 2: it is refused and the pool is unchanged.
+        var third = Send(0, 2, fee: 90_000);
+        Assert.Equal(TxCodes.MempoolIsFull, pool.CheckTx(third).Code);
+        AssertHolds(pool, first, second);
     }
 
     [Fact]
