@@ -71,6 +71,9 @@ public sealed class TestNode : IAsyncLifetime
     /// <summary>host:port of the node's gRPC API.</summary>
     public string Address { get; private set; } = string.Empty;
 
+    /// <summary>The loopback port the node listens on for peers.</summary>
+    public int P2pPort { get; private set; }
+
     public string ChainId { get; private set; } = string.Empty;
 
     /// <summary>Total uchn minted at genesis.</summary>
@@ -119,11 +122,12 @@ public sealed class TestNode : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             Address = $"127.0.0.1:{FreePort()}";
+            P2pPort = FreePort();
             var config = NodeConfigLoader.Load(home.ConfigFile, _ => null) with
             {
                 Grpc = new GrpcOptions { Address = EndpointAddress.Parse(Address) },
                 Metrics = new MetricsOptions { Enabled = false },
-                P2p = new P2pOptions { ListenAddress = new EndpointAddress("127.0.0.1", FreePort()) },
+                P2p = new P2pOptions { ListenAddress = new EndpointAddress("127.0.0.1", P2pPort) },
                 State = new StateOptions { Backend = _backend },
                 Consensus = ConsensusOptions.Testnet with { TimeoutCommit = BlockTime },
                 Log = new LogOptions { Level = LogEventLevel.Warning },
