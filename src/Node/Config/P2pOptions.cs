@@ -16,6 +16,12 @@ public sealed record P2pOptions
     /// <summary>Messages queued per peer and channel; when full, further messages to that peer are dropped.</summary>
     public int SendQueueSize { get; init; } = 1024;
 
+    /// <summary>Bytes queued to send to one peer, all channels together; beyond it further messages to that peer are dropped.</summary>
+    public long SendQueueMaxBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Bytes queued to send to all peers together; beyond it further messages to any peer are dropped.</summary>
+    public long SendQueueTotalBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Largest message on the consensus, mempool and blocks channels (evidence and peers take less).</summary>
     public int MaxMessageBytes { get; init; } = 8 * 1024 * 1024;
 
@@ -37,6 +43,8 @@ public sealed record P2pOptions
         && PersistentPeers.SequenceEqual(other.PersistentPeers)
         && MaxPeers == other.MaxPeers
         && SendQueueSize == other.SendQueueSize
+        && SendQueueMaxBytes == other.SendQueueMaxBytes
+        && SendQueueTotalBytes == other.SendQueueTotalBytes
         && MaxMessageBytes == other.MaxMessageBytes
         && BanDuration == other.BanDuration
         && DialBackoffMin == other.DialBackoffMin

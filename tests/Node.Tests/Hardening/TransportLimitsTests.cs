@@ -3,6 +3,9 @@ using Chain.Node.Config;
 using Chain.Node.P2p.Channels;
 using Chain.Node.P2p.Peers;
 using Chain.Node.Tests.P2p;
+using Chain.Proto.P2p;
+using Chain.Proto.Types;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chain.Node.Tests.Hardening;
@@ -74,6 +77,94 @@ public sealed class TransportLimitsTests : IAsyncLifetime
             {
                 await peer.DisposeAsync();
             }
+        }
+    }
+    [Fact]
+    public async Task A_peer_that_asks_for_large_answers_and_stops_reading_gets_at_most_its_byte_cap_queued()
+    {
+        var answers = new LargeAnswers();
+        var node = await StartAsync(null, answers);
+        await using var peer = await HostilePeer.ConnectAsync(node.ListenEndPoint!.Port, node.ChainId);
+
+        // 200 requests, each answered with 1 MiB, and the peer never reads the blocks channel.
+        for (ulong h = 1; h <= 200; h++)
+        {
+            await peer.SendAsync(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = h } });
+        }
+
+        Assert.True(await Loopback.EventuallyAsync(() => answers.Asked == 200));
+
+        // What got queued is bounded by p2p.send_queue_max_bytes, plus what the connection holds in flight.
+        var cap = new P2pOptions().SendQueueMaxBytes;
+        Assert.True(answers.Queued * LargeAnswers.Size <= cap + InFlightBytes, $"{answers.Queued} answers of 1 MiB were queued");
+        Assert.Single(node.Peers);
+    }
+
+    [Fact]
+    public async Task Peers_that_stop_reading_together_get_at_most_the_total_byte_cap_queued()
+    {
+        var answers = new LargeAnswers();
+        var total = 24 * LargeAnswers.Size;
+        var node = await StartAsync(new P2pOptions { SendQueueTotalBytes = total }, answers);
+        var peers = new List<HostilePeer>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var peer = await HostilePeer.ConnectAsync(node.ListenEndPoint!.Port, node.ChainId);
+                peers.Add(peer);
+                for (ulong h = 1; h <= 50; h++)
+                {
+                    await peer.SendAsync(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = h } });
+                }
+            }
+
+            Assert.True(await Loopback.EventuallyAsync(() => answers.Asked == 200));
+            Assert.True(answers.Queued * LargeAnswers.Size <= total + (4 * InFlightBytes), $"{answers.Queued} answers of 1 MiB were queued");
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                await peer.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>What a peer's connection can hold beyond its send queue: a flush batch and the multiplexer's window.</summary>
+    private const long InFlightBytes = 4L * 1024 * 1024;
+
+    /// <summary>Answers every block request with 1 MiB, as block sync answers with a large block.</summary>
+    private sealed class LargeAnswers : IReactor
+    {
+        public const int Size = 1024 * 1024;
+
+        private int _asked;
+        private int _queued;
+
+        public int Asked => _asked;
+
+        public int Queued => _queued;
+
+        public IReadOnlyCollection<ChannelId> Channels { get; } = [ChannelId.Blocks];
+
+        public void OnPeerAdded(IPeer peer)
+        {
+        }
+
+        public void OnPeerRemoved(IPeer peer)
+        {
+        }
+
+        public void OnMessage(IPeer peer, ChannelId channel, Envelope message)
+        {
+            var answer = new Envelope { BlockResponse = new BlockResponse { Block = new Block { Data = new Data { Txs = { ByteString.CopyFrom(new byte[Size - 64]) } } } } };
+            if (peer.TrySend(ChannelId.Blocks, answer))
+            {
+                Interlocked.Increment(ref _queued);
+            }
+
+            Interlocked.Increment(ref _asked);
         }
     }
 }
