@@ -72,6 +72,13 @@ public static class ConfigSchema
             c => c.P2p.DialBackoffMin, (c, t) => c with { P2p = c.P2p with { DialBackoffMin = t } }),
         P2pDuration("dial_backoff_max", "Longest wait between dials of a persistent peer (at least dial_backoff_min).",
             c => c.P2p.DialBackoffMax, (c, t) => c with { P2p = c.P2p with { DialBackoffMax = t } }),
+        Key("p2p", "max_inbound_per_address", ConfigValueKind.Integer,
+            "Most inbound connections (handshaking or connected) from one IP address; more are closed before the handshake.",
+            PositiveInt,
+            c => (long)c.P2p.MaxInboundPerAddress,
+            (c, v) => v is long n && n is >= 1 and <= int.MaxValue ? c with { P2p = c.P2p with { MaxInboundPerAddress = (int)n } } : null),
+        P2pDuration("idle_timeout", "A peer that sends nothing, not even the pings sent every third of this, for this long is dropped.",
+            c => c.P2p.IdleTimeout, (c, t) => c with { P2p = c.P2p with { IdleTimeout = t } }),
         P2pDuration("handshake_timeout", "Time allowed to connect to a peer, authenticate it and open the channels.",
             c => c.P2p.HandshakeTimeout, (c, t) => c with { P2p = c.P2p with { HandshakeTimeout = t } }),
 

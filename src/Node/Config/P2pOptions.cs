@@ -34,6 +34,12 @@ public sealed record P2pOptions
     /// <summary>Longest wait between dials of a persistent peer.</summary>
     public TimeSpan DialBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Most inbound connections (handshaking or admitted) from one IP address; more are closed at once.</summary>
+    public int MaxInboundPerAddress { get; init; } = 8;
+
+    /// <summary>A peer that sends nothing (not even the pings sent every third of this) for this long is dropped.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Time allowed to connect, run the handshake and open the channels.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -49,7 +55,9 @@ public sealed record P2pOptions
         && BanDuration == other.BanDuration
         && DialBackoffMin == other.DialBackoffMin
         && DialBackoffMax == other.DialBackoffMax
-        && HandshakeTimeout == other.HandshakeTimeout;
+        && HandshakeTimeout == other.HandshakeTimeout
+        && MaxInboundPerAddress == other.MaxInboundPerAddress
+        && IdleTimeout == other.IdleTimeout;
 
     public override int GetHashCode() => HashCode.Combine(ListenAddress, PersistentPeers.Count, MaxPeers, MaxMessageBytes);
 

@@ -131,6 +131,38 @@ public sealed class TransportLimitsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Connections_from_one_address_beyond_the_per_address_limit_are_closed_before_the_handshake()
+    {
+        // A handshake timeout far beyond the test's patience, so only the per-address limit can close a connection.
+        var node = await StartAsync(new P2pOptions { MaxInboundPerAddress = 2, HandshakeTimeout = TimeSpan.FromMinutes(10) });
+        var port = node.ListenEndPoint!.Port;
+
+        // Two bare sockets from 127.0.0.1 that never start the handshake hold that address's slots ...
+        await using var first = await Loopback.ConnectAsync(port);
+        await using var second = await Loopback.ConnectAsync(port);
+
+        // ... so a third connection from it is closed at once, and the node keeps its other slots for other addresses.
+        await using var third = await Loopback.ConnectAsync(port);
+        Assert.True(await Loopback.IsClosedByRemoteAsync(third));
+        Assert.Empty(node.Peers);
+    }
+
+    [Fact]
+    public async Task A_peer_that_sends_nothing_is_dropped_after_the_idle_timeout_and_one_that_pings_is_kept()
+    {
+        var node = await StartAsync(new P2pOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        var other = await StartAsync(new P2pOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        await other.DialAsync(Chain.Node.P2p.Identity.PeerAddress.Parse($"{node.NodeId}@127.0.0.1:{node.ListenEndPoint!.Port}"), default);
+        await using var silent = await HostilePeer.ConnectAsync(node.ListenEndPoint!.Port, node.ChainId);
+
+        Assert.True(await silent.ClosedByNodeAsync());
+
+        // Two switches with nothing to say keep each other: each pings the other while idle.
+        Assert.True(node.TryGetPeer(other.NodeId, out _));
+        Assert.True(other.TryGetPeer(node.NodeId, out _));
+    }
+
     /// <summary>What a peer's connection can hold beyond its send queue: a flush batch and the multiplexer's window.</summary>
     private const long InFlightBytes = 4L * 1024 * 1024;
 

@@ -24,6 +24,7 @@ internal sealed class Peer : IPeer
     private readonly OpenChannel?[] _channels;
     private readonly PeerSwitch _switch;
     private readonly SendBudget _queuedBytes;
+    private readonly TimeSpan _idleTimeout;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
@@ -39,9 +40,11 @@ internal sealed class Peer : IPeer
         EndPoint? remoteEndPoint,
         int sendQueueSize,
         long sendQueueMaxBytes,
+        TimeSpan idleTimeout,
         PeerSwitch owner)
     {
         _connection = connection;
+        _idleTimeout = idleTimeout;
         _queuedBytes = new SendBudget(sendQueueMaxBytes);
         _mux = mux;
         _switch = owner;
@@ -73,6 +76,7 @@ internal sealed class Peer : IPeer
         IReadOnlyList<ChannelDescriptor> channels,
         int sendQueueSize,
         long sendQueueMaxBytes,
+        TimeSpan idleTimeout,
         PeerSwitch owner,
         CancellationToken ct)
     {
@@ -99,7 +103,7 @@ internal sealed class Peer : IPeer
             var opened = await Task.WhenAll(channels.Select(c => outbound
                 ? mux.OfferChannelAsync(c.Name, ct)
                 : mux.AcceptChannelAsync(c.Name, ct)));
-            return new Peer(connection, mux, [.. channels.Zip(opened)], outbound, remote, sendQueueSize, sendQueueMaxBytes, owner);
+            return new Peer(connection, mux, [.. channels.Zip(opened)], outbound, remote, sendQueueSize, sendQueueMaxBytes, idleTimeout, owner);
         }
         catch (Exception e)
         {
@@ -160,6 +164,8 @@ internal sealed class Peer : IPeer
                     _loops.Add(Task.Run(() => SendLoopAsync(channel)));
                 }
             }
+
+            _loops.Add(Task.Run(KeepAliveAsync));
         }
 
         _ = _mux.Completion.ContinueWith(
@@ -427,6 +433,38 @@ internal sealed class Peer : IPeer
         catch (Exception e)
         {
             await DisconnectAfterMultiplexerAsync($"channel {descriptor.Name} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Pings the peer every third of p2p.idle_timeout, and drops it when nothing at all (not even a ping) came from
+    /// it for p2p.idle_timeout: an idle socket does not hold an inbound slot for good.
+    /// </summary>
+    private async Task KeepAliveAsync()
+    {
+        var ct = _cts.Token;
+        var interval = _idleTimeout / 3;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(interval, ct);
+                var silent = Environment.TickCount64 - _connection.LastReceivedTicks;
+                if (silent > (long)_idleTimeout.TotalMilliseconds)
+                {
+                    Disconnect($"sent nothing for {silent / 1000.0:0.#} s (p2p.idle_timeout is {_idleTimeout.TotalSeconds:0.#} s)");
+                    return;
+                }
+
+                await _connection.PingAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            Disconnect($"pinging the peer failed: {e.Message}");
         }
     }
 

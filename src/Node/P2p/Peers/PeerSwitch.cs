@@ -541,7 +541,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private async Task<IPeer> OpenAndAddAsync(SecretConnection connection, bool outbound, EndPoint? remote, CancellationToken ct)
     {
         var id = connection.RemoteId;
-        var peer = await Peer.OpenAsync(connection, outbound, remote, _channels, _options.SendQueueSize, _options.SendQueueMaxBytes, this, ct);
+        var peer = await Peer.OpenAsync(connection, outbound, remote, _channels, _options.SendQueueSize, _options.SendQueueMaxBytes, _options.IdleTimeout, this, ct);
         Peer? replaced;
         string? refusal;
         lock (_gate)
