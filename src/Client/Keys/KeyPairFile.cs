@@ -4,7 +4,8 @@ using Chain.Crypto;
 namespace Chain.Client.Keys;
 
 /// <summary>
-/// node_key.json and priv_validator_key.json: {address, public_key, private_key}, all hex, mode 0600.
+/// node_key.json and priv_validator_key.json: {address, public_key, private_key}, all hex, mode 0600; a file that
+/// group or others may read is refused on read.
 /// Like the test keyring these are unencrypted; guard the home directory.
 /// </summary>
 public static class KeyPairFile
@@ -29,6 +30,7 @@ public static class KeyPairFile
         KeyFileContent? content;
         try
         {
+            RefuseIfShared(path);
             content = JsonSerializer.Deserialize<KeyFileContent>(File.ReadAllText(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -53,6 +55,24 @@ public static class KeyPairFile
         }
 
         return key;
+    }
+
+    /// <summary>Throws when group or others may read, write or run <paramref name="path"/>: a private key is 0600.</summary>
+    private static void RefuseIfShared(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode shared = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & shared) != 0)
+        {
+            var octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
+            throw new KeyringException($"{path}: mode {octal} lets group or others at a private key; refusing it (expected 0600: chmod 600 {path})");
+        }
     }
 
     /// <summary>Decodes 64 hex characters of a secp256k1 secret key.</summary>

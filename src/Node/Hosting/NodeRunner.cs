@@ -69,7 +69,7 @@ public static class NodeRunner
 
         using (application)
         {
-            var nodeKey = File.Exists(home.NodeKeyFile) ? KeyPairFile.Read(home.NodeKeyFile) : validatorKey;
+            var nodeKey = LoadOrCreateNodeKey(home, logger);
             var app = Build(home, application, config, validatorKey, nodeKey, logger);
             var metricServer = config.Metrics.Enabled
                 ? new MetricServer(config.Metrics.Address.Host, config.Metrics.Address.Port, "metrics/", app.Services.GetRequiredService<CollectorRegistry>())
@@ -99,6 +99,23 @@ public static class NodeRunner
                 await app.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// The node key in node_key.json; when the file is missing, a fresh key saved there (0600) and logged. Never the
+    /// validator key: that would show every peer which node signs for the validator.
+    /// </summary>
+    private static PrivateKey LoadOrCreateNodeKey(NodeHome home, Serilog.ILogger logger)
+    {
+        if (File.Exists(home.NodeKeyFile))
+        {
+            return KeyPairFile.Read(home.NodeKeyFile);
+        }
+
+        var key = PrivateKey.Generate();
+        KeyPairFile.Write(home.NodeKeyFile, key);
+        logger.Warning("No node key at {NodeKeyFile}: generated a new one, node id {NodeId}", home.NodeKeyFile, Convert.ToHexStringLower(key.Address));
+        return key;
     }
 
     /// <summary>SIGKILL of this process: no shutdown, no flushing (<see cref="CommitFault"/>, tests only).</summary>

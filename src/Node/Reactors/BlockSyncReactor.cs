@@ -16,7 +16,9 @@ namespace Chain.Node.Reactors;
 /// <see cref="LagGrace"/>, which consensus alone did not close) asks a peer that has it for the next block, one
 /// at a time; the consensus loop checks it as a proposal, verifies its commit against the validators of its
 /// height, applies it and restarts consensus at the height after. A peer that sends a block that fails those
-/// checks is banned; one that does not answer within <see cref="RequestTimeout"/> is asked no more for that height.
+/// checks is banned. A claimed height is only the peer's word: sync asks the peer with the highest claim, and a peer
+/// that then answers it has no such block is banned, one that does not answer within <see cref="RequestTimeout"/> is
+/// dropped, and either way its claim is forgotten, so the next peer is asked. A claim is never a loop bound or a size.
 /// </summary>
 public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, BlockExecutor executor, ILogger<BlockSyncReactor> logger)
     : BackgroundService, IReactor
@@ -71,13 +73,22 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
                 OnBlock(peer, message.BlockResponse);
                 break;
             case Envelope.SumOneofCase.NoBlockResponse:
+                bool lied;
                 lock (_lock)
                 {
-                    if (_inFlight is { } f && f.Peer == peer.Id && f.Height == message.NoBlockResponse.Height)
+                    // Heights are never pruned here, so a peer that claimed a height has every block up to it.
+                    lied = _inFlight is { } f && f.Peer == peer.Id && f.Height == message.NoBlockResponse.Height;
+                    if (lied)
                     {
                         _inFlight = null;
-                        _heights[peer.Id] = Math.Min(_heights.GetValueOrDefault(peer.Id), f.Height - 1);
+                        _heights.TryRemove(peer.Id, out _);
                     }
+                }
+
+                if (lied)
+                {
+                    peer.Disconnect($"claimed to hold block {message.NoBlockResponse.Height} and then said it has none", ban: true);
+                    RequestNext();
                 }
 
                 break;
@@ -120,6 +131,38 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
     {
         ulong ours = executor.LastHeight;
         long now = Environment.TickCount64;
+        IPeer? silent = null;
+        ulong silentHeight = 0;
+        lock (_lock)
+        {
+            if (_inFlight is { } f && f.Height > ours)
+            {
+                if (now - f.At < (long)RequestTimeout.TotalMilliseconds)
+                {
+                    return;
+                }
+
+                // It claimed the height and did not deliver: forget the claim and drop the peer.
+                _heights.TryRemove(f.Peer, out _);
+                silentHeight = f.Height;
+                if (peers.TryGetPeer(f.Peer, out IPeer p))
+                {
+                    silent = p;
+                }
+            }
+
+            _inFlight = null;
+        }
+
+        silent?.Disconnect($"did not deliver block {silentHeight}, which its status claimed, within {RequestTimeout.TotalSeconds:0} s");
+        while (!TryRequestFromBest(ours, now))
+        {
+        }
+    }
+
+    /// <summary>One try at asking the peer with the highest claim; false when that peer is gone (its claim is then dropped, try again).</summary>
+    private bool TryRequestFromBest(ulong ours, long now)
+    {
         NodeId? best = null;
         ulong bestHeight = ours;
         foreach ((NodeId id, ulong height) in _heights)
@@ -133,16 +176,15 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
 
         lock (_lock)
         {
-            if (_inFlight is { } f && (f.Height > ours && now - f.At < (long)RequestTimeout.TotalMilliseconds))
+            if (_inFlight is not null)
             {
-                return;
+                return true;
             }
 
-            _inFlight = null;
             if (best is null)
             {
                 _oneBehindSince = 0;
-                return;
+                return true;
             }
 
             if (bestHeight == ours + 1)
@@ -155,17 +197,20 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
 
                 if (now - _oneBehindSince < (long)LagGrace.TotalMilliseconds)
                 {
-                    return;
+                    return true;
                 }
             }
 
             if (!peers.TryGetPeer(best.Value, out IPeer peer))
             {
-                return;
+                // A claim left by a peer that is gone would hold sync on it for good.
+                _heights.TryRemove(best.Value, out _);
+                return false;
             }
 
             _inFlight = (ours + 1, best.Value, now);
             peer.TrySend(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = ours + 1 } });
+            return true;
         }
     }
 

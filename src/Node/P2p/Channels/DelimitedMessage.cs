@@ -6,12 +6,15 @@ namespace Chain.Node.P2p.Channels;
 
 /// <summary>
 /// Length-delimited protobuf on a channel: a varint byte count (at most 5 bytes, below 2^31),
-/// then the message. The reader checks the count against the channel's limit before it
-/// allocates, and copies the message out as it arrives so the channel's window keeps moving.
+/// then the message. The reader checks the count against the channel's limit, allocates only as
+/// the message's bytes arrive, and copies them out so the channel's window keeps moving.
 /// </summary>
 public static class DelimitedMessage
 {
     public const int MaxPrefixSize = 5;
+
+    /// <summary>Bytes allocated for a message before more of it arrives; the buffer doubles as the rest comes.</summary>
+    public const int FirstChunkSize = 64 * 1024;
 
     /// <summary>The varint length followed by the serialized <paramref name="message"/>.</summary>
     public static byte[] Encode(IMessage message)
@@ -97,13 +100,20 @@ public static class DelimitedMessage
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
 
-        var message = new byte[length];
+        // The prefix is only the peer's word: the buffer grows with the bytes that arrive, never ahead of them by more
+        // than it already holds, so an announced message that never comes costs what was sent, not what was announced.
+        var message = new byte[Math.Min(length, FirstChunkSize)];
         var filled = 0;
         while (filled < length)
         {
             var result = await reader.ReadAsync(ct);
             var buffer = result.Buffer;
             var take = (int)Math.Min(buffer.Length, length - filled);
+            if (filled + take > message.Length)
+            {
+                Array.Resize(ref message, (int)Math.Min(length, Math.Max(filled + take, 2L * message.Length)));
+            }
+
             buffer.Slice(0, take).CopyTo(message.AsSpan(filled));
             filled += take;
             reader.AdvanceTo(buffer.GetPosition(take));

@@ -11,7 +11,8 @@ namespace Chain.Node.P2p.Peers;
 /// <summary>
 /// The listening side of the <see cref="PeerSwitch"/>: accepts connections on p2p.listen_address, runs the handshake
 /// of each (at most p2p.max_peers at once; more are closed at once) and hands the authenticated connection to the
-/// switch to admit.
+/// switch to admit. At most p2p.max_inbound_per_address connections from one IP address are open at once, from accept
+/// until the peer closes; more are closed before the handshake.
 /// </summary>
 internal sealed class InboundConnections(
     TcpListener listener,
@@ -23,6 +24,7 @@ internal sealed class InboundConnections(
     ILogger logger)
 {
     private readonly SemaphoreSlim _handshakeSlots = new(Math.Max(1, options.MaxPeers));
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
 
     /// <summary>Accepts connections until <paramref name="ct"/> is cancelled or the listener stops.</summary>
     public async Task AcceptLoopAsync(CancellationToken ct)
@@ -54,20 +56,63 @@ internal sealed class InboundConnections(
                 continue;
             }
 
+            var address = AddressOf(socket);
+            if (!TryTakeAddress(address))
+            {
+                logger.LogDebug("Refused a connection from {Remote}: {Limit} connections from that address are open (p2p.max_inbound_per_address)", socket.RemoteEndPoint, options.MaxInboundPerAddress);
+                socket.Dispose();
+                continue;
+            }
+
             if (!_handshakeSlots.Wait(0))
             {
+                ReleaseAddress(address);
                 logger.LogDebug("Refused a connection from {Remote}: too many connections in progress", socket.RemoteEndPoint);
                 socket.Dispose();
                 continue;
             }
 
-            _ = Task.Run(() => HandleInboundAsync(socket, ct), CancellationToken.None);
+            _ = Task.Run(() => HandleInboundAsync(socket, address, ct), CancellationToken.None);
         }
     }
 
-    private async Task HandleInboundAsync(Socket socket, CancellationToken ct)
+    private static IPAddress AddressOf(Socket socket) =>
+        socket.RemoteEndPoint is IPEndPoint { Address: var a } ? (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a) : IPAddress.None;
+
+    private bool TryTakeAddress(IPAddress address)
+    {
+        lock (_perAddress)
+        {
+            var open = _perAddress.GetValueOrDefault(address);
+            if (open >= options.MaxInboundPerAddress)
+            {
+                return false;
+            }
+
+            _perAddress[address] = open + 1;
+            return true;
+        }
+    }
+
+    private void ReleaseAddress(IPAddress address)
+    {
+        lock (_perAddress)
+        {
+            if (_perAddress.TryGetValue(address, out var open) && open > 1)
+            {
+                _perAddress[address] = open - 1;
+            }
+            else
+            {
+                _perAddress.Remove(address);
+            }
+        }
+    }
+
+    private async Task HandleInboundAsync(Socket socket, IPAddress address, CancellationToken ct)
     {
         var remote = socket.RemoteEndPoint;
+        var addressHeld = true;
         try
         {
             socket.NoDelay = true;
@@ -75,7 +120,11 @@ internal sealed class InboundConnections(
                 new NetworkStream(socket, ownsSocket: true), nodeKey, localInfo, null, options.HandshakeTimeout, ct);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(options.HandshakeTimeout);
-            await admit(connection, false, remote, timeout.Token);
+            var peer = await admit(connection, false, remote, timeout.Token);
+
+            // The address's slot stays taken while the peer is connected.
+            addressHeld = false;
+            _ = peer.Completion.ContinueWith(_ => ReleaseAddress(address), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         catch (HandshakeException e)
         {
@@ -91,6 +140,11 @@ internal sealed class InboundConnections(
         }
         finally
         {
+            if (addressHeld)
+            {
+                ReleaseAddress(address);
+            }
+
             _handshakeSlots.Release();
             if (!socket.Connected)
             {

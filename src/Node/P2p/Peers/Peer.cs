@@ -23,6 +23,8 @@ internal sealed class Peer : IPeer
     private readonly MultiplexingStream _mux;
     private readonly OpenChannel?[] _channels;
     private readonly PeerSwitch _switch;
+    private readonly SendBudget _queuedBytes;
+    private readonly TimeSpan _idleTimeout;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
@@ -37,9 +39,13 @@ internal sealed class Peer : IPeer
         bool isOutbound,
         EndPoint? remoteEndPoint,
         int sendQueueSize,
+        long sendQueueMaxBytes,
+        TimeSpan idleTimeout,
         PeerSwitch owner)
     {
         _connection = connection;
+        _idleTimeout = idleTimeout;
+        _queuedBytes = new SendBudget(sendQueueMaxBytes);
         _mux = mux;
         _switch = owner;
         IsOutbound = isOutbound;
@@ -69,6 +75,8 @@ internal sealed class Peer : IPeer
         EndPoint? remote,
         IReadOnlyList<ChannelDescriptor> channels,
         int sendQueueSize,
+        long sendQueueMaxBytes,
+        TimeSpan idleTimeout,
         PeerSwitch owner,
         CancellationToken ct)
     {
@@ -95,7 +103,7 @@ internal sealed class Peer : IPeer
             var opened = await Task.WhenAll(channels.Select(c => outbound
                 ? mux.OfferChannelAsync(c.Name, ct)
                 : mux.AcceptChannelAsync(c.Name, ct)));
-            return new Peer(connection, mux, [.. channels.Zip(opened)], outbound, remote, sendQueueSize, owner);
+            return new Peer(connection, mux, [.. channels.Zip(opened)], outbound, remote, sendQueueSize, sendQueueMaxBytes, idleTimeout, owner);
         }
         catch (Exception e)
         {
@@ -156,6 +164,8 @@ internal sealed class Peer : IPeer
                     _loops.Add(Task.Run(() => SendLoopAsync(channel)));
                 }
             }
+
+            _loops.Add(Task.Run(KeepAliveAsync));
         }
 
         _ = _mux.Completion.ContinueWith(
@@ -175,7 +185,7 @@ internal sealed class Peer : IPeer
     {
         var open = Find(channel);
         var bytes = DelimitedMessage.Encode(message);
-        if (open is null || _closing != 0 || !FitsIn(open, bytes))
+        if (open is null || _closing != 0 || !FitsIn(open, bytes) || !TakeBudget(bytes.Length))
         {
             return false;
         }
@@ -188,15 +198,60 @@ internal sealed class Peer : IPeer
         }
         catch (Exception e) when (e is ChannelClosedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
+            ReturnBudget(bytes.Length);
             return false;
+        }
+        catch
+        {
+            ReturnBudget(bytes.Length);
+            throw;
         }
     }
 
-    /// <summary>Queues an already length-delimited message (shared by a broadcast).</summary>
+    /// <summary>
+    /// Queues an already length-delimited message (shared by a broadcast); false, and the message dropped, when the
+    /// channel's queue is full in messages or the peer's or all peers' queues are full in bytes.
+    /// </summary>
     public bool TrySendEncoded(ChannelId channel, byte[] delimited)
     {
         var open = Find(channel);
-        return open is not null && _closing == 0 && FitsIn(open, delimited) && open.Queue.Writer.TryWrite(delimited);
+        if (open is null || _closing != 0 || !FitsIn(open, delimited) || !TakeBudget(delimited.Length))
+        {
+            return false;
+        }
+
+        if (open.Queue.Writer.TryWrite(delimited))
+        {
+            return true;
+        }
+
+        ReturnBudget(delimited.Length);
+        return false;
+    }
+
+    /// <summary>Bytes queued to this peer and not yet handed to the connection.</summary>
+    public long QueuedBytes => _queuedBytes.Used;
+
+    private bool TakeBudget(int bytes)
+    {
+        if (!_queuedBytes.TryTake(bytes))
+        {
+            return false;
+        }
+
+        if (_switch.QueuedSendBytes.TryTake(bytes))
+        {
+            return true;
+        }
+
+        _queuedBytes.Return(bytes);
+        return false;
+    }
+
+    private void ReturnBudget(int bytes)
+    {
+        _queuedBytes.Return(bytes);
+        _switch.QueuedSendBytes.Return(bytes);
     }
 
     public void Disconnect(string reason, bool ban = false)
@@ -279,6 +334,15 @@ internal sealed class Peer : IPeer
         catch (Exception)
         {
             // Each loop reports its own failure through Disconnect.
+        }
+
+        // What was never sent no longer counts against the switch's total.
+        foreach (var channel in _channels)
+        {
+            while (channel is not null && channel.Queue.Reader.TryRead(out var unsent))
+            {
+                ReturnBudget(unsent.Length);
+            }
         }
         bool announced;
         lock (_announcement)
@@ -372,6 +436,38 @@ internal sealed class Peer : IPeer
         }
     }
 
+    /// <summary>
+    /// Pings the peer every third of p2p.idle_timeout, and drops it when nothing at all (not even a ping) came from
+    /// it for p2p.idle_timeout: an idle socket does not hold an inbound slot for good.
+    /// </summary>
+    private async Task KeepAliveAsync()
+    {
+        var ct = _cts.Token;
+        var interval = _idleTimeout / 3;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(interval, ct);
+                var silent = Environment.TickCount64 - _connection.LastReceivedTicks;
+                if (silent > (long)_idleTimeout.TotalMilliseconds)
+                {
+                    Disconnect($"sent nothing for {silent / 1000.0:0.#} s (p2p.idle_timeout is {_idleTimeout.TotalSeconds:0.#} s)");
+                    return;
+                }
+
+                await _connection.PingAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            Disconnect($"pinging the peer failed: {e.Message}");
+        }
+    }
+
     private async Task SendLoopAsync(OpenChannel channel)
     {
         var ct = _cts.Token;
@@ -384,6 +480,7 @@ internal sealed class Peer : IPeer
                 var pending = 0;
                 while (pending < FlushThreshold && reader.TryRead(out var bytes))
                 {
+                    ReturnBudget(bytes.Length);
                     output.Write(bytes);
                     pending += bytes.Length;
                 }

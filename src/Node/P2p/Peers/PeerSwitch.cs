@@ -55,6 +55,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
             Moniker = moniker,
         };
         _channels = ChannelDescriptor.All(options);
+        QueuedSendBytes = new SendBudget(options.SendQueueTotalBytes);
         Bans = new BanList(_time);
         Backoff = new DialBackoff(options.DialBackoffMin, options.DialBackoffMax);
     }
@@ -64,6 +65,9 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     public string ChainId { get; }
 
     public BanList Bans { get; }
+
+    /// <summary>Bytes queued to send to all peers together, against p2p.send_queue_total_bytes.</summary>
+    public SendBudget QueuedSendBytes { get; }
 
     public DialBackoff Backoff { get; }
 
@@ -537,7 +541,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private async Task<IPeer> OpenAndAddAsync(SecretConnection connection, bool outbound, EndPoint? remote, CancellationToken ct)
     {
         var id = connection.RemoteId;
-        var peer = await Peer.OpenAsync(connection, outbound, remote, _channels, _options.SendQueueSize, this, ct);
+        var peer = await Peer.OpenAsync(connection, outbound, remote, _channels, _options.SendQueueSize, _options.SendQueueMaxBytes, _options.IdleTimeout, this, ct);
         Peer? replaced;
         string? refusal;
         lock (_gate)

@@ -33,6 +33,7 @@ public sealed class SecretConnection : Stream
     private readonly byte[] _readHeader = new byte[FrameFormat.HeaderSize];
     private readonly byte[] _readBody = new byte[FrameFormat.MaxBodySize];
     private readonly byte[] _plain = new byte[FrameFormat.MaxPayloadSize];
+    private long _lastReceived = Environment.TickCount64;
     private int _plainStart;
     private int _plainEnd;
     private int _disposed;
@@ -54,6 +55,28 @@ public sealed class SecretConnection : Stream
     public NodeId RemoteId { get; }
 
     public NodeInfo RemoteInfo { get; }
+
+    /// <summary>When the last frame arrived (<see cref="Environment.TickCount64"/>); the handshake's end before any.</summary>
+    public long LastReceivedTicks => Volatile.Read(ref _lastReceived);
+
+    /// <summary>
+    /// Sends an empty sealed frame: it carries no bytes to the reader but tells the remote this side is alive (see
+    /// <see cref="LastReceivedTicks"/>). Frames are whole on the wire, so a ping between a multiplexer's writes changes nothing.
+    /// </summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            var size = _sealer.Seal([], _writeBuffer);
+            await _transport.WriteAsync(_writeBuffer.AsMemory(0, size), ct);
+            await _transport.FlushAsync(ct);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     public override bool CanRead => true;
 
@@ -342,6 +365,7 @@ public sealed class SecretConnection : Stream
 
             _plainStart = 0;
             _plainEnd = length - FrameFormat.TagSize;
+            Volatile.Write(ref _lastReceived, Environment.TickCount64);
             return true;
         }
         catch (FrameException)
