@@ -21,16 +21,16 @@ namespace Chain.Node.Reactors;
 /// announced: the proposals and votes of that height (or, for a peer one height behind, the precommits that
 /// committed it), each at most once per peer (<see cref="PeerRoundState"/>); and this node announces its own
 /// height, round and step when they change. Proposals and votes from peers go to the engine through the
-/// <see cref="ConsensusInbox"/>, within each peer's share of it (<see cref="PeerInboxBudget"/>); malformed ones, and
+/// <see cref="ConsensusInbox"/>, within each peer's share of it (<see cref="PeerQueueBudget"/>); malformed ones, and
 /// ones whose signature does not verify for the validator they name, get the peer banned.
 /// </summary>
 public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogger<ConsensusReactor> logger)
     : BackgroundService, IReactor, IConsensusGossip
 {
-    private readonly PeerInboxBudget _budget = PeerInboxBudget.Default();
+    private readonly PeerQueueBudget _budget = PeerQueueBudget.ConsensusInbox();
 
     /// <summary>What peers' messages occupy in the consensus inbox now.</summary>
-    public PeerInboxBudget Budget => _budget;
+    public PeerQueueBudget Budget => _budget;
 
     /// <summary>How often peers are brought up to date.</summary>
     public static readonly TimeSpan GossipInterval = TimeSpan.FromMilliseconds(100);

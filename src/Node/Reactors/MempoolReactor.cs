@@ -47,9 +47,7 @@ public sealed class MempoolReactor : BackgroundService, IReactor
     private readonly ConcurrentQueue<(byte[] Hash, byte[] Bytes)> _outgoing = new();
     private readonly Channel<(IPeer Peer, TxBatch Batch, int Bytes)> _incoming =
         Channel.CreateBounded<(IPeer, TxBatch, int)>(new BoundedChannelOptions(MaxPendingBatches) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Lock _backlogGate = new();
-    private readonly Dictionary<NodeId, (int Batches, long Bytes)> _backlog = new();
-    private long _pendingBytes;
+    private readonly PeerQueueBudget _backlog = new(MaxPendingBytesPerPeer, MaxPendingBatchesPerPeer, MaxPendingBytes, MaxPendingBatches);
 
     public MempoolReactor(Mempool.Mempool mempool, IPeerSet peers)
     {
@@ -72,50 +70,18 @@ public sealed class MempoolReactor : BackgroundService, IReactor
             return;
         }
 
+        // Past a cap the batch is dropped, not the peer: an honest peer that relays faster than we check is only slowed.
         var bytes = message.Txs.CalculateSize();
-        lock (_backlogGate)
+        if (_backlog.TryReserve(peer.Id, bytes) && !_incoming.Writer.TryWrite((peer, message.Txs, bytes)))
         {
-            // Past a cap the batch is dropped, not the peer: an honest peer that relays faster than we check is only slowed.
-            var (batches, peerBytes) = _backlog.GetValueOrDefault(peer.Id);
-            if (batches >= MaxPendingBatchesPerPeer || peerBytes + bytes > MaxPendingBytesPerPeer || _pendingBytes + bytes > MaxPendingBytes
-                || !_incoming.Writer.TryWrite((peer, message.Txs, bytes)))
-            {
-                return;
-            }
-
-            _backlog[peer.Id] = (batches + 1, peerBytes + bytes);
-            _pendingBytes += bytes;
+            _backlog.Release(peer.Id, bytes);
         }
     }
 
     /// <summary>Bytes of received batches waiting for the mempool.</summary>
-    public long PendingBytes
-    {
-        get
-        {
-            lock (_backlogGate)
-            {
-                return _pendingBytes;
-            }
-        }
-    }
+    public long PendingBytes => _backlog.Bytes;
 
-    private void Taken(IPeer peer, int bytes)
-    {
-        lock (_backlogGate)
-        {
-            _pendingBytes -= bytes;
-            var (batches, peerBytes) = _backlog[peer.Id];
-            if (batches == 1)
-            {
-                _backlog.Remove(peer.Id);
-            }
-            else
-            {
-                _backlog[peer.Id] = (batches - 1, peerBytes - bytes);
-            }
-        }
-    }
+    private void Taken(IPeer peer, int bytes) => _backlog.Release(peer.Id, bytes);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(CheckIncoming(stoppingToken), FlushOutgoing(stoppingToken));

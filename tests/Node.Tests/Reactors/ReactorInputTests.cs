@@ -212,7 +212,7 @@ public sealed class ReactorInputTests : IDisposable
     [Fact]
     public void The_inbox_budget_admits_one_message_of_any_size_per_idle_peer_and_caps_the_rest()
     {
-        var budget = new PeerInboxBudget(maxBytesPerPeer: 1_000, maxMessagesPerPeer: 3, maxBytesTotal: 2_500, maxMessagesTotal: 5);
+        var budget = new PeerQueueBudget(maxBytesPerPeer: 1_000, maxMessagesPerPeer: 3, maxBytesTotal: 2_500, maxMessagesTotal: 5);
         Assert.True(budget.TryReserve(_peer.Id, 50_000));   // alone, a large proposal always gets in
         Assert.False(budget.TryReserve(_peer.Id, 10));      // but nothing after it from the same peer
         Assert.False(budget.TryReserve(_other.Id, 10));     // and the total is spent

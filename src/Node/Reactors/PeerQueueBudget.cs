@@ -3,21 +3,21 @@ using Chain.Node.P2p.Identity;
 namespace Chain.Node.Reactors;
 
 /// <summary>
-/// What peers' messages may occupy in the consensus inbox while they wait for the consensus loop: per peer and in
-/// total, in bytes and in messages. A peer with nothing waiting may always queue one message (of any size the
-/// transport let through, so the largest proposal is never refused for its size alone); beyond that a message that
-/// would pass a cap is dropped, so one fast or hostile peer cannot fill the loop's queue and crowd out the others.
-/// Thread-safe.
+/// What peers' messages may occupy while they wait to be processed (the consensus inbox, the mempool's check queue):
+/// per peer and in total, in bytes and in messages. A peer with nothing waiting may always queue one message (of any
+/// size the transport let through, so the largest proposal is never refused for its size alone); beyond that a
+/// message that would pass a cap is dropped, so one fast or hostile peer cannot fill the queue and crowd out the
+/// others. Thread-safe.
 /// </summary>
-public sealed class PeerInboxBudget(long maxBytesPerPeer, int maxMessagesPerPeer, long maxBytesTotal, int maxMessagesTotal)
+public sealed class PeerQueueBudget(long maxBytesPerPeer, int maxMessagesPerPeer, long maxBytesTotal, int maxMessagesTotal)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<NodeId, (long Bytes, int Messages)> _byPeer = new();
     private long _bytes;
     private int _messages;
 
-    /// <summary>The defaults: 32 MiB and 5,000 messages per peer, 128 MiB and 20,000 messages for all peers.</summary>
-    public static PeerInboxBudget Default() => new(32L * 1024 * 1024, 5_000, 128L * 1024 * 1024, 20_000);
+    /// <summary>The consensus inbox's: 32 MiB and 5,000 messages per peer, 128 MiB and 20,000 messages for all peers.</summary>
+    public static PeerQueueBudget ConsensusInbox() => new(32L * 1024 * 1024, 5_000, 128L * 1024 * 1024, 20_000);
 
     /// <summary>Bytes waiting in total (for tests and metrics).</summary>
     public long Bytes
