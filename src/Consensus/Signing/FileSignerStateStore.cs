@@ -1,3 +1,4 @@
+using Chain.Consensus.Durability;
 using Chain.Proto.Consensus;
 using Google.Protobuf;
 
@@ -5,8 +6,9 @@ namespace Chain.Consensus.Signing;
 
 /// <summary>
 /// The last signed state in its own small file (like CometBFT's priv_validator_state.json), as a
-/// serialized <see cref="LastSignState"/>. Saved by writing a temporary file, fsyncing it and renaming it
-/// over the old one, so a crash leaves either the old or the new state, never a torn one.
+/// serialized <see cref="LastSignState"/>. Saved through <see cref="DurableFile.WriteAtomically"/>: a temporary file,
+/// fsynced, renamed over the old one, then the directory fsynced, so a crash (power loss included) leaves either the
+/// old or the new state, never a torn one nor a rename that did not reach the disk.
 /// </summary>
 public sealed class FileSignerStateStore(string path) : ISignerStateStore
 {
@@ -32,13 +34,6 @@ public sealed class FileSignerStateStore(string path) : ISignerStateStore
 
     public void Save(LastSignState state)
     {
-        string temp = Path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            state.WriteTo(stream);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, Path, overwrite: true);
+        DurableFile.WriteAtomically(Path, state.ToByteArray());
     }
 }

@@ -32,6 +32,9 @@ namespace Chain.Node.Hosting;
 /// </summary>
 public static class NodeRunner
 {
+    /// <summary>The peer ban list in the data directory (see BanList).</summary>
+    public const string BanFileName = "peer_bans.txt";
+
     /// <param name="home">The node's home.</param>
     /// <param name="config">Its config.</param>
     /// <param name="genesis">Its validated genesis.</param>
@@ -184,9 +187,9 @@ public static class NodeRunner
         genesis.ConsensusParams is { BlockMaxBytes: > 0 } p ? p.BlockMaxBytes : 4 * 1024 * 1024;
 
     /// <summary>Peers: the switch (listening, persistent peers) and the reactors that gossip over it.</summary>
-    private static void AddNetwork(IServiceCollection s, PrivateKey nodeKey, string chainId, NodeConfig config)
+    private static void AddNetwork(IServiceCollection s, NodeHome home, PrivateKey nodeKey, string chainId, NodeConfig config)
     {
-        P2pService.AddPeerToPeer(s, nodeKey, chainId, config);
+        P2pService.AddPeerToPeer(s, nodeKey, chainId, config, Path.Combine(home.DataDirectory, BanFileName));
         s.AddSingleton<ConsensusReactor>();
         s.AddSingleton<IConsensusGossip>(sp => sp.GetRequiredService<ConsensusReactor>());
         s.AddSingleton<BlockSyncReactor>();
@@ -242,7 +245,7 @@ public static class NodeRunner
             sp.GetRequiredService<BlockExecutor>(), config.Mempool, config.Tx.MinGasPrice,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Mempool.Mempool>>()));
         AddConsensus(s, application, config);
-        AddNetwork(s, nodeKey, application.ChainId, config);
+        AddNetwork(s, home, nodeKey, application.ChainId, config);
         s.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, application.Options.MaxTxBytes + 64 * 1024);

@@ -30,12 +30,13 @@ public sealed class P2pService : IHostedService
 
     /// <summary>
     /// Registers the switch (also as <see cref="IPeerSet"/>) and this service. Reactors are
-    /// registered as <see cref="IReactor"/> singletons by whoever provides them.
+    /// registered as <see cref="IReactor"/> singletons by whoever provides them. Bans are kept in
+    /// <paramref name="banFile"/> (data/peer_bans.txt in a node's home) when given.
     /// </summary>
-    public static IServiceCollection AddPeerToPeer(IServiceCollection services, PrivateKey nodeKey, string chainId, NodeConfig config)
+    public static IServiceCollection AddPeerToPeer(IServiceCollection services, PrivateKey nodeKey, string chainId, NodeConfig config, string? banFile = null)
     {
         services.AddSingleton(sp => new PeerSwitch(
-            nodeKey, chainId, config.Moniker, config.P2p, sp.GetRequiredService<ILogger<PeerSwitch>>(), sp.GetService<TimeProvider>()));
+            nodeKey, chainId, config.Moniker, config.P2p, sp.GetRequiredService<ILogger<PeerSwitch>>(), sp.GetService<TimeProvider>(), banFile));
         services.AddSingleton<IPeerSet>(sp => sp.GetRequiredService<PeerSwitch>());
         services.AddSingleton(sp => new P2pService(
             sp.GetRequiredService<PeerSwitch>(), sp.GetServices<IReactor>(), sp.GetService<NodeMetrics>()));

@@ -20,7 +20,7 @@ namespace Chain.Node.Reactors;
 /// that then answers it has no such block is banned, one that does not answer within <see cref="RequestTimeout"/> is
 /// dropped, and either way its claim is forgotten, so the next peer is asked. A claim is never a loop bound or a size.
 /// </summary>
-public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, BlockExecutor executor, ILogger<BlockSyncReactor> logger)
+public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, BlockExecutor executor, ILogger<BlockSyncReactor> logger, TimeProvider? time = null)
     : BackgroundService, IReactor
 {
     public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(500);
@@ -28,6 +28,20 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
     public static readonly TimeSpan LagGrace = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Block requests answered per peer in one second (each a store read); more in that second are dropped unanswered.
+    /// Sync asks one block at a time, so an honest peer asks this fast only when it applies 100 blocks a second.
+    /// </summary>
+    public const int MaxBlockRequestsPerSecond = 100;
+
+    /// <summary>A peer that sends more than this many times <see cref="MaxBlockRequestsPerSecond"/> in one second is banned.</summary>
+    public const int BlockRequestBanFactor = 10;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<NodeId, RequestWindow> _requestWindows = new();
+    private int _answered;
+    private int _dropped;
 
     private readonly ConcurrentDictionary<NodeId, ulong> _heights = new();
     private readonly Lock _lock = new();
@@ -40,13 +54,23 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
     /// <summary>Blocks applied by sync since the node started.</summary>
     public int Applied => _applied;
 
+    /// <summary>Block requests of peers answered (a block or "no block") since the node started.</summary>
+    public int BlockRequestsAnswered => _answered;
+
+    /// <summary>Block requests of peers dropped unanswered, beyond <see cref="MaxBlockRequestsPerSecond"/>.</summary>
+    public int BlockRequestsDropped => _dropped;
+
     public void OnPeerAdded(IPeer peer)
     {
         peer.TrySend(ChannelId.Blocks, Status());
         peer.TrySend(ChannelId.Blocks, new Envelope { StatusRequest = new StatusRequest() });
     }
 
-    public void OnPeerRemoved(IPeer peer) => _heights.TryRemove(peer.Id, out _);
+    public void OnPeerRemoved(IPeer peer)
+    {
+        _heights.TryRemove(peer.Id, out _);
+        _requestWindows.TryRemove(peer.Id, out _);
+    }
 
     public void OnMessage(IPeer peer, ChannelId channel, Envelope message)
     {
@@ -67,7 +91,19 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
                 RequestNext();
                 break;
             case Envelope.SumOneofCase.BlockRequest:
-                Answer(peer, message.BlockRequest.Height);
+                int count = CountRequest(peer.Id);
+                if (count <= MaxBlockRequestsPerSecond)
+                {
+                    Answer(peer, message.BlockRequest.Height);
+                    break;
+                }
+
+                Interlocked.Increment(ref _dropped);
+                if (count > MaxBlockRequestsPerSecond * BlockRequestBanFactor)
+                {
+                    peer.Disconnect($"asked for more than {MaxBlockRequestsPerSecond * BlockRequestBanFactor} blocks in one second", ban: true);
+                }
+
                 break;
             case Envelope.SumOneofCase.BlockResponse:
                 OnBlock(peer, message.BlockResponse);
@@ -117,8 +153,31 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
         return new Envelope { StatusResponse = new StatusResponse { Base = height == 0 ? 0UL : 1UL, Height = height } };
     }
 
+    /// <summary>Counts a block request of <paramref name="peer"/>; how many it sent in the current one-second window, this one included.</summary>
+    private int CountRequest(NodeId peer)
+    {
+        var now = _time.GetUtcNow();
+        var window = _requestWindows.GetOrAdd(peer, _ => new RequestWindow { Start = now });
+        lock (window)
+        {
+            if (now - window.Start >= TimeSpan.FromSeconds(1) || now < window.Start)
+            {
+                window.Start = now;
+                window.Count = 0;
+            }
+
+            if (window.Count <= MaxBlockRequestsPerSecond * BlockRequestBanFactor)
+            {
+                window.Count++;
+            }
+
+            return window.Count;
+        }
+    }
+
     private void Answer(IPeer peer, ulong height)
     {
+        Interlocked.Increment(ref _answered);
         var block = height >= 1 && height <= executor.LastHeight ? executor.Blocks.GetBlock(height) : null;
         var commit = block is null ? null : executor.Blocks.GetSeenCommit(height);
         peer.TrySend(ChannelId.Blocks, block is null || commit is null
@@ -253,5 +312,13 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
                     break;
             }
         });
+    }
+
+    /// <summary>A peer's block requests in the one-second window that began at <see cref="Start"/>.</summary>
+    private sealed class RequestWindow
+    {
+        public DateTimeOffset Start { get; set; }
+
+        public int Count { get; set; }
     }
 }

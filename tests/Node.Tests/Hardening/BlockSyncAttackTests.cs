@@ -25,6 +25,7 @@ public sealed class BlockSyncAttackTests : IAsyncLifetime
         new GenesisDoc { ChainId = "sync-test", InitialHeight = 1, AppState = { ModuleCatalog.Create().DefaultAppState() } },
         ModuleCatalog.Create());
 
+    private readonly ManualClock _clock = new();
     private PeerSwitch _switch = null!;
     private BlockSyncReactor _sync = null!;
 
@@ -32,7 +33,7 @@ public sealed class BlockSyncAttackTests : IAsyncLifetime
     {
         _switch = new PeerSwitch(
             PrivateKey.Generate(), "sync-test", "node", new P2pOptions { ListenAddress = new EndpointAddress("127.0.0.1", TestNode.FreePort()) }, NullLogger<PeerSwitch>.Instance);
-        _sync = new BlockSyncReactor(new ConsensusInbox(), _switch, _app.Executor, NullLogger<BlockSyncReactor>.Instance);
+        _sync = new BlockSyncReactor(new ConsensusInbox(), _switch, _app.Executor, NullLogger<BlockSyncReactor>.Instance, _clock);
         _switch.AddReactor(_sync);
         await _switch.StartAsync(default);
         await _sync.StartAsync(default);
@@ -76,5 +77,41 @@ public sealed class BlockSyncAttackTests : IAsyncLifetime
         Assert.Equal(1UL, asked?.BlockRequest.Height);
         Assert.True(await liar.ClosedByNodeAsync());
         Assert.True(_switch.TryGetPeer(honest.Id, out _));
+    }
+
+    [Fact]
+    public async Task Block_requests_beyond_the_per_peer_rate_are_dropped_unanswered_and_the_peer_kept()
+    {
+        await using var greedy = await HostilePeer.ConnectAsync(_switch.ListenEndPoint!.Port, _switch.ChainId);
+        const int sent = BlockSyncReactor.MaxBlockRequestsPerSecond + 50;
+        for (int i = 0; i < sent; i++)
+        {
+            await greedy.SendAsync(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = 1 } });
+        }
+
+        // The clock stands still: every request falls in one second, so only the cap is answered.
+        Assert.True(await Loopback.EventuallyAsync(() => _sync.BlockRequestsAnswered + _sync.BlockRequestsDropped == sent));
+        Assert.Equal(BlockSyncReactor.MaxBlockRequestsPerSecond, _sync.BlockRequestsAnswered);
+        Assert.True(_switch.TryGetPeer(greedy.Id, out _));
+
+        // The next second it is answered again.
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await greedy.SendAsync(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = 1 } });
+        Assert.True(await Loopback.EventuallyAsync(() => _sync.BlockRequestsAnswered == BlockSyncReactor.MaxBlockRequestsPerSecond + 1));
+    }
+
+    [Fact]
+    public async Task A_peer_that_asks_for_blocks_at_an_absurd_rate_is_banned()
+    {
+        await using var flooder = await HostilePeer.ConnectAsync(_switch.ListenEndPoint!.Port, _switch.ChainId);
+        const int sent = (BlockSyncReactor.MaxBlockRequestsPerSecond * BlockSyncReactor.BlockRequestBanFactor) + 1;
+        for (int i = 0; i < sent; i++)
+        {
+            await flooder.SendAsync(ChannelId.Blocks, new Envelope { BlockRequest = new BlockRequest { Height = 1 } });
+        }
+
+        Assert.True(await flooder.ClosedByNodeAsync());
+        Assert.True(await Loopback.EventuallyAsync(() => _switch.Bans.IsBanned(flooder.Id)));
+        Assert.True(_sync.BlockRequestsAnswered <= BlockSyncReactor.MaxBlockRequestsPerSecond);
     }
 }

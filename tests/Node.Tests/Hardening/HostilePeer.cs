@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using Chain.Crypto;
 using Chain.Node.Config;
@@ -18,7 +19,7 @@ namespace Chain.Node.Tests.Hardening;
 /// <see cref="SecretConnection"/> handshake, then the multiplexed channels, offered as a dialing
 /// <see cref="PeerSwitch"/> offers them) and so reaches the node's reactors, but sends whatever a test tells it.
 /// <code>
-/// await using var peer = await HostilePeer.ConnectAsync(port, chainId);    // handshake + the five channels
+/// await using var peer = await HostilePeer.ConnectAsync(port, chainId);    // handshake + the five channels (from: 127.0.0.2 for another address)
 /// await peer.SendAsync(ChannelId.Blocks, envelope);                       // any Envelope on any channel
 /// await peer.SendRawAsync(ChannelId.Blocks, bytes);                       // raw bytes on a channel (no prefix added)
 /// await peer.SendBelowChannelsAsync(bytes);                               // raw bytes inside sealed frames, below the multiplexer
@@ -61,10 +62,10 @@ public sealed class HostilePeer : IAsyncDisposable
         new() { ProtocolVersion = PeerSwitch.ProtocolVersion, ChainId = chainId, Moniker = moniker };
 
     /// <summary>Connects to the node on 127.0.0.1:<paramref name="port"/>, authenticates and opens the five channels.</summary>
-    public static async Task<HostilePeer> ConnectAsync(int port, string chainId, PrivateKey? key = null, NodeInfo? info = null)
+    public static async Task<HostilePeer> ConnectAsync(int port, string chainId, PrivateKey? key = null, NodeInfo? info = null, IPAddress? from = null)
     {
         key ??= PrivateKey.Generate();
-        var connection = await HandshakeOnlyAsync(port, key, info ?? InfoFor(chainId));
+        var connection = await HandshakeOnlyAsync(port, key, info ?? InfoFor(chainId), from);
         var mux = MultiplexingStream.Create(connection, new MultiplexingStream.Options
         {
             ProtocolMajorVersion = 3,
@@ -90,9 +91,9 @@ public sealed class HostilePeer : IAsyncDisposable
     }
 
     /// <summary>Connects and runs the handshake only: no channel is opened (the connection holds an inbound slot).</summary>
-    public static async Task<SecretConnection> HandshakeOnlyAsync(int port, PrivateKey key, NodeInfo info)
+    public static async Task<SecretConnection> HandshakeOnlyAsync(int port, PrivateKey key, NodeInfo info, IPAddress? from = null)
     {
-        var raw = await Loopback.ConnectAsync(port);
+        var raw = await Loopback.ConnectAsync(port, from);
         return await SecretConnection.HandshakeAsync(raw, key, info, null, Loopback.Patience, default);
     }
 
@@ -100,11 +101,11 @@ public sealed class HostilePeer : IAsyncDisposable
     /// Whether the node refuses <paramref name="key"/> now: a new connection with it fails its handshake or is closed
     /// before its channels open (what a banned node id gets).
     /// </summary>
-    public static async Task<bool> IsRefusedAsync(int port, string chainId, PrivateKey key)
+    public static async Task<bool> IsRefusedAsync(int port, string chainId, PrivateKey key, IPAddress? from = null)
     {
         try
         {
-            await using var again = await ConnectAsync(port, chainId, key);
+            await using var again = await ConnectAsync(port, chainId, key, from: from);
             return false;
         }
         catch (Exception e) when (e is HandshakeException or IOException or SocketException or ObjectDisposedException

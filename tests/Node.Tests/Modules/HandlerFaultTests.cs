@@ -102,28 +102,4 @@ public sealed class HandlerFaultTests
         Assert.Equal(Convert.ToHexString(a.AppHash), Convert.ToHexString(b.AppHash));
         Assert.Equal(a.Results.Results[0].GasUsed, b.Results.Results[0].GasUsed);
     }
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider, ILogger
-    {
-        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception), exception));
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -54,10 +54,15 @@ internal static class Loopback
         return (new NetworkStream(client, ownsSocket: true), new NetworkStream(server, ownsSocket: true));
     }
 
-    /// <summary>A raw connection to <paramref name="port"/>.</summary>
-    public static async Task<NetworkStream> ConnectAsync(int port)
+    /// <summary>A raw connection to 127.0.0.1:<paramref name="port"/>, from <paramref name="from"/> (another 127.x address) when given.</summary>
+    public static async Task<NetworkStream> ConnectAsync(int port, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(IPAddress.Loopback, port);
         return new NetworkStream(socket, ownsSocket: true);
     }

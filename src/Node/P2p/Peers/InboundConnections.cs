@@ -12,13 +12,14 @@ namespace Chain.Node.P2p.Peers;
 /// The listening side of the <see cref="PeerSwitch"/>: accepts connections on p2p.listen_address, runs the handshake
 /// of each (at most p2p.max_peers at once; more are closed at once) and hands the authenticated connection to the
 /// switch to admit. At most p2p.max_inbound_per_address connections from one IP address are open at once, from accept
-/// until the peer closes; more are closed before the handshake.
+/// until the peer closes; more are closed before the handshake, and so is any connection from a banned address.
 /// </summary>
 internal sealed class InboundConnections(
     TcpListener listener,
     PrivateKey nodeKey,
     NodeInfo localInfo,
     P2pOptions options,
+    BanList bans,
     Func<SecretConnection, bool, EndPoint?, CancellationToken, Task<IPeer>> admit,
     TimeProvider time,
     ILogger logger)
@@ -57,6 +58,13 @@ internal sealed class InboundConnections(
             }
 
             var address = AddressOf(socket);
+            if (bans.BannedUntil(address) is { } until)
+            {
+                logger.LogDebug("Refused a connection from {Remote}: the address is banned until {Until:u}", socket.RemoteEndPoint, until);
+                socket.Dispose();
+                continue;
+            }
+
             if (!TryTakeAddress(address))
             {
                 logger.LogDebug("Refused a connection from {Remote}: {Limit} connections from that address are open (p2p.max_inbound_per_address)", socket.RemoteEndPoint, options.MaxInboundPerAddress);

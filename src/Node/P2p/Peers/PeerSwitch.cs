@@ -13,7 +13,7 @@ namespace Chain.Node.P2p.Peers;
 /// <summary>
 /// The peer manager: listens on p2p.listen_address (<see cref="InboundConnections"/>), keeps persistent
 /// peers connected (<see cref="PersistentPeerLoop"/>), admits each authenticated connection at most once
-/// per node id, refuses itself, banned peers, other chains and inbound connections beyond p2p.max_peers,
+/// per node id, refuses itself, banned peers and addresses (<see cref="BanList"/>, kept in the ban file when given), other chains and inbound connections beyond p2p.max_peers,
 /// opens the channels of <see cref="ChannelDescriptor"/> over each connection (<see cref="Peer.OpenAsync"/>)
 /// and hands their messages to the registered reactors. See docs/p2p.md.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
     private TcpListener? _listener;
     private int _state;
 
-    public PeerSwitch(PrivateKey nodeKey, string chainId, string moniker, P2pOptions options, ILogger<PeerSwitch> logger, TimeProvider? time = null)
+    public PeerSwitch(PrivateKey nodeKey, string chainId, string moniker, P2pOptions options, ILogger<PeerSwitch> logger, TimeProvider? time = null, string? banFile = null)
     {
         _nodeKey = nodeKey;
         _options = options;
@@ -56,7 +56,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         };
         _channels = ChannelDescriptor.All(options);
         QueuedSendBytes = new SendBudget(options.SendQueueTotalBytes);
-        Bans = new BanList(_time);
+        Bans = new BanList(_time, banFile, logger);
         Backoff = new DialBackoff(options.DialBackoffMin, options.DialBackoffMax);
     }
 
@@ -142,10 +142,14 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         return queued;
     }
 
-    /// <summary>Refuses <paramref name="id"/> for p2p.ban_duration and drops its connection.</summary>
+    /// <summary>
+    /// Refuses <paramref name="id"/> for p2p.ban_duration, and the remote address of its connection (unless 127.0.0.1
+    /// or ::1, see <see cref="BanList"/>), and drops its connection.
+    /// </summary>
     public void Ban(NodeId id, string reason)
     {
-        Bans.Ban(id, _options.BanDuration);
+        var address = TryGetPeer(id, out var connected) && connected.RemoteEndPoint is IPEndPoint { Address: var a } ? a : null;
+        Bans.Ban(id, _options.BanDuration, address);
         _logger.LogWarning("Banned peer {NodeId} for {BanDuration}: {Reason}", id, _options.BanDuration, reason);
         if (TryGetPeer(id, out var peer))
         {
@@ -168,7 +172,7 @@ public sealed class PeerSwitch : IPeerSet, IAsyncDisposable
         _logger.LogInformation("P2P listening on {ListenAddress} as node {NodeId}", listener.LocalEndpoint, NodeId);
         lock (_loops)
         {
-            var inbound = new InboundConnections(listener, _nodeKey, _localInfo, _options, AdmitAsync, _time, _logger);
+            var inbound = new InboundConnections(listener, _nodeKey, _localInfo, _options, Bans, AdmitAsync, _time, _logger);
             _loops.Add(Task.Run(() => inbound.AcceptLoopAsync(_stop.Token), CancellationToken.None));
             var redial = new PersistentPeerLoop(this, _time, _logger);
             foreach (var text in _options.PersistentPeers)
