@@ -25,6 +25,9 @@ public static class GenesisFile
 
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithRecursionLimit(MaxDepth));
 
+    /// <summary>A key given twice in one object is an error: otherwise one copy silently wins, or System.Text.Json throws ArgumentException.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
     private const string AppStateKey = "app_state";
 
     /// <summary>Reads, parses and validates a genesis file (a <paramref name="draft"/> may lack validators: <see cref="GenesisRules.Validate"/>).</summary>
@@ -60,9 +63,9 @@ public static class GenesisFile
         JsonObject root;
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            using var document = JsonDocument.Parse(json, DocumentOptions);
             CheckMessage(document.RootElement, GenesisDoc.Descriptor, string.Empty, sourceName, modules);
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth })!.AsObject();
+            root = JsonNode.Parse(json, documentOptions: DocumentOptions)!.AsObject();
         }
         catch (JsonException e)
         {

@@ -116,6 +116,18 @@ public sealed class GenesisFileTests
     }
 
     [Theory]
+    [InlineData("{\"genesis_time\":\"2026-01-01T00:00:00Z\",\"genesis_time\":\"2026-01-02T00:00:00Z\"}", "genesis_time")]
+    [InlineData("{\"consensus_params\":{\"block_max_bytes\":\"1\",\"block_max_bytes\":\"2\"}}", "block_max_bytes")]
+    [InlineData("{\"app_state\":{\"bank\":{},\"bank\":{}}}", "bank")]
+    public void A_key_given_twice_is_a_genesis_error_naming_it(string json, string key)
+    {
+        // Found by the genesis fuzz target: a repeated key escaped as ArgumentException from System.Text.Json.
+        var e = Assert.Throws<GenesisException>(() => GenesisFile.Parse(json));
+        Assert.StartsWith("genesis.json: ", e.Message);
+        Assert.Contains(key, e.Message);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("Chain-1")]
     [InlineData("chain_1")]
