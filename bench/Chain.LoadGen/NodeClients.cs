@@ -10,16 +10,21 @@ public sealed class NodeClients : IDisposable
     private readonly GrpcChannel _channel;
 
     public NodeClients(string address)
+        : this(address, new SocketsHttpHandler())
+    {
+    }
+
+    /// <summary>Through <paramref name="handler"/> (e.g. one whose ConnectCallback makes sockets in another network
+    /// namespace); the load generator's HTTP/2 settings are set on it.</summary>
+    public NodeClients(string address, SocketsHttpHandler handler)
     {
         Address = address;
+        handler.EnableMultipleHttp2Connections = true;
+        handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
+        handler.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
         _channel = GrpcChannel.ForAddress("http://" + address, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-            },
+            HttpHandler = handler,
             MaxReceiveMessageSize = 256 * 1024 * 1024,
         });
         Tx = new Proto.TxService.Service.ServiceClient(_channel);
