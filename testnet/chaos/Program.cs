@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Chain.Chaos;
 
-// chaos [--runs N] [--seed S] [--validators N] [--seconds S] [--netns auto|on|off] [--no-clock-skew] [--senders N]
+// chaos [--dry-run] [--runs N] [--seed S] [--validators N] [--seconds S] [--netns auto|on|off] [--no-clock-skew] [--senders N]
 //       [--liveness-bound S] [--out DIR] [--keep] --chaind PATH
 // Run k uses seed S + k. Exit code 0: no violation in any run; 1: a violation (listed, homes and logs kept); 2: usage.
-const string Usage = "usage: chaos --chaind PATH [--runs N] [--seed S] [--validators N] [--seconds S] [--netns auto|on|off] [--no-clock-skew] [--senders N] [--liveness-bound S] [--out DIR] [--keep]";
+const string Usage = "usage: chaos --chaind PATH [--dry-run] [--runs N] [--seed S] [--validators N] [--seconds S] [--netns auto|on|off] [--no-clock-skew] [--senders N] [--liveness-bound S] [--out DIR] [--keep]";
 var runs = 1;
 var seed = Random.Shared.Next(1, 1_000_000);
 var netns = "auto";
+var dryRun = false;
 var options = new ChaosOptions { ChaindDll = "", OutputDirectory = Path.Combine("testnet", ".chaos") };
 try
 {
@@ -35,6 +36,7 @@ try
             case "--netns": netns = Value() is "auto" or "on" or "off" ? args[i] : throw new FormatException($"--netns '{args[i]}': expected auto, on or off"); break;
             case "--no-clock-skew": options = options with { ClockSkew = false }; break;
             case "--out": options = options with { OutputDirectory = Value() }; break;
+            case "--dry-run": dryRun = true; break;
             case "--keep": options = options with { KeepHomes = true }; break;
             case "--chaind": options = options with { ChaindDll = Path.GetFullPath(Value()) }; break;
             case "-h" or "--help": Console.WriteLine(Usage); return 0;
@@ -42,7 +44,7 @@ try
         }
     }
 
-    if (!File.Exists(options.ChaindDll))
+    if (!dryRun && !File.Exists(options.ChaindDll))
     {
         throw new FormatException($"--chaind '{options.ChaindDll}': no such file; build src/Node first (dotnet build src/Node -c Release)");
     }
@@ -62,6 +64,21 @@ if (netns == "on" && !available)
 }
 
 options = options with { UseNetns = netns == "on" || (netns == "auto" && available) };
+if (dryRun)
+{
+    // The faults each run would draw, without running anything.
+    for (var run = 0; run < runs; run++)
+    {
+        Console.WriteLine($"seed {seed + run}:");
+        foreach (var fault in Schedule.Draw(seed + run, options.Nodes, options.Seconds, options.UseNetns, options.ClockSkew && FakeTime.Library is not null))
+        {
+            Console.WriteLine("  " + fault);
+        }
+    }
+
+    return 0;
+}
+
 if (!options.UseNetns)
 {
     Console.WriteLine("network namespaces: off (needs root); nodes on loopback, no partitions");
