@@ -14,18 +14,20 @@ public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, N
 {
     public override Task<StatusResponse> GetStatus(StatusRequest request, ServerCallContext context)
     {
+        // One read of the tip: the height, its block and the app hash must belong together while blocks commit.
+        var tip = executor.Tip;
         var response = new StatusResponse
         {
             ChainId = executor.ChainId,
             NodeId = identity.NodeId,
             Moniker = config.Moniker,
-            LatestHeight = executor.LastHeight,
-            LatestAppHash = ByteString.CopyFrom(executor.LastAppHash),
+            LatestHeight = tip.Height,
+            LatestAppHash = ByteString.CopyFrom(tip.AppHash),
             MempoolSize = (uint)mempool.Count,
             ValidatorAddress = ByteString.CopyFrom(identity.ValidatorAddress),
             Version = NodeIdentity.Version,
         };
-        if (executor.LastHeight > 0 && executor.Blocks.GetBlock(executor.LastHeight) is { } block)
+        if (tip.Height > 0 && executor.Blocks.GetBlock(tip.Height) is { } block)
         {
             response.LatestBlockHash = ByteString.CopyFrom(BlockStore.HeaderHash(block.Header));
             response.LatestBlockTimeUnixNanos = block.Header.TimeUnixNanos;

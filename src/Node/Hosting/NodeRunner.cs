@@ -159,6 +159,7 @@ public static class NodeRunner
         s.AddSingleton<ConsensusInbox>();
         s.AddSingleton<ConsensusService>();
         s.AddHostedService(sp => sp.GetRequiredService<ConsensusService>());
+        s.AddHostedService<ConsensusLoopLag>();
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ public sealed class NodeMetrics
     private readonly Counter _txs;
     private readonly Histogram _blockInterval;
     private readonly Histogram _commitSeconds;
+    private readonly Histogram _loopLag;
+    private readonly Gauge _loopLagNow;
+    private readonly Gauge _loopLagMax;
     private long _lastBlockNanos;
 
     public NodeMetrics(CollectorRegistry registry)
@@ -27,6 +30,10 @@ public sealed class NodeMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
         _commitSeconds = factory.CreateHistogram("chain_block_commit_seconds", "Time to write a block and its state.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
+        _loopLag = factory.CreateHistogram("chain_consensus_loop_lag_seconds", "Time work waited in the consensus inbox before the loop ran it (a probe every 250 ms).",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+        _loopLagNow = factory.CreateGauge("chain_consensus_loop_lag_now_seconds", "The last probe's wait, or the age of the probe still waiting.");
+        _loopLagMax = factory.CreateGauge("chain_consensus_loop_lag_max_seconds", "The longest consensus inbox wait seen since the node started.");
         _peers.Set(0);
         _round.Set(0);
     }
@@ -36,6 +43,19 @@ public sealed class NodeMetrics
 
     /// <summary>Sets the connected-peers gauge (chain_p2p_peers).</summary>
     public void SetPeers(int count) => _peers.Set(count);
+
+    /// <summary>A consensus loop probe waited <paramref name="lag"/>; <paramref name="done"/> once it ran (else it still waits).</summary>
+    public void OnLoopLag(TimeSpan lag, bool done)
+    {
+        var seconds = lag.TotalSeconds;
+        if (done)
+        {
+            _loopLag.Observe(seconds);
+        }
+
+        _loopLagNow.Set(seconds);
+        _loopLagMax.IncTo(seconds);
+    }
 
     public void OnBlock(BlockExecution execution, int mempoolSize, double commitSeconds)
     {

@@ -34,6 +34,8 @@ public sealed class BlockExecutor
     /// state tree if it is missing or was written for another version (<see cref="CommittedState.EnsureComplete"/>).
     /// <paramref name="fault"/> is for crash tests only.
     /// </summary>
+    private volatile CommittedTip _tip;
+
     public BlockExecutor(IKeyValueStore store, IStateCommitment commitment, BlockStore blocks, ModuleRouter router, TxProcessor processor, ulong blockMaxGas, CommitFault? fault = null)
     {
         _store = store;
@@ -48,6 +50,8 @@ public sealed class BlockExecutor
         {
             RebuiltFlatState = Committed.EnsureComplete(commitment);
         }
+
+        _tip = new CommittedTip(blocks.LatestHeight, commitment.LatestRoot);
     }
 
     /// <summary>Whether opening this executor had to rebuild the flat latest-value copy from the tree.</summary>
@@ -78,6 +82,13 @@ public sealed class BlockExecutor
 
     /// <summary>The app hash the next block's header must carry.</summary>
     public byte[] LastAppHash => _commitment.LatestRoot;
+
+    /// <summary>
+    /// The last committed height and the app hash after it, as one value. Reading <see cref="LastHeight"/> and
+    /// <see cref="LastAppHash"/> (or the block at LastHeight) apart from another thread may straddle a commit and pair
+    /// one block's height with the next one's block or state; readers outside the consensus loop use this.
+    /// </summary>
+    public CommittedTip Tip => _tip;
 
     public IStateCommitment Commitment => _commitment;
 
@@ -150,6 +161,7 @@ public sealed class BlockExecutor
         batch.Put(ColumnFamily.Meta, GenesisKey, genesisHash);
         _store.Write(batch, sync: true);
         _commitment.OnCommitted(0, root);
+        _tip = new CommittedTip(0, root);
         _genesisValidators = ToUpdates(validators);
         return ExecResult.Ok;
     }
@@ -363,6 +375,7 @@ public sealed class BlockExecutor
         _store.Write(execution.Batch, sync: true);
         _commitment.OnCommitted(execution.Block.Header.Height, execution.AppHash);
         Blocks.OnCommitted(execution.Block.Header.Height);
+        _tip = new CommittedTip(execution.Block.Header.Height, execution.AppHash);
     }
 
     /// <summary>
@@ -436,3 +449,6 @@ public sealed class BlockExecutor
         return broken;
     }
 }
+
+/// <summary>A committed height and the app hash after executing it (the next header's app hash).</summary>
+public sealed record CommittedTip(ulong Height, byte[] AppHash);

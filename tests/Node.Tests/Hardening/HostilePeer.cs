@@ -199,6 +199,24 @@ public sealed class HostilePeer : IAsyncDisposable
 /// <summary>What a hardening test measures of a node under attack (see <see cref="HostilePeer"/>).</summary>
 public static class NodeProbe
 {
+    /// <summary>A node serving its Prometheus metrics on a free loopback port, for <see cref="MetricAsync"/>.</summary>
+    public static TestNode WithMetrics(out EndpointAddress metrics)
+    {
+        var address = new EndpointAddress("127.0.0.1", TestNode.FreePort());
+        metrics = address;
+        return TestNode.WithConfig(c => c with { Metrics = new MetricsOptions { Enabled = true, Address = address } });
+    }
+
+    /// <summary>The value of an unlabelled gauge or counter, read from the node's /metrics as Prometheus text.</summary>
+    public static async Task<double> MetricAsync(EndpointAddress metrics, string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync($"http://{metrics}/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"metric {name} not found in /metrics");
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Managed heap bytes after a full collection (the in-process node's and the test's).</summary>
     public static long ManagedBytes() => GC.GetTotalMemory(forceFullCollection: true);
 

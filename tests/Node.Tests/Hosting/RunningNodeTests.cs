@@ -56,6 +56,33 @@ public sealed class RunningNodeTests(TestNode node) : IClassFixture<TestNode>
         }
     }
 
+    /// <summary>
+    /// Status read the height, the block and the app hash apart, so a call during a commit could pair height h with
+    /// block h+1's hash (a perturbation run saw "height 5 committed twice" from it). Polled while blocks commit, each
+    /// status's hash is the hash of the block at its height and its app hash the one the next block carries.
+    /// </summary>
+    [Fact]
+    public async Task Status_pairs_the_latest_height_with_that_blocks_hash_and_app_hash_while_blocks_commit()
+    {
+        var status = new Chain.Proto.NodeService.Status.StatusClient(node.Channel);
+        var blocks = new Blocks.BlocksClient(node.Channel);
+        var start = (await node.StatusAsync()).LatestHeight;
+        var seen = new List<StatusResponse>();
+        while (seen.Count < 2_000 && (seen.Count == 0 || seen[^1].LatestHeight < start + 4))
+        {
+            seen.Add(await status.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10)));
+        }
+
+        await node.WaitForHeightAsync(seen[^1].LatestHeight + 1);
+        foreach (var s in seen.DistinctBy(s => Convert.ToHexString(s.LatestBlockHash.Span)))
+        {
+            var block = await blocks.GetBlockAsync(new GetBlockRequest { Height = s.LatestHeight });
+            Assert.Equal(Convert.ToHexString(block.BlockId.Hash.Span), Convert.ToHexString(s.LatestBlockHash.Span));
+            var next = await blocks.GetBlockAsync(new GetBlockRequest { Height = s.LatestHeight + 1 });
+            Assert.Equal(Convert.ToHexString(next.Block.Header.AppHash.Span), Convert.ToHexString(s.LatestAppHash.Span));
+        }
+    }
+
     [Fact]
     public async Task Simulate_reports_gas_and_changes_nothing()
     {
