@@ -30,7 +30,7 @@ public sealed class TypeScriptClientTests(TestNode node) : IClassFixture<TestNod
         var to = Address.ToBech32(PrivateKey.Generate().Address);
         const ulong amount = 123_457;
 
-        var run = await Run(clientDir, "node", Path.Combine("node_modules", "tsx", "dist", "cli.mjs"), Path.Combine("src", "transfer.ts"),
+        var run = await Run(clientDir, NodeJs, Path.Combine("node_modules", "tsx", "dist", "cli.mjs"), Path.Combine("src", "transfer.ts"),
             "--node", node.Address, "--key", Convert.ToHexString(key.ToBytes()), "--to", to, "--amount", amount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--fee", "2000", "--json");
 
@@ -47,8 +47,20 @@ public sealed class TypeScriptClientTests(TestNode node) : IClassFixture<TestNod
         Assert.Equal(amount.ToString(System.Globalization.CultureInfo.InvariantCulture), printed.GetProperty("to_balance").GetString());
     }
 
+    private const string NodeJs = "node";
+
     private static async Task EnsureInstalled(string clientDir)
     {
+        try
+        {
+            var version = await Run(clientDir, NodeJs, "--version");
+            Assert.True(version.ExitCode == 0, $"node --version failed: {version.Error}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"Node.js (node) cannot be run ({e.Message}): run ./scripts/ensure-deps.sh, which installs Node.js, npm and the client's packages", e);
+        }
+
         if (Directory.Exists(Path.Combine(clientDir, "node_modules", "tsx")))
         {
             return;
