@@ -195,6 +195,16 @@ public class ClientMistakeMessageTests
             "message 0 (/chain.bank.v1.MsgSend) is not canonically encoded: amount[0].denom is written at its default value");
     }
 
+    [Fact]
+    public void A_missing_part_of_the_tx_is_named()
+    {
+        var chain = new TestChain(2);
+        var tx = chain.Send(0, chain.AddressOf(1), 1);
+        tx.AuthInfo.Fee = null;
+
+        AssertRefused(chain, tx.ToByteArray(), TxCodes.TxDecode, "tx has no auth_info.fee");
+    }
+
     /// <summary>A Tx written field by field, with <paramref name="body"/> as the body's bytes.</summary>
     private static byte[] Encode(Tx tx, byte[] body)
     {

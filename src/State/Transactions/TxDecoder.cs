@@ -56,7 +56,8 @@ public sealed class TxDecoder
 
         if (tx.Body is null || tx.AuthInfo?.Signer is null || tx.AuthInfo.Fee is null)
         {
-            error = Fail(TxCodes.TxDecode, "tx lacks body, auth_info.signer or auth_info.fee");
+            var missing = tx.Body is null ? "body" : tx.AuthInfo is null ? "auth_info" : tx.AuthInfo.Signer is null ? "auth_info.signer" : "auth_info.fee";
+            error = Fail(TxCodes.TxDecode, $"tx has no {missing}: a Tx needs body, auth_info.signer and auth_info.fee (docs/clients.md#tx-layout)");
             return null;
         }
 
