@@ -10,12 +10,22 @@ using Grpc.Core;
 
 namespace Chain.Node.Api;
 
-/// <summary>chain.tx.v1.Service: broadcast (sync or commit), simulate, and look up committed txs.</summary>
+/// <summary>
+/// chain.tx.v1.Service: broadcast (sync or commit), simulate, and look up committed txs.
+/// The three report different gas_used by design, because they run different parts of a tx:
+/// sync broadcast answers with CheckTx, which runs the ante checks only (tx size, account, sequence, signature, fee and
+/// sequence bump) and not the messages, as the Cosmos SDK's CheckTx does: executing every message at admission would let
+/// each peer-gossiped tx cost every node its full execution, again at each recheck; so its gas_used is the ante's part
+/// (about 18,000 for a transfer). Commit mode and GetTx give the executed result: the same ante plus the messages (about
+/// 35,000 for a transfer to a new account). Simulate runs both against the committed state: use it to choose a gas limit.
+/// docs/clients.md, "Gas and fees".
+/// </summary>
 public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, CommitWaiters waiters) : Service.ServiceBase
 {
     /// <summary>How long commit mode waits for the tx to land in a block.</summary>
     public static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>Sync: the CheckTx result (ante gas only). Commit: the executed result, once the tx is in a block.</summary>
     public override async Task<BroadcastTxResponse> BroadcastTx(BroadcastTxRequest request, ServerCallContext context)
     {
         var mode = request.Mode == BroadcastMode.Unspecified ? BroadcastMode.Sync : request.Mode;
@@ -55,6 +65,7 @@ public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, Commi
         return new BroadcastTxResponse { TxHash = ByteString.CopyFrom(hash), Result = result, Height = result.Height };
     }
 
+    /// <summary>Executes the tx (ante and messages) on a throwaway copy of the committed state: the gas_used execution will report.</summary>
     public override Task<SimulateResponse> Simulate(SimulateRequest request, ServerCallContext context)
     {
         var bytes = request.TxBytes.ToByteArray();

@@ -2,6 +2,7 @@ using Chain.Crypto;
 using Chain.Proto.Types;
 using Chain.State.Modules;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Chain.State.Transactions;
 
@@ -43,19 +44,20 @@ public sealed class TxDecoder
         }
         catch (InvalidProtocolBufferException e)
         {
-            error = Fail(TxCodes.TxDecode, $"tx bytes are not a valid Tx: {e.Message}");
+            error = Fail(TxCodes.TxDecode, NotDecodable(bytes, Tx.Descriptor, "tx bytes are not a valid Tx", e));
             return null;
         }
 
         if (!tx.ToByteString().Span.SequenceEqual(bytes))
         {
-            error = Fail(TxCodes.TxDecode, "tx is not canonically encoded (unknown fields, or fields out of order or repeated)");
+            error = Fail(TxCodes.TxDecode, NotCanonical(bytes, Tx.Descriptor, "tx is not canonically encoded"));
             return null;
         }
 
         if (tx.Body is null || tx.AuthInfo?.Signer is null || tx.AuthInfo.Fee is null)
         {
-            error = Fail(TxCodes.TxDecode, "tx lacks body, auth_info.signer or auth_info.fee");
+            var missing = tx.Body is null ? "body" : tx.AuthInfo is null ? "auth_info" : tx.AuthInfo.Signer is null ? "auth_info.signer" : "auth_info.fee";
+            error = Fail(TxCodes.TxDecode, $"tx has no {missing}: a Tx needs body, auth_info.signer and auth_info.fee (docs/clients.md#tx-layout)");
             return null;
         }
 
@@ -147,13 +149,13 @@ public sealed class TxDecoder
             }
             catch (InvalidProtocolBufferException e)
             {
-                error = Fail(TxCodes.TxDecode, $"message {i} ({any.TypeUrl}) does not decode: {e.Message}");
+                error = Fail(TxCodes.TxDecode, NotDecodable(any.Value.Span, DescriptorOf(handler), $"message {i} ({any.TypeUrl}) does not decode", e));
                 return null;
             }
 
             if (!message.ToByteString().Equals(any.Value))
             {
-                error = Fail(TxCodes.TxDecode, $"message {i} ({any.TypeUrl}) is not canonically encoded (unknown fields?)");
+                error = Fail(TxCodes.TxDecode, NotCanonical(any.Value.Span, message.Descriptor, $"message {i} ({any.TypeUrl}) is not canonically encoded"));
                 return null;
             }
 
@@ -166,7 +168,8 @@ public sealed class TxDecoder
 
             if (!handler.Signer(message).AsSpan().SequenceEqual(signer))
             {
-                error = Fail(TxCodes.Unauthorized, $"message {i} must be signed by {Address.ToBech32(handler.Signer(message))}, but the tx is signed by {Address.ToBech32(signer)}");
+                error = Fail(TxCodes.Unauthorized,
+                    $"message {i} ({any.TypeUrl}) must be signed by {Address.ToBech32(handler.Signer(message))}, but auth_info.signer.public_key is the key of {Address.ToBech32(signer)}: sign with the key of the message's signer and put that key in auth_info.signer.public_key");
                 return null;
             }
 
@@ -188,4 +191,24 @@ public sealed class TxDecoder
     }
 
     private static ExecResult Fail(uint code, string log) => ExecResult.Error(TxCodes.Codespace, code, log);
+
+    /// <summary>Why bytes did not parse, by field path (<see cref="WireFormatDiagnosis"/>); the parser's own text only when the walk finds nothing.</summary>
+    private static string NotDecodable(ReadOnlySpan<byte> bytes, MessageDescriptor descriptor, string what, InvalidProtocolBufferException e)
+    {
+        var problems = WireFormatDiagnosis.Diagnose(bytes, descriptor);
+        var reason = problems.Malformed ?? problems.NonCanonical ?? $"protobuf: {e.Message}";
+        return $"{what}: {reason}";
+    }
+
+    /// <summary>Which field breaks the canonical encoding, when the walk can tell.</summary>
+    private static string NotCanonical(ReadOnlySpan<byte> bytes, MessageDescriptor descriptor, string what)
+    {
+        var problems = WireFormatDiagnosis.Diagnose(bytes, descriptor);
+        var reason = problems.NonCanonical ?? problems.Malformed
+            ?? "it does not re-encode to the same bytes (fields at their default value must be left out, fields written in field-number order, no unknown or repeated singular fields)";
+        return $"{what}: {reason} (docs/clients.md#canonical-encoding)";
+    }
+
+    /// <summary>The descriptor of a handler's message type (only asked for after a message failed to decode).</summary>
+    private static MessageDescriptor DescriptorOf(IMsgHandler handler) => handler.Parser.ParseFrom(ByteString.Empty).Descriptor;
 }

@@ -181,8 +181,7 @@ public sealed class TxProcessor
 
             if (check != SignatureCheck.Valid)
             {
-                return Fail(TxCodes.Unauthorized,
-                    $"signature verification failed: check chain id ('{block.ChainId}'), account number ({signedNumber}) and sequence ({account.Sequence})");
+                return Fail(TxCodes.Unauthorized, DiagnoseBadSignature(tx, signedNumber));
             }
 
             _signatures.Add(tx.Hash, signedNumber);
@@ -219,6 +218,37 @@ public sealed class TxProcessor
     {
         var signBytes = TxFactory.SignBytes(_options.ChainId, accountNumber, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
         return Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(signBytes), tx.Tx.Signature.Span);
+    }
+
+    /// <summary>
+    /// Says why a signature that already failed does not verify. Runs only on that failure path (never for a good tx),
+    /// and costs at most two more verifications: over SHA-256(SHA-256(sign bytes)), the mistake of a library that hashes
+    /// the digest it is given; and, for an account whose number is not 0, over account number 0, the mistake of a client
+    /// that did not look its account up.
+    /// </summary>
+    private string DiagnoseBadSignature(DecodedTx tx, ulong accountNumber)
+    {
+        var signBytes = TxFactory.SignBytes(_options.ChainId, accountNumber, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
+        var once = Hashes.Sha256(signBytes);
+        if (Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(once), tx.Tx.Signature.Span) == SignatureCheck.Valid)
+        {
+            return "signature verification failed: the signature is over SHA-256(SHA-256(sign bytes)), a double hash (the signing library hashed the digest again); " +
+                "sign SHA-256 of the sign bytes once, e.g. with prehash disabled (docs/clients.md#signing)";
+        }
+
+        if (accountNumber != 0)
+        {
+            var zero = TxFactory.SignBytes(_options.ChainId, 0, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
+            if (Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(zero), tx.Tx.Signature.Span) == SignatureCheck.Valid)
+            {
+                return $"signature verification failed: the tx was signed with account_number 0, but the account number of {Address.ToBech32(tx.Signer)} is {accountNumber} " +
+                    "(query it with chain.bank.v1.Query/Account)";
+            }
+        }
+
+        return $"signature verification failed: signature does not verify for auth_info.signer.public_key over SHA-256 of the SignDoc the node expects: " +
+            $"chain_id '{_options.ChainId}', account_number {accountNumber}, sequence {tx.Sequence}, with the tx's fee, messages, memo and timeout_height " +
+            "(a wrong chain id, account number or other key gives this; the layout is in docs/clients.md#sign-bytes)";
     }
 
     /// <summary>

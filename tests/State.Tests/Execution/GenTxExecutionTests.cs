@@ -184,7 +184,8 @@ public sealed class GenTxExecutionTests
         using var execution = app.Executor.Execute(Block(1, signedWithZero, signedWithNine));
 
         Assert.Equal(TxCodes.Unauthorized, execution.Results.Results[0].Code);
-        Assert.Contains("account number (9)", execution.Results.Results[0].Log);
+        Assert.Contains("the tx was signed with account_number 0, but the account number of", execution.Results.Results[0].Log);
+        Assert.Contains("is 9", execution.Results.Results[0].Log);
         Assert.Equal(0U, execution.Results.Results[1].Code);
         Assert.Equal(Set([new ValidatorPowerUpdate(ConsensusB.PublicKey, 10)]), Set(execution.ValidatorUpdates));
     }
