@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the node and its tests need on a fresh Debian machine, and nothing that is already there:
-# the native libsecp256k1 (Debian package libsecp256k1-1). The .NET SDK is expected on PATH (global.json pins it).
+# the native libsecp256k1 (Debian package libsecp256k1-1), Node.js and npm (the chaind build bundles the explorer page
+# with esbuild from npm) and chromium (the explorer's browser test drives it headless). The .NET SDK is expected on
+# PATH (global.json pins it).
 set -euo pipefail
 
 have_secp() { ldconfig -p 2>/dev/null | grep -q 'libsecp256k1\.so\.[0-9]'; }
@@ -10,17 +12,26 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-if ! have_secp; then
-  echo "Installing libsecp256k1 (Debian package libsecp256k1-1)..." >&2
+# The Debian packages missing here, each with the command that tells whether it is present.
+missing=()
+have_secp || missing+=(libsecp256k1-1)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}..." >&2
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-      echo "error: libsecp256k1-1 is missing and neither root nor sudo is available; run: apt-get install -y libsecp256k1-1" >&2
+      echo "error: ${missing[*]} missing and neither root nor sudo is available; run: apt-get install -y ${missing[*]}" >&2
       exit 1
     fi
   fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq >/dev/null
-  $SUDO apt-get install -y -qq libsecp256k1-1 >/dev/null
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   have_secp || { echo "error: libsecp256k1 still not found after installing libsecp256k1-1" >&2; exit 1; }
+  command -v npm >/dev/null 2>&1 || { echo "error: npm still not found after installing nodejs and npm" >&2; exit 1; }
+  [ -x /usr/bin/chromium ] || { echo "error: /usr/bin/chromium still not found after installing chromium" >&2; exit 1; }
 fi

@@ -300,7 +300,7 @@ function chart(id, seriesLabels, data) {
   if (!charts[id] || charts[id].key !== key) {
     if (charts[id]) charts[id].plot.destroy();
     const opts = {
-      width, height: 180, legend: { show: seriesLabels.length > 1 },
+      width, height: 180, legend: { show: true },
       series: [{}, ...seriesLabels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true }))],
       axes: [{}, { size: 60 }],
     };

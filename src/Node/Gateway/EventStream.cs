@@ -36,13 +36,13 @@ public static class EventStream
             {
                 if (type.Length > MaxTypeLength)
                 {
-                    return Results.Problem($"types: an event type of {type.Length} characters, more than {MaxTypeLength}", statusCode: StatusCodes.Status400BadRequest);
+                    return Refusal(StatusCodes.Status400BadRequest, Grpc.Core.StatusCode.InvalidArgument, $"types: an event type of {type.Length} characters, more than {MaxTypeLength}");
                 }
 
                 types.Add(type);
                 if (types.Count > EventsApi.MaxEventTypes)
                 {
-                    return Results.Problem($"types: more than {EventsApi.MaxEventTypes} event types", statusCode: StatusCodes.Status400BadRequest);
+                    return Refusal(StatusCodes.Status400BadRequest, Grpc.Core.StatusCode.InvalidArgument, $"types: more than {EventsApi.MaxEventTypes} event types");
                 }
             }
         }
@@ -50,11 +50,15 @@ public static class EventStream
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (!bus.TrySubscribe(types, client, http.RequestAborted, out var reader, out var refusal))
         {
-            return Results.Problem(refusal, statusCode: StatusCodes.Status429TooManyRequests);
+            return Refusal(StatusCodes.Status429TooManyRequests, Grpc.Core.StatusCode.ResourceExhausted, refusal);
         }
 
         return TypedResults.ServerSentEvents(Items(reader!, http.RequestAborted));
     }
+
+    /// <summary>A refusal in the shape the transcoded routes use: the gRPC status as JSON, with its HTTP status.</summary>
+    private static IResult Refusal(int httpStatus, Grpc.Core.StatusCode code, string message) =>
+        Results.Json(new { code = (int)code, message, details = Array.Empty<object>() }, statusCode: httpStatus);
 
     private static async IAsyncEnumerable<SseItem<string>> Items(System.Threading.Channels.ChannelReader<EventMessage> reader, [EnumeratorCancellation] CancellationToken ct)
     {

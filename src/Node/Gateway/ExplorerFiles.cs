@@ -25,7 +25,18 @@ public static class ExplorerFiles
     public static void Map(WebApplication app)
     {
         var files = new PhysicalFileProvider(Directory);
-        app.MapGet(Path, () => Results.Redirect(Path + "/"));
+        // A middleware, not an endpoint: the static file middleware steps aside for any request an endpoint matched,
+        // and routing would match "/explorer/" to an endpoint for "/explorer".
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.Value == Path)
+            {
+                http.Response.Redirect(Path + "/");
+                return Task.CompletedTask;
+            }
+
+            return next(http);
+        });
         app.UseDefaultFiles(new DefaultFilesOptions { RequestPath = Path, FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { RequestPath = Path, FileProvider = files });
     }
