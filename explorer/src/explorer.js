@@ -164,9 +164,9 @@ async function loadValidators() {
   const bonded = big(pool.pool && pool.pool.bondedTokens);
   const infos = await Promise.all(validators.map((v) =>
     get(`/chain/staking/v1/signing_infos/${v.operatorAddress}`).then((r) => r.info).catch(() => null)));
-  validators.sort((a, b) => (big(b.tokens) > big(a.tokens) ? 1 : big(b.tokens) < big(a.tokens) ? -1 : 0));
-  fill('validators', validators.map((v) => {
-    const info = infos[validators.indexOf(v)];
+  const rows = validators.map((v, i) => ({ v, info: infos[i] }));
+  rows.sort((a, b) => (big(b.v.tokens) > big(a.v.tokens) ? 1 : big(b.v.tokens) < big(a.v.tokens) ? -1 : 0));
+  fill('validators', rows.map(({ v, info }) => {
     // Uptime: the chain's liveness record, the share of the blocks of its signing window (or of the blocks since
     // the validator started, when fewer) that it signed.
     let uptime = '';
