@@ -364,8 +364,11 @@ function refresh() {
 
 async function onNewBlock(height) {
   try {
+    // Blocks missed since the highest one seen (the stream starts after the history is loaded, and a reconnect
+    // skips some): fetched in order, at most HISTORY_BLOCKS back, so the tables and charts have no gaps.
+    const top = seen.size ? Math.max(...seen.keys()) : height - 1;
+    for (let h = Math.max(top + 1, height - HISTORY_BLOCKS + 1); h < height; h++) await loadBlock(h);
     const b = await loadBlock(height);
-    if (!seen.has(height - 1) && height > 1) await loadBlock(height - 1).then((prev) => addPoint(b, prev)).catch(() => {});
     showHeight(height, BigInt(Math.round(b.time * 1e6)) * 1000n);
     renderBlocks();
     renderCharts();

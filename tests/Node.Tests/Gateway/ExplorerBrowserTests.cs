@@ -58,6 +58,16 @@ public sealed class ExplorerBrowserTests(ITestOutputHelper output) : IAsyncLifet
         await gateway.Commit(tenant, new MsgCreateLease { Tenant = tenantAddress, BidId = bidId });
         var leaseId = (await gateway.Get($"chain/market/v1/leases?owner={tenantAddress}")).GetProperty("leases")[0].GetProperty("id").GetString()!;
 
+        // The page and its bundle are served by the node; /explorer sends browsers to /explorer/.
+        using (var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = _node.GatewayUri })
+        {
+            using var redirect = await http.GetAsync("explorer");
+            Assert.Equal((System.Net.HttpStatusCode.Redirect, "/explorer/"), (redirect.StatusCode, redirect.Headers.Location?.ToString()));
+            using var bundle = await http.GetAsync("explorer/explorer.js");
+            Assert.Equal(System.Net.HttpStatusCode.OK, bundle.StatusCode);
+            Assert.Equal("text/javascript", bundle.Content.Headers.ContentType?.MediaType);
+        }
+
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

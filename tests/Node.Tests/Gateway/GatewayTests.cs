@@ -155,6 +155,16 @@ public sealed class GatewayTests(GatewayTests.GatewayNode node) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_explorer_is_not_served_unless_enabled()
+    {
+        using var gateway = new GatewayClient(node.Value);
+        using var page = await gateway.Http.GetAsync("explorer/");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        using var script = await gateway.Http.GetAsync("explorer/explorer.js");
+        Assert.Equal(HttpStatusCode.NotFound, script.StatusCode);
+    }
+
+    [Fact]
     public async Task OpenApi_document_lists_every_route()
     {
         using var gateway = new GatewayClient(node.Value);
