@@ -1,6 +1,7 @@
 // The explorer page: reads the node's REST gateway (same origin, /chain/...) and its server-sent event stream, and
 // shows blocks, txs, validators, the order book, leases with their escrow runway, providers with their track record,
 // and charts over the blocks this page has seen. Every figure is a query answer or an event; nothing is invented.
+// Written by hand because no package renders this chain's types; the charts are uPlot's, bundled by esbuild.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './explorer.css';

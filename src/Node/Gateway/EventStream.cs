@@ -14,7 +14,8 @@ namespace Chain.Node.Gateway;
 /// data is the <see cref="EventMessage"/> in proto3 JSON (as the REST gateway writes it) and whose id is its height.
 /// It is a subscription to the same <see cref="EventBus"/> as chain.node.v1.Events/Subscribe, so the same caps hold
 /// (grpc.max_subscriptions, grpc.max_subscriptions_per_client, counted together with gRPC subscribers) and a client
-/// that falls behind is dropped.
+/// that falls behind is dropped. JSON transcoding cannot carry a server stream to EventSource, so this small endpoint
+/// is written here, on ASP.NET Core's own SSE writer (TypedResults.ServerSentEvents).
 /// </summary>
 public static class EventStream
 {
