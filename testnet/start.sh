@@ -2,7 +2,7 @@
 # Starts a local testnet of N validators (default 4, or $VALIDATORS) on loopback and waits until every node
 # commits blocks. Homes live in testnet/.homes/node0..nodeN-1 (made by `chaind testnet init` on first run and
 # kept across runs; ./testnet/wipe.sh starts over). Node i listens for peers on 26600+10i, gRPC on +1,
-# metrics on +2 ($BASE_PORT moves the block).
+# metrics on +2, and serves the REST gateway with the explorer page on +3 ($BASE_PORT moves the block).
 #   ./testnet/start.sh            start (init if needed)
 #   ./testnet/status.sh | logs.sh [nodeI] | stop.sh | wipe.sh | perturb.sh | load.sh (see docs/benchmarks.md)
 set -euo pipefail
@@ -16,6 +16,11 @@ if [ ! -f "$HOMES/node0/config/genesis.json" ]; then
   chaind testnet init --validators "$VALIDATORS" --output "$HOMES" --base-port "$BASE_PORT" --chain-id chain-testnet
 fi
 
+# A node's port from its config.toml: section $2's address key.
+config_port() { awk -v s="[$2]" '$0==s{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3); n=split($3,a,":"); print a[n]; exit}' "$1/config/config.toml"; }
+# The gateway of node i sits two ports above its gRPC port (p2p +0, gRPC +1, metrics +2, gateway +3).
+gateway_of() { echo "127.0.0.1:$(( $(config_port "$1" grpc) + 2 ))"; }
+
 count=0
 for home in "$HOMES"/node*/; do
   home="${home%/}"
@@ -24,7 +29,8 @@ for home in "$HOMES"/node*/; do
   if [ -f "$home/node.pid" ] && kill -0 "$(cat "$home/node.pid")" 2>/dev/null; then
     echo "$name is already running (pid $(cat "$home/node.pid"))"
   else
-    nohup dotnet "$CHAIND_DLL" start --home "$home" >>"$home/node.log" 2>&1 &
+    CHAIND_GATEWAY_ENABLED=true CHAIND_GATEWAY_EXPLORER=true CHAIND_GATEWAY_ADDRESS="$(gateway_of "$home")" \
+      nohup dotnet "$CHAIND_DLL" start --home "$home" >>"$home/node.log" 2>&1 &
     echo $! >"$home/node.pid"
     echo "Started $name (pid $!), log: $home/node.log"
   fi
@@ -48,6 +54,10 @@ for _ in $(seq 1 240); do
     echo "All $count nodes are committing blocks: node0 at height $(height_of "$HOMES/node0")"
     grpc=$(awk '/^\[grpc\]/{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3); print $3; exit}' "$HOMES/node0/config/config.toml")
     echo "node0 gRPC on $grpc; each node's funded key 'validator' is in its home's keyring"
+    for home in "$HOMES"/node*/; do
+      home="${home%/}"
+      echo "$(basename "$home"): REST gateway http://$(gateway_of "$home")/  explorer http://$(gateway_of "$home")/explorer/  (docs/gateway.md, docs/explorer.md)"
+    done
     echo "Try: dotnet $CHAIND_DLL query bank balance \$(dotnet $CHAIND_DLL keys show validator --address --home $HOMES/node0) --home $HOMES/node0"
     exit 0
   fi

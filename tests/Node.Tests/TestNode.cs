@@ -47,6 +47,16 @@ public sealed class TestNode : IAsyncLifetime
     /// <summary>A node whose config is changed by <paramref name="change"/> after the test defaults are applied.</summary>
     public static TestNode WithConfig(Func<NodeConfig, NodeConfig> change) => new(StateBackend.Memory, configChange: change);
 
+    /// <summary>
+    /// A node that also serves the REST gateway on a free loopback port (<see cref="GatewayUri"/>), and the explorer
+    /// when <paramref name="explorer"/>; <paramref name="change"/> changes the config further.
+    /// </summary>
+    public static TestNode WithGateway(bool explorer = false, Func<NodeConfig, NodeConfig>? change = null) => new(StateBackend.Memory, configChange: c =>
+    {
+        c = c with { Gateway = new GatewayOptions { Enabled = true, Address = new EndpointAddress("127.0.0.1", FreePort()), Explorer = explorer } };
+        return change?.Invoke(c) ?? c;
+    });
+
     /// <summary>A node whose genesis is changed by <paramref name="change"/> after the test defaults are applied.</summary>
     public static TestNode WithGenesis(Action<GenesisDoc> change) => new(StateBackend.Memory, change);
 
@@ -83,6 +93,14 @@ public sealed class TestNode : IAsyncLifetime
 
     /// <summary>Total uchn minted at genesis.</summary>
     public ulong GenesisSupply { get; private set; }
+
+    /// <summary>The config the node runs with.</summary>
+    public NodeConfig Config { get; private set; } = new();
+
+    /// <summary>http://host:port/ of the REST gateway (<see cref="WithGateway"/>).</summary>
+    public Uri GatewayUri => Config.Gateway.Enabled
+        ? new Uri($"http://{Config.Gateway.Address}/")
+        : throw new InvalidOperationException("this node serves no gateway; make it with TestNode.WithGateway");
 
     public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("the node has not started");
 
@@ -138,6 +156,7 @@ public sealed class TestNode : IAsyncLifetime
                 Log = new LogOptions { Level = LogEventLevel.Warning },
             };
             config = _configChange?.Invoke(config) ?? config;
+            Config = config;
             _run = Task.Run(() => NodeRunner.RunAsync(home, config, genesis, validatorKey, _stop.Token));
             _channel = GrpcChannel.ForAddress(config.Grpc.Address.ToHttpUri());
             if (await WaitForFirstBlockAsync() || attempt == 3)

@@ -16,6 +16,7 @@ internal sealed class StartCommand
         "moniker",
         "grpc.address",
         "metrics.address",
+        "gateway.address",
         "p2p.listen_address",
         "consensus.timeout_commit",
         "log.level",

@@ -15,6 +15,8 @@ public sealed record NodeConfig
 
     public MetricsOptions Metrics { get; init; } = new();
 
+    public GatewayOptions Gateway { get; init; } = new();
+
     public P2pOptions P2p { get; init; } = new();
 
     /// <summary>[consensus]: round timeouts (CometBFT's defaults).</summary>
@@ -48,6 +50,15 @@ public sealed record NodeConfig
         if (Metrics.Enabled)
         {
             listeners.Add(("metrics.address", Metrics.Address));
+        }
+
+        if (Gateway.Enabled)
+        {
+            listeners.Add(("gateway.address", Gateway.Address));
+        }
+        else if (Gateway.Explorer)
+        {
+            throw new ConfigException($"{source}: 'gateway.explorer' is true but 'gateway.enabled' is false; the explorer is served by the gateway, so enable both");
         }
 
         if (P2p.DialBackoffMax < P2p.DialBackoffMin)

@@ -7,6 +7,7 @@ using Chain.Node.Api;
 using Chain.Node.App;
 using Chain.Node.Config;
 using Chain.Node.Events;
+using Chain.Node.Gateway;
 using Chain.Node.P2p;
 using Chain.Node.P2p.Peers;
 using Chain.Node.Production;
@@ -46,7 +47,7 @@ public static class NodeRunner
         using var logger = NodeLoggerFactory.Create(config.Log, home);
         using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(logger);
         ReserveThreads();
-        if (CheckFits(config, genesis) is { } problem)
+        if ((CheckFits(config, genesis) ?? (config.Gateway.Explorer ? ExplorerFiles.Problem() : null)) is { } problem)
         {
             logger.Fatal("{Problem}", problem);
             return 1;
@@ -81,9 +82,11 @@ public static class NodeRunner
             {
                 metricServer?.Start();
                 logger.Information(
-                    "Node {Moniker} on chain {ChainId} at height {Height}: gRPC on {Grpc}{Metrics}",
+                    "Node {Moniker} on chain {ChainId} at height {Height}: gRPC on {Grpc}{Metrics}{Gateway}",
                     config.Moniker, genesis.ChainId, application.Executor.LastHeight, config.Grpc.Address,
-                    metricServer is null ? string.Empty : $", metrics on http://{config.Metrics.Address}/metrics");
+                    metricServer is null ? string.Empty : $", metrics on http://{config.Metrics.Address}/metrics",
+                    !config.Gateway.Enabled ? string.Empty
+                        : $", REST gateway on http://{config.Gateway.Address}/ (OpenAPI {GatewayHost.OpenApiPath}){(config.Gateway.Explorer ? $", explorer on http://{config.Gateway.Address}{ExplorerFiles.Path}/" : string.Empty)}");
                 await app.RunAsync(ct);
                 return 0;
             }
@@ -223,6 +226,12 @@ public static class NodeRunner
             {
                 options.ListenLocalhost(address.Port, listen => listen.Protocols = HttpProtocols.Http2);
             }
+
+            if (config.Gateway.Enabled)
+            {
+                GatewayHost.Listen(options, config.Gateway);
+                options.Limits.MaxRequestBodySize = GatewayHost.MaxRequestBodyBytes(application.Options.MaxTxBytes);
+            }
         });
 
         var genesis = application.Genesis;
@@ -247,16 +256,26 @@ public static class NodeRunner
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Mempool.Mempool>>()));
         AddConsensus(s, application, config);
         AddNetwork(s, home, nodeKey, application.ChainId, config);
-        s.AddGrpc(options =>
+        var grpc = s.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, application.Options.MaxTxBytes + 64 * 1024);
             options.EnableDetailedErrors = false;
         });
+        if (config.Gateway.Enabled)
+        {
+            GatewayHost.AddServices(s, grpc);
+        }
+
         s.AddGrpcReflection();
         s.AddGrpcHealthChecks();
         s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         var app = builder.Build();
+        if (config.Gateway.Enabled)
+        {
+            GatewayHost.Map(app, config.Gateway);
+        }
+
         app.MapGrpcService<TxApi>();
         app.MapGrpcService<BlocksApi>();
         app.MapGrpcService<StatusApi>();

@@ -119,6 +119,32 @@ public sealed class NodeConfigLoaderTests
     }
 
     [Fact]
+    public void An_enabled_gateway_on_the_grpc_port_is_rejected_and_a_disabled_one_is_not_checked()
+    {
+        using var home = new TempHome();
+        var path = home.PathOf("config.toml");
+        File.WriteAllText(path, "[gateway]\naddress = \"127.0.0.1:9090\"\n");
+        Assert.Equal(9090, NodeConfigLoader.Load(path, NoEnvironment).Gateway.Address.Port);
+
+        File.WriteAllText(path, "[gateway]\nenabled = true\naddress = \"127.0.0.1:9090\"\n");
+        var e = Assert.Throws<ConfigException>(() => NodeConfigLoader.Load(path, NoEnvironment));
+        Assert.Contains("'grpc.address' and 'gateway.address'", e.Message);
+    }
+
+    [Fact]
+    public void The_explorer_without_the_gateway_is_rejected()
+    {
+        using var home = new TempHome();
+        var path = home.PathOf("config.toml");
+        File.WriteAllText(path, "[gateway]\nexplorer = true\n");
+        var e = Assert.Throws<ConfigException>(() => NodeConfigLoader.Load(path, NoEnvironment));
+        Assert.Contains("'gateway.explorer' is true but 'gateway.enabled' is false", e.Message);
+
+        File.WriteAllText(path, "[gateway]\nenabled = true\nexplorer = true\n");
+        Assert.True(NodeConfigLoader.Load(path, NoEnvironment).Gateway.Explorer);
+    }
+
+    [Fact]
     public void A_timeout_above_the_ceiling_is_rejected_by_its_key()
     {
         using var home = new TempHome();
