@@ -9,3 +9,12 @@ build_chaind() {
   dotnet build "$ROOT/src/Node/Chain.Node.csproj" -c Release -nologo -v quiet >/dev/null || {
     echo "error: build failed; run: dotnet build src/Node -c Release" >&2; exit 1; }
 }
+# A node's port from its config.toml: section $2's address key.
+config_port() { awk -v s="[$2]" '$0==s{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3); n=split($3,a,":"); print a[n]; exit}' "$1/config/config.toml"; }
+# The gateway of node i sits two ports above its gRPC port (p2p +0, gRPC +1, metrics +2, gateway +3).
+gateway_of() { echo "127.0.0.1:$(( $(config_port "$1" grpc) + 2 ))"; }
+# Starts the node of home $1 in the background with its gateway and explorer on, appending to its node.log.
+start_node() {
+  CHAIND_GATEWAY_ENABLED=true CHAIND_GATEWAY_EXPLORER=true CHAIND_GATEWAY_ADDRESS="$(gateway_of "$1")" \
+    nohup dotnet "$CHAIND_DLL" start --home "$1" >>"$1/node.log" 2>&1 &
+}

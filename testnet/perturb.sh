@@ -20,7 +20,7 @@ case "$action" in
   resume) kill -CONT "$pid" && echo "resumed $name (pid $pid)" ;;
   restart)
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "$name is running (pid $pid)"; exit 0; fi
-    nohup dotnet "$CHAIND_DLL" start --home "$home" >>"$home/node.log" 2>&1 &
+    start_node "$home"
     echo $! >"$home/node.pid"
     echo "restarted $name (pid $!)" ;;
   *) echo "unknown action '$action'" >&2; exit 2 ;;

@@ -16,11 +16,6 @@ if [ ! -f "$HOMES/node0/config/genesis.json" ]; then
   chaind testnet init --validators "$VALIDATORS" --output "$HOMES" --base-port "$BASE_PORT" --chain-id chain-testnet
 fi
 
-# A node's port from its config.toml: section $2's address key.
-config_port() { awk -v s="[$2]" '$0==s{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3); n=split($3,a,":"); print a[n]; exit}' "$1/config/config.toml"; }
-# The gateway of node i sits two ports above its gRPC port (p2p +0, gRPC +1, metrics +2, gateway +3).
-gateway_of() { echo "127.0.0.1:$(( $(config_port "$1" grpc) + 2 ))"; }
-
 count=0
 for home in "$HOMES"/node*/; do
   home="${home%/}"
@@ -29,8 +24,7 @@ for home in "$HOMES"/node*/; do
   if [ -f "$home/node.pid" ] && kill -0 "$(cat "$home/node.pid")" 2>/dev/null; then
     echo "$name is already running (pid $(cat "$home/node.pid"))"
   else
-    CHAIND_GATEWAY_ENABLED=true CHAIND_GATEWAY_EXPLORER=true CHAIND_GATEWAY_ADDRESS="$(gateway_of "$home")" \
-      nohup dotnet "$CHAIND_DLL" start --home "$home" >>"$home/node.log" 2>&1 &
+    start_node "$home"
     echo $! >"$home/node.pid"
     echo "Started $name (pid $!), log: $home/node.log"
   fi
