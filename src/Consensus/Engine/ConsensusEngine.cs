@@ -139,26 +139,37 @@ public sealed class ConsensusEngine
     /// Whether a proposal or vote of the next height is signed by the member of the next height's validators that it
     /// names: checked before such a message is held for the next height, so forged ones take no room there.
     /// </summary>
-    public bool SignedByNextValidator(ConsensusInput input)
+    public bool SignedByNextValidator(ConsensusInput input) => input switch
     {
-        switch (input)
-        {
-            case VoteInput { Vote: var vote }:
-                if (vote.ValidatorIndex >= (uint)NextValidators.Count)
-                {
-                    return false;
-                }
+        VoteInput { Vote: var vote } => VoterIn(NextValidators, vote) is { } voter && VerifiesVote(voter, vote),
+        ProposalInput { Proposal: var proposal } => SignerIn(NextValidators, proposal) >= 0,
+        _ => false,
+    };
 
-                ConsensusValidator voter = NextValidators[(int)vote.ValidatorIndex];
-                return vote.ValidatorAddress.Span.SequenceEqual(voter.Address) &&
-                    _verifier.Verify(voter.PublicKey, CanonicalSignBytes.ForVote(_chainId, vote), vote.Signature.Span);
-            case ProposalInput { Proposal: var proposal }:
-                int index = NextValidators.IndexOf(proposal.ProposerAddress.Span);
-                return index >= 0 &&
-                    _verifier.Verify(NextValidators[index].PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span);
-            default:
-                return false;
+    /// <summary>The member of <paramref name="set"/> that <paramref name="vote"/> names, by index and address alike;
+    /// null when the index is out of the set or the address is another's (the signature is not checked).</summary>
+    private static ConsensusValidator? VoterIn(ConsensusValidatorSet set, Vote vote)
+    {
+        if (vote.ValidatorIndex >= (uint)set.Count)
+        {
+            return null;
         }
+
+        ConsensusValidator voter = set[(int)vote.ValidatorIndex];
+        return vote.ValidatorAddress.Span.SequenceEqual(voter.Address) ? voter : null;
+    }
+
+    private bool VerifiesVote(ConsensusValidator voter, Vote vote) =>
+        _verifier.Verify(voter.PublicKey, CanonicalSignBytes.ForVote(_chainId, vote), vote.Signature.Span);
+
+    /// <summary>The index in <paramref name="set"/> of the proposer <paramref name="proposal"/> names, when its signature
+    /// verifies; -1 otherwise.</summary>
+    private int SignerIn(ConsensusValidatorSet set, Proposal proposal)
+    {
+        int index = set.IndexOf(proposal.ProposerAddress.Span);
+        return index >= 0 && _verifier.Verify(set[index].PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span)
+            ? index
+            : -1;
     }
 
     /// <summary>True once <see cref="Start"/> has run.</summary>
@@ -296,8 +307,8 @@ public sealed class ConsensusEngine
         // The signature of the validator it names first (one check, as for any vote), and only then the proposer
         // priorities of its round, which cost work in proportion to how far ahead the round is: a forged proposal
         // for a far round costs its signature check and nothing more.
-        int signer = Validators.IndexOf(proposal.ProposerAddress.Span);
-        if (signer < 0 || !_verifier.Verify(Validators[signer].PublicKey, CanonicalSignBytes.ForProposal(_chainId, proposal), proposal.Signature.Span))
+        int signer = SignerIn(Validators, proposal);
+        if (signer < 0)
         {
             LastInputForged = true;
             return;
@@ -353,19 +364,13 @@ public sealed class ConsensusEngine
             return;
         }
 
-        if (vote.ValidatorIndex >= (uint)Validators.Count)
+        if (VoterIn(Validators, vote) is not { } validator)
         {
             LastInputForged = true;
             return;
         }
 
         int index = (int)vote.ValidatorIndex;
-        ConsensusValidator validator = Validators[index];
-        if (!vote.ValidatorAddress.Span.SequenceEqual(validator.Address))
-        {
-            LastInputForged = true;
-            return;
-        }
 
         if (!AcceptsRound(vote.Round, index))
         {
@@ -380,7 +385,7 @@ public sealed class ConsensusEngine
             return; // the same vote again (or another signature over the same block id)
         }
 
-        if (!_verifier.Verify(validator.PublicKey, CanonicalSignBytes.ForVote(_chainId, vote), vote.Signature.Span))
+        if (!VerifiesVote(validator, vote))
         {
             LastInputForged = true;
             return;
