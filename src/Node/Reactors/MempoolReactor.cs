@@ -81,8 +81,6 @@ public sealed class MempoolReactor : BackgroundService, IReactor
     /// <summary>Bytes of received batches waiting for the mempool.</summary>
     public long PendingBytes => _backlog.Bytes;
 
-    private void Taken(IPeer peer, int bytes) => _backlog.Release(peer.Id, bytes);
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(CheckIncoming(stoppingToken), FlushOutgoing(stoppingToken));
 
@@ -92,7 +90,7 @@ public sealed class MempoolReactor : BackgroundService, IReactor
         {
             await foreach ((IPeer peer, TxBatch batch, int batchBytes) in _incoming.Reader.ReadAllAsync(ct))
             {
-                Taken(peer, batchBytes);
+                _backlog.Release(peer.Id, batchBytes);
                 RecentHashes? known = _known.GetValueOrDefault(peer.Id);
                 foreach (ByteString tx in batch.Txs)
                 {
