@@ -248,6 +248,11 @@ public sealed partial class Keyring
     {
         try
         {
+            if (!File.Exists(path))
+            {
+                throw new KeyringException($"key '{name}' not found in {Directory}");
+            }
+
             SecretFile.RefuseIfSharedDirectory(Directory);
             SecretFile.RefuseIfShared(path);
             if (new FileInfo(path).Length > MaxKeyFileBytes)
