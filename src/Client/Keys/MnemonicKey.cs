@@ -68,13 +68,20 @@ public static class MnemonicKey
     /// <summary>The BIP-39 seed (64 bytes) of <paramref name="mnemonic"/> with the optional BIP-39 passphrase.</summary>
     public static byte[] Seed(string mnemonic, string bip39Passphrase = "") => Parse(mnemonic).DeriveSeed(bip39Passphrase);
 
+    /// <summary>The BIP-32 extended key at <paramref name="path"/> (null: the master key) below <paramref name="seed"/>.</summary>
+    internal static ExtKey DeriveExtKey(byte[] seed, HdPath? path)
+    {
+        var master = ExtKey.CreateFromSeed(seed);
+        return path is null ? master : master.Derive(path.KeyPath);
+    }
+
     /// <summary>The key at <paramref name="path"/> from <paramref name="mnemonic"/>.</summary>
     public static PrivateKey Derive(string mnemonic, HdPath path, string bip39Passphrase = "")
     {
         var seed = Seed(mnemonic, bip39Passphrase);
         try
         {
-            var secret = ExtKey.CreateFromSeed(seed).Derive(path.KeyPath).PrivateKey.ToBytes();
+            var secret = DeriveExtKey(seed, path).PrivateKey.ToBytes();
             try
             {
                 return PrivateKey.FromBytes(secret);
