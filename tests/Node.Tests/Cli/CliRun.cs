@@ -13,14 +13,19 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
         string home,
         IEnumerable<string> args,
         string input = "",
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        bool testKeyring = true)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         // Tests run the CLI as on a testnet: the test keyring unless a test names another backend (with
-        // --keyring-backend or by setting this variable itself).
+        // --keyring-backend, by setting this variable itself, or with testKeyring false for the real default).
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
-        env.TryAdd(TestKeyringVariable, "test");
+        if (testKeyring)
+        {
+            env.TryAdd(TestKeyringVariable, "test");
+        }
+
         var cli = new ChaindCli(new CliEnvironment(new StringReader(input), output, error, env.GetValueOrDefault, TimeProvider.System));
         var code = await cli.InvokeAsync(["--home", home, .. args]);
         return new CliRun(code, output.ToString(), error.ToString());
