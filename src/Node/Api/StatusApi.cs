@@ -1,5 +1,6 @@
 using Chain.Crypto;
 using Chain.Node.Config;
+using Chain.Node.Reactors;
 using Chain.Proto.NodeService;
 using Chain.State.Blocks;
 using Chain.State.Execution;
@@ -10,10 +11,11 @@ using Status = Grpc.Core.Status;
 namespace Chain.Node.Api;
 
 /// <summary>chain.node.v1.Status: who this node is and where its chain stands.</summary>
-public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, NodeConfig config, NodeIdentity identity) : Proto.NodeService.Status.StatusBase
+public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, NodeConfig config, NodeIdentity identity, BlockSyncReactor sync) : Proto.NodeService.Status.StatusBase
 {
     public override Task<StatusResponse> GetStatus(StatusRequest request, ServerCallContext context)
     {
+        var progress = sync.Progress();
         var response = new StatusResponse
         {
             ChainId = executor.ChainId,
@@ -24,6 +26,10 @@ public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, N
             MempoolSize = (uint)mempool.Count,
             ValidatorAddress = ByteString.CopyFrom(identity.ValidatorAddress),
             Version = NodeIdentity.Version,
+            CatchingUp = progress.CatchingUp,
+            SyncTargetHeight = progress.TargetHeight,
+            SyncBlocksPerSecond = progress.BlocksPerSecond,
+            SyncSecondsLeft = progress.SecondsLeft,
         };
         if (executor.LastHeight > 0 && executor.Blocks.GetBlock(executor.LastHeight) is { } block)
         {

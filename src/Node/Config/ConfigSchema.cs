@@ -180,6 +180,12 @@ public static class ConfigSchema
                 ? c with { Log = c.Log with { File = s } }
                 : null),
 
+        Key("health", "halt_after", ConfigValueKind.String,
+            "The gRPC health service reports NOT_SERVING when the node's height has not moved for this long (halted), as well as while block sync catches up.",
+            Duration.Expected + ", at least 1s",
+            c => Duration.Format(c.Health.HaltAfter),
+            (c, v) => v is string s && Duration.TryParse(s, out var t) && t >= TimeSpan.FromSeconds(1) ? c with { Health = c.Health with { HaltAfter = t } } : null),
+
         Key("client", "keyring_backend", ConfigValueKind.String,
             "Keyring of the client commands run with this home when --keyring-backend is not given: \"file\" (each key encrypted under a passphrase, in keyring-file/) or \"test\" (unencrypted, in keyring/; testnets only).",
             Chain.Client.Keys.KeyringBackends.Expected,
