@@ -61,7 +61,7 @@ public sealed class BlockSyncReactor(
     private long _oneBehindSince;
     private int _applied;
     private readonly SyncProgress _progress = new();
-    private long _lastProgressLogMs = long.MinValue;
+    private long _lastProgressLogMs = long.MinValue / 2; // far enough back that the first applied block logs, without overflow
     private ulong _lastHeightSeen = executor.LastHeight;
     private long _lastHeightChangeMs = Environment.TickCount64;
     private bool _waitingForHold;
