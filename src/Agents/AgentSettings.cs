@@ -9,14 +9,20 @@ namespace Chain.Agents;
 /// per tx, how often the chain is polled between events, and where metrics are served.
 /// </summary>
 /// <param name="Node">host:port of the node's gRPC API.</param>
-/// <param name="Home">The chaind home whose keyring/ holds <paramref name="Key"/>.</param>
+/// <param name="Home">The chaind home whose keyring holds <paramref name="Key"/>.</param>
 /// <param name="Key">Name of the keyring key the agent signs with.</param>
+/// <param name="KeyringBackend">"file" (keyring-file/, unlocked with <paramref name="PassphraseFile"/>) or "test" (keyring/, testnets).</param>
+/// <param name="PassphraseFile">File whose first line is the file-backend key's passphrase; empty for the test backend.</param>
 /// <param name="Fee">uchn paid per tx (at least gas x the node's minimum gas price).</param>
 /// <param name="Gas">Gas limit per tx.</param>
 /// <param name="PollInterval">How often the agent looks at the chain when no event woke it.</param>
 /// <param name="MetricsAddress">host:port of the Prometheus /metrics endpoint; empty: none.</param>
 public sealed record AgentSettings(string Node, string Home, string Key, ulong Fee, ulong Gas, TimeSpan PollInterval, string MetricsAddress)
 {
+    public KeyringBackend KeyringBackend { get; init; } = KeyringBackend.File;
+
+    public string PassphraseFile { get; init; } = string.Empty;
+
     public static AgentSettings Read(TomlSettings toml)
     {
         var home = toml.String("home", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".chaind"));
@@ -32,6 +38,18 @@ public sealed record AgentSettings(string Node, string Home, string Key, ulong F
             throw toml.Bad("metrics_address", $"\"{metrics}\" is not host:port");
         }
 
+        var backendText = toml.String("keyring_backend", "file");
+        if (!KeyringBackends.TryParse(backendText, out var backend))
+        {
+            throw toml.Bad("keyring_backend", $"\"{backendText}\" is not {KeyringBackends.Expected}");
+        }
+
+        var passphraseFile = toml.String("passphrase_file", string.Empty);
+        if (backend == KeyringBackend.Test && passphraseFile.Length > 0)
+        {
+            throw toml.Bad("passphrase_file", "the test keyring has no passphrase; remove passphrase_file or set keyring_backend = \"file\"");
+        }
+
         return new AgentSettings(
             toml.String("node", "127.0.0.1:9090"),
             home.StartsWith('~') ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + home[1..] : home,
@@ -39,19 +57,31 @@ public sealed record AgentSettings(string Node, string Home, string Key, ulong F
             toml.Uchn("fee", "100000uchn"),
             toml.UInt("gas", 10_000_000, 1),
             toml.Duration("poll_interval", "1s"),
-            metrics);
+            metrics)
+        {
+            KeyringBackend = backend,
+            PassphraseFile = passphraseFile,
+        };
     }
 
     /// <summary>The signing key from the keyring under <see cref="Home"/>.</summary>
     public PrivateKey LoadKey()
     {
+        var directory = KeyringBackends.DirectoryUnder(Home, KeyringBackend);
         try
         {
-            return new Keyring(Path.Combine(Home, "keyring")).GetPrivateKey(Key);
+            if (KeyringBackend == KeyringBackend.File && PassphraseFile.Length == 0)
+            {
+                throw new AgentConfigException(
+                    $"key \"{Key}\": the file keyring needs passphrase_file (a file whose first line is the key's passphrase); on a testnet set keyring_backend = \"test\"");
+            }
+
+            var passphrases = KeyringBackend == KeyringBackend.File ? FixedPassphrase.FromFile(PassphraseFile) : null;
+            return new Keyring(directory, KeyringBackend, passphrases).GetPrivateKey(Key);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is KeyringException or IOException or InvalidOperationException or ArgumentException or KeyNotFoundException)
         {
-            throw new AgentConfigException($"key \"{Key}\" is not in the keyring at {Path.Combine(Home, "keyring")}: {e.Message}");
+            throw new AgentConfigException($"key \"{Key}\" cannot be loaded from the {KeyringBackends.Name(KeyringBackend)} keyring at {directory}: {e.Message}");
         }
     }
 

@@ -99,6 +99,7 @@ public sealed class AgentNetworkTests(ITestOutputHelper output) : IDisposable
                 node = "{node0.GrpcAddress}"
                 home = "{agentHome}"
                 key = "{name}"
+                keyring_backend = "test"
                 fee = "{Fee}uchn"
                 device = "cpu"
                 gpus = 1
@@ -129,6 +130,7 @@ public sealed class AgentNetworkTests(ITestOutputHelper output) : IDisposable
             node = "{node0.GrpcAddress}"
             home = "{agentHome}"
             key = "tenant"
+            keyring_backend = "test"
             fee = "{Fee}uchn"
             poll_interval = "300ms"
             budget = "4000chn"

@@ -39,7 +39,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Killed_after_writing_tree_nodes_the_node_reopens_at_the_last_committed_block_with_its_root()
     {
-        var (code, text) = ChaindProcess.Run("init", "--home", _home, "--chain-id", "crash-1", "--moniker", "crash");
+        var (code, text) = ChaindProcess.Run("init", "--home", _home, "--chain-id", "crash-1", "--moniker", "crash", "--keyring-backend", "test");
         Assert.True(code == 0, text);
         var sender = PrivateKey.Generate();
         var recipient = PrivateKey.Generate().Address;

@@ -32,7 +32,7 @@ public sealed class SingleNodeTests(ITestOutputHelper output) : IDisposable
         const int senders = 8;
         const int perSender = 125;
         const ulong initial = 10_000_000_000;
-        var (code, text) = ChaindProcess.Run("init", "--home", _home, "--chain-id", "itest-1", "--moniker", "it");
+        var (code, text) = ChaindProcess.Run("init", "--home", _home, "--chain-id", "itest-1", "--moniker", "it", "--keyring-backend", "test");
         Assert.True(code == 0, text);
 
         // Fund the senders in genesis.

@@ -9,8 +9,11 @@ namespace Chain.Client.Cli;
 /// </summary>
 public interface IClientHome
 {
-    /// <summary>The keyring of the home at <paramref name="home"/>.</summary>
-    Keyring Keyring(string home);
+    /// <summary>
+    /// The keyring of the home at <paramref name="home"/>: of <paramref name="backend"/> when given, else of the
+    /// home's default backend; <paramref name="passphrases"/> unlocks file-backend keys.
+    /// </summary>
+    Keyring Keyring(string home, KeyringBackend? backend, IPassphraseSource passphrases);
 
     /// <summary>
     /// A connection to the node: <paramref name="node"/> (the --node value) when given, else the one the home at

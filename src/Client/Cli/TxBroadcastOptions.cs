@@ -64,7 +64,7 @@ public sealed class TxBroadcastOptions
     /// <summary>The keyring key named <paramref name="keyName"/> and its address.</summary>
     public (PrivateKey Key, string Address) Key(ParseResult parse, string keyName)
     {
-        var key = _context.ClientHome.Keyring(parse.GetRequiredValue(_context.Home)).GetPrivateKey(keyName);
+        var key = _context.OpenKeyring(parse).GetPrivateKey(keyName);
         return (key, Address.ToBech32(key.Address));
     }
 

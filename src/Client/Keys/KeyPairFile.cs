@@ -30,7 +30,7 @@ public static class KeyPairFile
         KeyFileContent? content;
         try
         {
-            RefuseIfShared(path);
+            SecretFile.RefuseIfShared(path);
             content = JsonSerializer.Deserialize<KeyFileContent>(File.ReadAllText(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -55,24 +55,6 @@ public static class KeyPairFile
         }
 
         return key;
-    }
-
-    /// <summary>Throws when group or others may read, write or run <paramref name="path"/>: a private key is 0600.</summary>
-    private static void RefuseIfShared(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        const UnixFileMode shared = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-                                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & shared) != 0)
-        {
-            var octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
-            throw new KeyringException($"{path}: mode {octal} lets group or others at a private key; refusing it (expected 0600: chmod 600 {path})");
-        }
     }
 
     /// <summary>Decodes 64 hex characters of a secp256k1 secret key.</summary>

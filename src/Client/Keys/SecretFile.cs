@@ -47,4 +47,34 @@ internal static class SecretFile
             File.SetUnixFileMode(path, FileMode);
         }
     }
+
+    /// <summary>Throws when group or others may read, write or run <paramref name="path"/>: a private key is 0600.</summary>
+    public static void RefuseIfShared(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            RefuseIfShared(path, File.GetUnixFileMode(path), "0600: chmod 600");
+        }
+    }
+
+    /// <summary>Throws when group or others may enter, list or write the directory <paramref name="path"/>: a keyring directory is 0700.</summary>
+    public static void RefuseIfSharedDirectory(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            RefuseIfShared(path, new DirectoryInfo(path).UnixFileMode, "0700: chmod 700");
+        }
+    }
+
+    private static void RefuseIfShared(string path, UnixFileMode mode, string expected)
+    {
+
+        const UnixFileMode shared = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & shared) != 0)
+        {
+            var octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
+            throw new KeyringException($"{path}: mode {octal} lets group or others at a private key; refusing it (expected {expected} {path})");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Chain.Crypto;
 using Chain.Node.Config;
+using Chain.Node.Reactors;
 using Chain.Proto.NodeService;
 using Chain.State.Blocks;
 using Chain.State.Execution;
@@ -10,12 +11,13 @@ using Status = Grpc.Core.Status;
 namespace Chain.Node.Api;
 
 /// <summary>chain.node.v1.Status: who this node is and where its chain stands.</summary>
-public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, NodeConfig config, NodeIdentity identity) : Proto.NodeService.Status.StatusBase
+public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, NodeConfig config, NodeIdentity identity, BlockSyncReactor sync) : Proto.NodeService.Status.StatusBase
 {
     public override Task<StatusResponse> GetStatus(StatusRequest request, ServerCallContext context)
     {
         // One read of the tip: the height, its block and the app hash must belong together while blocks commit.
         var tip = executor.Tip;
+        var progress = sync.Progress();
         var response = new StatusResponse
         {
             ChainId = executor.ChainId,
@@ -26,6 +28,10 @@ public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, N
             MempoolSize = (uint)mempool.Count,
             ValidatorAddress = ByteString.CopyFrom(identity.ValidatorAddress),
             Version = NodeIdentity.Version,
+            CatchingUp = progress.CatchingUp,
+            SyncTargetHeight = progress.TargetHeight,
+            SyncBlocksPerSecond = progress.BlocksPerSecond,
+            SyncSecondsLeft = progress.SecondsLeft,
         };
         if (tip.Height > 0 && executor.Blocks.GetBlock(tip.Height) is { } block)
         {

@@ -17,11 +17,12 @@ public sealed class ChaindCli
         _environment = environment;
         var handler = new CommandHandler(environment, e => e is ConfigException or GenesisException);
         var home = HomeOption(environment.GetEnvironmentVariable);
-        var context = new CliContext(environment, handler, home, new NodeClientHome(environment.GetEnvironmentVariable));
-        Root = new RootCommand("chaind: a DPoS appchain node for GPU compute leases") { home };
-        Root.Add(new InitCommand(environment, handler, home).Build());
-        Root.Add(new GenesisCommand(environment, handler, home).Build());
-        Root.Add(new KeysCommand(environment, handler, home).Build());
+        var keyring = new KeyringOptions();
+        var context = new CliContext(environment, handler, home, new NodeClientHome(environment.GetEnvironmentVariable), keyring);
+        Root = new RootCommand("chaind: a DPoS appchain node for GPU compute leases") { home, keyring.Backend, keyring.PassphraseFile };
+        Root.Add(new InitCommand(environment, handler, home, keyring).Build());
+        Root.Add(new GenesisCommand(environment, handler, home, keyring).Build());
+        Root.Add(new KeysCommand(environment, handler, home, keyring).Build());
         Root.Add(new StartCommand(environment, handler, home).Build());
         Root.Add(new TxCommand(context, ModuleCatalog.Clis).Build());
         Root.Add(new QueryCommand(context, ModuleCatalog.Clis).Build());

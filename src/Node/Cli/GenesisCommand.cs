@@ -22,19 +22,21 @@ internal sealed class GenesisCommand
     private readonly CliEnvironment _environment;
     private readonly CommandHandler _handler;
     private readonly Option<string> _home;
+    private readonly KeyringOptions _keyring;
 
-    public GenesisCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public GenesisCommand(CliEnvironment environment, CommandHandler handler, Option<string> home, KeyringOptions keyring)
     {
         _environment = environment;
         _handler = handler;
         _home = home;
+        _keyring = keyring;
     }
 
     public Command Build()
     {
         var genesis = new Command("genesis", "Assemble a new network's genesis.json: fund accounts, sign and collect genesis transactions (gentx)");
         genesis.Add(AddGenesisAccount());
-        genesis.Add(new GentxCommand(_environment, _handler, _home).Build());
+        genesis.Add(new GentxCommand(_environment, _handler, _home, _keyring).Build());
         genesis.Add(new CollectGentxsCommand(_environment, _handler, _home).Build());
         return genesis;
     }
@@ -69,7 +71,9 @@ internal sealed class GenesisCommand
         {
             var home = new NodeHome(parse.GetRequiredValue(_home));
             var doc = LoadDraft(home);
-            var account = ResolveAccount(home, parse.GetRequiredValue(address));
+            var account = ResolveAccount(
+                HomeKeyring.Open(home, _keyring.TypedBackend(parse), _keyring.Passphrases(parse, _environment), _environment.GetEnvironmentVariable),
+                parse.GetRequiredValue(address));
             var coins = ClientInput.Coins(parse.GetRequiredValue(amount), "amount", allowZero: false);
             var bank = BankGenesis.Section(doc);
             var existing = bank.Balances.FirstOrDefault(b => b.Address == account);
@@ -121,14 +125,13 @@ internal sealed class GenesisCommand
     }
 
     /// <summary>A bech32 account address as given, or the address of the keyring key of that name.</summary>
-    private static string ResolveAccount(NodeHome home, string text)
+    private static string ResolveAccount(Keyring keyring, string text)
     {
         if (Address.TryFromBech32(text, out _, out var error))
         {
             return text;
         }
 
-        var keyring = new Keyring(home.KeyringDirectory);
         if (Keyring.IsValidName(text) && keyring.Contains(text))
         {
             return keyring.Show(text).Address;

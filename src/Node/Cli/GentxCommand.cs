@@ -21,12 +21,14 @@ internal sealed class GentxCommand
     private readonly CliEnvironment _environment;
     private readonly CommandHandler _handler;
     private readonly Option<string> _home;
+    private readonly KeyringOptions _keyring;
 
-    public GentxCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public GentxCommand(CliEnvironment environment, CommandHandler handler, Option<string> home, KeyringOptions keyring)
     {
         _environment = environment;
         _handler = handler;
         _home = home;
+        _keyring = keyring;
     }
 
     public Command Build()
@@ -46,6 +48,8 @@ internal sealed class GentxCommand
         };
         command.SetAction(_handler.Wrap((parse, _) => Task.FromResult(Run(
             new NodeHome(parse.GetRequiredValue(_home)),
+            () => _keyring.Passphrases(parse, _environment),
+            _keyring.TypedBackend(parse),
             parse.GetRequiredValue(keyName),
             parse.GetRequiredValue(amount),
             parse.GetValue(moniker),
@@ -61,7 +65,7 @@ internal sealed class GentxCommand
         return command;
     }
 
-    private int Run(NodeHome home, string keyName, string amountText, string? moniker, CommissionRates commission, ulong minSelfDelegation, string? chainId, string? output)
+    private int Run(NodeHome home, Func<IPassphraseSource> passphrases, KeyringBackend? backend, string keyName, string amountText, string? moniker, CommissionRates commission, ulong minSelfDelegation, string? chainId, string? output)
     {
         var genesis = GenesisCommand.LoadDraft(home);
         if (chainId is not null && chainId != genesis.ChainId)
@@ -87,7 +91,7 @@ internal sealed class GentxCommand
             throw new CliException("--moniker must not be empty");
         }
 
-        var accountKey = new Keyring(home.KeyringDirectory).GetPrivateKey(keyName);
+        var accountKey = HomeKeyring.Open(home, backend, passphrases(), _environment.GetEnvironmentVariable).GetPrivateKey(keyName);
         var account = Address.ToBech32(accountKey.Address);
         var funds = GenTxCollector.Funds(genesis, account);
         if (funds < amount)

@@ -26,10 +26,11 @@ internal sealed record HomeKeys(PrivateKey NodeKey, PrivateKey ValidatorKey, Pri
             .ToArray();
 
     /// <summary>
-    /// Creates the home's directories (config/ and data/ private) and writes fresh keys. With
+    /// Creates the home's directories (config/ and data/ private) and writes fresh keys, the account key into
+    /// <paramref name="keyring"/>. With
     /// <paramref name="overwrite"/>, the gentx the home wrote for its old node key goes too: it is signed by the old keys.
     /// </summary>
-    public static HomeKeys Create(NodeHome home, bool overwrite)
+    public static HomeKeys Create(NodeHome home, bool overwrite, Keyring keyring)
     {
         if (overwrite && File.Exists(home.NodeKeyFile))
         {
@@ -56,8 +57,7 @@ internal sealed record HomeKeys(PrivateKey NodeKey, PrivateKey ValidatorKey, Pri
         KeyPairFile.Write(home.NodeKeyFile, nodeKey, overwrite);
         KeyPairFile.Write(home.PrivValidatorKeyFile, validatorKey, overwrite);
 
-        var keyring = new Keyring(home.KeyringDirectory);
-        var keyFile = Path.Combine(home.KeyringDirectory, AccountName + ".json");
+        var keyFile = Path.Combine(keyring.Directory, AccountName + ".json");
         if (overwrite && File.Exists(keyFile))
         {
             File.Delete(keyFile);

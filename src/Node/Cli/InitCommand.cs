@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chain.Client.Cli;
+using Chain.Client.Keys;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Node.Genesis;
@@ -15,12 +16,14 @@ internal sealed class InitCommand
     private readonly CliEnvironment _environment;
     private readonly CommandHandler _handler;
     private readonly Option<string> _home;
+    private readonly KeyringOptions _keyring;
 
-    public InitCommand(CliEnvironment environment, CommandHandler handler, Option<string> home)
+    public InitCommand(CliEnvironment environment, CommandHandler handler, Option<string> home, KeyringOptions keyring)
     {
         _environment = environment;
         _handler = handler;
         _home = home;
+        _keyring = keyring;
     }
 
     public Command Build()
@@ -51,8 +54,12 @@ internal sealed class InitCommand
                 throw new CliException("--chain-id and --genesis do not go together: the chain id comes from the genesis file");
             }
 
+            var backend = _keyring.TypedBackend(parse)
+                ?? NodeConfigLoader.ApplyEnvironment(new NodeConfig(), _environment.GetEnvironmentVariable).Client.KeyringBackend;
             return Task.FromResult(Run(
                 new NodeHome(parse.GetRequiredValue(_home)),
+                backend,
+                () => _keyring.Passphrases(parse, _environment),
                 parse.GetValue(moniker),
                 parse.GetRequiredValue(chainId),
                 parse.GetValue(overwrite),
@@ -61,7 +68,7 @@ internal sealed class InitCommand
         return command;
     }
 
-    private int Run(NodeHome home, string? moniker, string chainId, bool overwrite, string? genesisFile)
+    private int Run(NodeHome home, KeyringBackend backend, Func<IPassphraseSource> passphrases, string? moniker, string chainId, bool overwrite, string? genesisFile)
     {
         var existing = HomeKeys.ExistingNodeFiles(home);
         if (existing.Length > 0 && !overwrite)
@@ -70,7 +77,7 @@ internal sealed class InitCommand
                 $"{home.Root} already holds a node ({string.Join(", ", existing)}); pass --overwrite to replace its config, genesis and keys");
         }
 
-        var config = new NodeConfig();
+        var config = new NodeConfig { Client = new ClientDefaults { KeyringBackend = backend } };
         var monikerKey = ConfigSchema.Find("moniker")!;
         config = monikerKey.TrySet(config, moniker ?? DefaultMoniker())
             ?? throw new CliException($"--moniker '{moniker}' is not allowed; expected {monikerKey.Allowed}");
@@ -93,7 +100,7 @@ internal sealed class InitCommand
             CheckChainId(chainId);
         }
 
-        var keys = HomeKeys.Create(home, overwrite);
+        var keys = HomeKeys.Create(home, overwrite, new Keyring(KeyringBackends.DirectoryUnder(home.Root, backend), backend, passphrases()));
         var account = keys.Account;
         var validatorKey = keys.ValidatorKey;
         GenesisDoc genesis;
@@ -117,6 +124,7 @@ internal sealed class InitCommand
         output.WriteLine($"  chain id:          {chainId}");
         output.WriteLine($"  moniker:           {config.Moniker}");
         output.WriteLine($"  validator address: {Convert.ToHexStringLower(validatorKey.Address)}");
+        output.WriteLine($"  keyring:           {KeyringBackends.Name(backend)} ({KeyringBackends.DirectoryUnder(home.Root, backend)}){(backend == KeyringBackend.Test ? ": UNENCRYPTED, for testnets only" : string.Empty)}");
         if (given is null)
         {
             output.WriteLine($"  account '{ValidatorKeyName}':   {account.Address} ({DefaultGenesis.AccountFunds}uchn)");

@@ -5,7 +5,7 @@ using Chain.Node.Config;
 namespace Chain.Node.Cli;
 
 /// <summary>
-/// A node home as client commands see it: keyring/ signs, without --node they talk to grpc.address from
+/// A node home as client commands see it: its keyring (<see cref="HomeKeyring"/>) signs, without --node they talk to grpc.address from
 /// config/config.toml (with CHAIND_* overrides) when the file exists, else to 127.0.0.1:9090, and
 /// config/priv_validator_key.json holds the consensus key.
 /// </summary>
@@ -18,7 +18,8 @@ internal sealed class NodeClientHome : IClientHome
         _getEnvironmentVariable = getEnvironmentVariable;
     }
 
-    public Keyring Keyring(string home) => new(new NodeHome(home).KeyringDirectory);
+    public Keyring Keyring(string home, KeyringBackend? backend, IPassphraseSource passphrases) =>
+        HomeKeyring.Open(new NodeHome(home), backend, passphrases, _getEnvironmentVariable);
 
     public byte[] ValidatorPublicKey(string home) => KeyPairFile.Read(new NodeHome(home).PrivValidatorKeyFile).PublicKey;
 

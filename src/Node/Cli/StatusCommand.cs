@@ -5,7 +5,7 @@ using Chain.Proto.NodeService;
 
 namespace Chain.Node.Cli;
 
-/// <summary>`chaind status`: chain id, latest block and the node's identity.</summary>
+/// <summary>`chaind status`: chain id, latest block, block sync progress and the node's identity.</summary>
 internal sealed class StatusCommand
 {
     private readonly CliContext _context;
@@ -32,6 +32,10 @@ internal sealed class StatusCommand
                 ("latest_block_hash", ResultPrinter.Hex(s.LatestBlockHash)),
                 ("latest_app_hash", ResultPrinter.Hex(s.LatestAppHash)),
                 ("latest_block_time", ResultPrinter.Time(s.LatestBlockTimeUnixNanos)),
+                ("catching_up", s.CatchingUp ? "true" : "false"),
+                ("sync_target_height", s.SyncTargetHeight.ToString(CultureInfo.InvariantCulture)),
+                ("sync_blocks_per_second", s.SyncBlocksPerSecond.ToString("0.0", CultureInfo.InvariantCulture)),
+                ("sync_seconds_left", s.SyncSecondsLeft.ToString("0", CultureInfo.InvariantCulture)),
                 ("mempool_size", s.MempoolSize.ToString(CultureInfo.InvariantCulture)),
                 ("validator_address", ResultPrinter.Hex(s.ValidatorAddress)),
             ]);

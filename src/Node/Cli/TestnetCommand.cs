@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Chain.Client.Cli;
+using Chain.Client.Keys;
 using Chain.Consensus.Options;
 using Chain.Crypto;
 using Chain.Node.Config;
@@ -102,6 +103,7 @@ internal sealed class TestnetCommand
         return defaults with
         {
             Moniker = NodeName(index),
+            Client = new ClientDefaults { KeyringBackend = KeyringBackend.Test },
             Grpc = defaults.Grpc with { Address = Loopback(P2pPort(basePort, index) + 1) },
             Metrics = defaults.Metrics with { Address = Loopback(P2pPort(basePort, index) + 2) },
             P2p = defaults.P2p with
@@ -156,7 +158,8 @@ internal sealed class TestnetCommand
             }
         }
 
-        var keys = homes.Select(h => HomeKeys.Create(h, overwrite)).ToArray();
+        // A testnet's keys are test keys: unencrypted in keyring/, so its scripts and agents sign without a passphrase.
+        var keys = homes.Select(h => HomeKeys.Create(h, overwrite, new Keyring(h.KeyringDirectory))).ToArray();
         var (genesis, gentxs) = DefaultGenesis.Create(
             chainId,
             keys.Select((k, i) => new GenesisOperator(k.AccountKey, k.ValidatorKey.PublicKey, NodeName(i))).ToArray(),

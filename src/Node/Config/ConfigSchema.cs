@@ -193,6 +193,18 @@ public static class ConfigSchema
                 ? c with { Log = c.Log with { File = s } }
                 : null),
 
+        Key("health", "halt_after", ConfigValueKind.String,
+            "The gRPC health service reports NOT_SERVING when the node's height has not moved for this long (halted), as well as while block sync catches up.",
+            Duration.Expected + ", at least 1s",
+            c => Duration.Format(c.Health.HaltAfter),
+            (c, v) => v is string s && Duration.TryParse(s, out var t) && t >= TimeSpan.FromSeconds(1) ? c with { Health = c.Health with { HaltAfter = t } } : null),
+
+        Key("client", "keyring_backend", ConfigValueKind.String,
+            "Keyring of the client commands run with this home when --keyring-backend is not given: \"file\" (each key encrypted under a passphrase, in keyring-file/) or \"test\" (unencrypted, in keyring/; testnets only).",
+            Chain.Client.Keys.KeyringBackends.Expected,
+            c => Chain.Client.Keys.KeyringBackends.Name(c.Client.KeyringBackend),
+            (c, v) => v is string s && Chain.Client.Keys.KeyringBackends.TryParse(s, out var b) ? c with { Client = c.Client with { KeyringBackend = b } } : null),
+
         Key("testing", "double_sign_at_height", ConfigValueKind.Integer,
             "Test only: makes this validator sign two conflicting prevotes at height N and every height after it so that peers produce evidence; never set on a real validator (0 = off).",
             "a whole number from 0 up (0 = off)",

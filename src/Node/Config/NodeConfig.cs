@@ -30,6 +30,12 @@ public sealed record NodeConfig
 
     public LogOptions Log { get; init; } = new();
 
+    /// <summary>[health]: when the gRPC health service says NOT_SERVING.</summary>
+    public HealthOptions Health { get; init; } = new();
+
+    /// <summary>[client]: defaults of client commands run with this home (the keyring backend).</summary>
+    public ClientDefaults Client { get; init; } = new();
+
     /// <summary>[testing]: deliberate misbehaviour for tests; off by default, never set on a real validator.</summary>
     public TestingOptions Testing { get; init; } = new();
 

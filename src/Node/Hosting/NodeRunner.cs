@@ -42,7 +42,8 @@ public static class NodeRunner
     /// <param name="validatorKey">Its consensus key.</param>
     /// <param name="ct">Stops the node.</param>
     /// <param name="modules">The chain's modules: the <see cref="ModuleCatalog"/>'s unless a test brings its own.</param>
-    public static async Task<int> RunAsync(NodeHome home, NodeConfig config, GenesisDoc genesis, PrivateKey validatorKey, CancellationToken ct, ModuleSet? modules = null)
+    /// <param name="syncHold">Tests only: holds block sync's application of blocks until released.</param>
+    public static async Task<int> RunAsync(NodeHome home, NodeConfig config, GenesisDoc genesis, PrivateKey validatorKey, CancellationToken ct, ModuleSet? modules = null, BlockSyncHold? syncHold = null)
     {
         using var logger = NodeLoggerFactory.Create(config.Log, home);
         using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(logger);
@@ -74,7 +75,7 @@ public static class NodeRunner
         using (application)
         {
             var nodeKey = LoadOrCreateNodeKey(home, logger);
-            var app = Build(home, application, config, validatorKey, nodeKey, logger);
+            var app = Build(home, application, config, validatorKey, nodeKey, logger, syncHold);
             var metricServer = config.Metrics.Enabled
                 ? new MetricServer(config.Metrics.Address.Host, config.Metrics.Address.Port, "metrics/", app.Services.GetRequiredService<CollectorRegistry>())
                 : null;
@@ -210,7 +211,7 @@ public static class NodeRunner
         s.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
-    private static WebApplication Build(NodeHome home, ChainApp application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger)
+    private static WebApplication Build(NodeHome home, ChainApp application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger, BlockSyncHold? syncHold)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "chaind" });
         builder.Services.AddSerilog(logger, dispose: false);
@@ -246,6 +247,11 @@ public static class NodeRunner
             service.BindTo(queryServices);
         }
         s.AddSingleton(validatorKey);
+        if (syncHold is not null)
+        {
+            s.AddSingleton(syncHold);
+        }
+
         s.AddSingleton(new NodeIdentity(Convert.ToHexStringLower(nodeKey.Address), validatorKey.Address));
         s.AddSingleton(Metrics.NewCustomRegistry());
         s.AddSingleton<NodeMetrics>();
@@ -267,7 +273,7 @@ public static class NodeRunner
         }
 
         s.AddGrpcReflection();
-        s.AddGrpcHealthChecks();
+        s.AddGrpcHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name);
         s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         var app = builder.Build();

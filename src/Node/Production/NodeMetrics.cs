@@ -16,6 +16,11 @@ public sealed class NodeMetrics
     private readonly Histogram _loopLag;
     private readonly Gauge _loopLagNow;
     private readonly Gauge _loopLagMax;
+    private readonly Gauge _syncCatchingUp;
+    private readonly Gauge _syncTargetHeight;
+    private readonly Gauge _syncBlocksPerSecond;
+    private readonly Gauge _syncSecondsLeft;
+    private readonly CollectorRegistry _registry;
     private long _lastBlockNanos;
 
     public NodeMetrics(CollectorRegistry registry)
@@ -34,9 +39,25 @@ public sealed class NodeMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
         _loopLagNow = factory.CreateGauge("chain_consensus_loop_lag_now_seconds", "The last probe's wait, or the age of the probe still waiting.");
         _loopLagMax = factory.CreateGauge("chain_consensus_loop_lag_max_seconds", "The longest consensus inbox wait seen since the node started.");
+        _syncCatchingUp = factory.CreateGauge("chain_sync_catching_up", "1 while block sync is catching up with peers, else 0.");
+        _syncTargetHeight = factory.CreateGauge("chain_sync_target_height", "Highest height a connected peer reports.");
+        _syncBlocksPerSecond = factory.CreateGauge("chain_sync_blocks_per_second", "Blocks applied by block sync per second, over the last 10 s.");
+        _syncSecondsLeft = factory.CreateGauge("chain_sync_seconds_left", "Estimated seconds until caught up at that rate (0 when caught up or unknown).");
+        _registry = registry;
         _peers.Set(0);
         _round.Set(0);
     }
+
+    /// <summary>Reads <paramref name="progress"/> into the chain_sync_* gauges before every scrape.</summary>
+    public void TrackSync(Func<Chain.Node.Reactors.SyncStatus> progress) =>
+        _registry.AddBeforeCollectCallback(() =>
+        {
+            var status = progress();
+            _syncCatchingUp.Set(status.CatchingUp ? 1 : 0);
+            _syncTargetHeight.Set(status.TargetHeight);
+            _syncBlocksPerSecond.Set(status.BlocksPerSecond);
+            _syncSecondsLeft.Set(status.SecondsLeft);
+        });
 
     /// <summary>The round in which the last block was decided.</summary>
     public void OnRound(uint round) => _round.Set(round);

@@ -19,10 +19,22 @@ namespace Chain.Node.Reactors;
 /// checks is banned. A claimed height is only the peer's word: sync asks the peer with the highest claim, and a peer
 /// that then answers it has no such block is banned, one that does not answer within <see cref="RequestTimeout"/> is
 /// dropped, and either way its claim is forgotten, so the next peer is asked. A claim is never a loop bound or a size.
+/// It also keeps the progress that status, health and metrics report (<see cref="Progress"/>): the highest height
+/// peers claim, the recent rate of applied blocks, and when the node's height last moved; while syncing it logs a
+/// progress line at most every <see cref="ProgressLogInterval"/>.
 /// </summary>
-public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, BlockExecutor executor, ILogger<BlockSyncReactor> logger, TimeProvider? time = null)
+public sealed class BlockSyncReactor(
+    ConsensusInbox inbox,
+    IPeerSet peers,
+    BlockExecutor executor,
+    ILogger<BlockSyncReactor> logger,
+    TimeProvider? time = null,
+    NodeMetrics? metrics = null,
+    BlockSyncHold? hold = null)
     : BackgroundService, IReactor
 {
+    public static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
+
     public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(500);
 
     public static readonly TimeSpan LagGrace = TimeSpan.FromSeconds(1);
@@ -48,11 +60,66 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
     private (ulong Height, NodeId Peer, long At)? _inFlight;
     private long _oneBehindSince;
     private int _applied;
+    private readonly SyncProgress _progress = new();
+    private long _lastProgressLogMs = long.MinValue / 2; // far enough back that the first applied block logs, without overflow
+    private ulong _lastHeightSeen = executor.LastHeight;
+    private long _lastHeightChangeMs = Environment.TickCount64;
+    private bool _waitingForHold;
+    private bool _trackingMetrics;
 
     public IReadOnlyCollection<ChannelId> Channels { get; } = [ChannelId.Blocks];
 
     /// <summary>Blocks applied by sync since the node started.</summary>
     public int Applied => _applied;
+
+    /// <summary>Where sync stands now.</summary>
+    public SyncStatus Progress()
+    {
+        ulong ours = executor.LastHeight;
+        ulong target = TargetHeight();
+        bool inFlight;
+        lock (_lock)
+        {
+            inFlight = _inFlight is { } f && f.Height > ours;
+        }
+
+        bool catchingUp = target > ours + 1 || inFlight;
+        double rate = _progress.BlocksPerSecond(Environment.TickCount64);
+        double left = catchingUp && rate > 0 && target > ours ? (target - ours) / rate : 0;
+        return new SyncStatus(catchingUp, ours, Math.Max(target, ours), rate, left);
+    }
+
+    /// <summary>How long ago this node's height last moved (or the node started), by the process's monotonic clock.</summary>
+    public TimeSpan SinceLastCommit()
+    {
+        NoteHeight();
+        return TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastHeightChangeMs));
+    }
+
+    private ulong TargetHeight()
+    {
+        ulong target = 0;
+        foreach ((NodeId _, ulong height) in _heights)
+        {
+            target = Math.Max(target, height);
+        }
+
+        return target;
+    }
+
+    /// <summary>Notes when the committed height moves (by consensus or sync).</summary>
+    private void NoteHeight()
+    {
+        ulong height = executor.LastHeight;
+        lock (_lock)
+        {
+            if (height != _lastHeightSeen)
+            {
+                _lastHeightSeen = height;
+                Interlocked.Exchange(ref _lastHeightChangeMs, Environment.TickCount64);
+            }
+        }
+    }
 
     /// <summary>Block requests of peers answered (a block or "no block") since the node started.</summary>
     public int BlockRequestsAnswered => _answered;
@@ -133,11 +200,18 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (metrics is not null && !_trackingMetrics)
+        {
+            _trackingMetrics = true;
+            metrics.TrackSync(Progress);
+        }
+
         using var timer = new PeriodicTimer(StatusInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                NoteHeight();
                 peers.Broadcast(ChannelId.Blocks, Status());
                 RequestNext();
             }
@@ -194,6 +268,11 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
         ulong silentHeight = 0;
         lock (_lock)
         {
+            if (_waitingForHold)
+            {
+                return; // the block arrived and waits for the test hold: the peer delivered
+            }
+
             if (_inFlight is { } f && f.Height > ours)
             {
                 if (now - f.At < (long)RequestTimeout.TotalMilliseconds)
@@ -290,6 +369,22 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
             return;
         }
 
+        if (hold is { Released.IsCompleted: false })
+        {
+            lock (_lock)
+            {
+                _waitingForHold = true;
+            }
+
+            hold.Released.ContinueWith(_ => Apply(peer, response, height), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        Apply(peer, response, height);
+    }
+
+    private void Apply(IPeer peer, BlockResponse response, ulong height)
+    {
         inbox.Post(loop =>
         {
             SyncedBlockResult result = loop.ApplySyncedBlock(response.Block!, response.Commit);
@@ -297,13 +392,16 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
             {
                 _inFlight = null;
                 _oneBehindSince = 0;
+                _waitingForHold = false;
             }
 
             switch (result.Outcome)
             {
                 case SyncedBlockOutcome.Applied:
                     Interlocked.Increment(ref _applied);
-                    logger.LogInformation("Block sync applied block {Height} from peer {Peer}", height, peer.Id);
+                    _progress.OnApplied(height, Environment.TickCount64);
+                    NoteHeight();
+                    LogProgress(height, peer);
                     RequestNext();
                     break;
                 case SyncedBlockOutcome.Refused:
@@ -312,6 +410,27 @@ public sealed class BlockSyncReactor(ConsensusInbox inbox, IPeerSet peers, Block
                     break;
             }
         });
+    }
+
+    /// <summary>One progress line at most every <see cref="ProgressLogInterval"/>; each block at Debug.</summary>
+    private void LogProgress(ulong height, IPeer peer)
+    {
+        logger.LogDebug("Block sync applied block {Height} from peer {Peer}", height, peer.Id);
+        long now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastProgressLogMs) < (long)ProgressLogInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastProgressLogMs, now);
+        var progress = Progress();
+        logger.LogInformation(
+            "Block sync: height {Height} of {TargetHeight} ({Percent:0.0}%), {BlocksPerSecond:0.0} blocks/s, about {SecondsLeft:0} s left",
+            height,
+            progress.TargetHeight,
+            progress.TargetHeight == 0 ? 100.0 : 100.0 * height / progress.TargetHeight,
+            progress.BlocksPerSecond,
+            progress.SecondsLeft);
     }
 
     /// <summary>A peer's block requests in the one-second window that began at <see cref="Start"/>.</summary>

@@ -23,6 +23,7 @@ public sealed class ProviderAgentAgainstNodeTests(TestNode node) : IClassFixture
             node = "{node.Address}"
             home = "{node.Home}"
             key = "pa-provider"
+            keyring_backend = "test"
             fee = "10000uchn"
             gas = 1000000
             device = "cpu"

@@ -164,9 +164,10 @@ public sealed class TenantConfigTests : IDisposable
     public async Task Tenant_status_stops_when_the_key_is_not_in_the_keyring()
     {
         var path = _dir.PathOf("tenant.toml");
-        File.WriteAllText(path, Minimal);
+        File.WriteAllText(path, "keyring_backend = \"test\"\n" + Minimal);
         var run = await TenantTestChain.RunTenantCommand(_dir.Root, ["status", "--config", path]);
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("Error: key 'tenant' not found in " + Path.Combine(_dir.Root, "keyring"), run.Error, StringComparison.Ordinal);
+        var keyring = Path.Combine(_dir.Root, "keyring");
+        Assert.StartsWith($"Error: key \"tenant\" cannot be loaded from the test keyring at {keyring}: key 'tenant' not found in {keyring}", run.Error, StringComparison.Ordinal);
     }
 }

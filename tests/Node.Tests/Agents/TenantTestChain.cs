@@ -63,6 +63,7 @@ internal sealed class TenantTestChain(TestNode node)
             node = "{node.Address}"
             home = "{node.Home}"
             key = "tenant"
+            keyring_backend = "test"
             fee = "10000uchn"
             gas = 1000000
             poll_interval = "100ms"

@@ -23,7 +23,8 @@ public sealed class InitCommandTests
         Assert.True(Directory.Exists(home.DataDirectory));
         var config = NodeConfigLoader.Load(home.ConfigFile, _ => null);
         Assert.Equal("val-1", config.Moniker);
-        Assert.Equal(new NodeConfig() with { Moniker = "val-1" }, config);
+        // CliRun runs as on a testnet (CHAIND_CLIENT_KEYRING_BACKEND=test), and init records that backend.
+        Assert.Equal(new NodeConfig() with { Moniker = "val-1", Client = new ClientDefaults { KeyringBackend = KeyringBackend.Test } }, config);
 
         var genesis = GenesisFile.Load(home.GenesisFile);
         Assert.Equal("test-7", genesis.ChainId);

@@ -23,7 +23,7 @@ public sealed class KeysCommandTests
         var show = await CliRun.Invoke(temp.Root, ["keys", "show", "alice", "--address"]);
         Assert.Equal(address, show.Output.Trim());
 
-        var export = await CliRun.Invoke(temp.Root, ["keys", "export", "alice"]);
+        var export = await CliRun.Invoke(temp.Root, ["keys", "export", "alice", "--unarmored-hex", "--unsafe"]);
         Assert.Equal(0, export.ExitCode);
         Assert.Contains("WARNING", export.Error);
         var key = PrivateKey.FromBytes(Convert.FromHexString(export.Output.Trim()));
