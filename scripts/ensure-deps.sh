@@ -49,7 +49,8 @@ if [ "$node_major" -lt 18 ]; then
 fi
 
 client_dir="$(cd "$(dirname "$0")/.." && pwd)/clients/typescript"
-if [ ! -d "$client_dir/node_modules" ]; then
+# npm writes node_modules/.package-lock.json on install: older than package-lock.json means the packages changed.
+if [ ! -f "$client_dir/node_modules/.package-lock.json" ] || [ "$client_dir/package-lock.json" -nt "$client_dir/node_modules/.package-lock.json" ]; then
   echo "Installing the example client's npm packages (npm ci in clients/typescript)..." >&2
   (cd "$client_dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "error: npm ci failed in $client_dir" >&2; exit 1; }
 fi

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Chain.Chaos;
 
@@ -96,12 +97,16 @@ if (options.UseNetns)
     Netns.DeleteLeftovers(Console.Out);
 }
 
+// Ctrl+C or SIGTERM ends the current run cleanly: its nodes are killed and its namespaces deleted.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Interrupt(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     cancel.Cancel();
-};
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 var report = Path.Combine(options.OutputDirectory, "runs.jsonl");
 var failed = 0;
 var results = new List<RunResult>();

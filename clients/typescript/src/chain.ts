@@ -1,6 +1,8 @@
 // What a client of the chain needs, from the protos and docs/clients.md alone: keys and addresses, canonical
 // encoding, sign bytes, signing, tx hash, and gRPC clients of the node's services.
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -16,6 +18,19 @@ export const defaultProtoDir =
 
 export const accountPrefix = "chain";
 export const baseDenom = "uchn";
+
+/**
+ * The google/api (http annotations) and google/protobuf protos the chain's services import, from the
+ * google-proto-files package: the REST gateway's routes are declared in the protos, so every service file imports
+ * google/api/annotations.proto.
+ */
+const googleProtoDir = path.dirname(createRequire(import.meta.url).resolve("google-proto-files/package.json"));
+
+/** Where an import resolves: the chain's proto directory first, then the google protos. */
+function resolveImport(protoDir: string, target: string): string {
+  const local = path.join(protoDir, target);
+  return existsSync(local) ? local : path.join(googleProtoDir, target);
+}
 
 const protoFiles = [
   "chain/types/v1/tx.proto",
@@ -132,7 +147,7 @@ export class TxBuilder {
 
   static load(protoDir = defaultProtoDir): TxBuilder {
     const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => path.join(protoDir, target);
+    root.resolvePath = (_origin, target) => resolveImport(protoDir, target);
     root.loadSync(protoFiles, { keepCase: true });
     return new TxBuilder(root);
   }
@@ -195,7 +210,7 @@ export class NodeClient {
 
   constructor(address: string, protoDir = defaultProtoDir, private readonly timeoutMs = 15_000) {
     const definition = protoLoader.loadSync(protoFiles, {
-      includeDirs: [protoDir],
+      includeDirs: [protoDir, googleProtoDir],
       keepCase: true,
       longs: String,
       enums: String,
