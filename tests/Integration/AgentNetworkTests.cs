@@ -25,6 +25,7 @@ namespace Chain.Integration.Tests;
 /// exactly what the chain's records say they earned, and a provider agent killed with SIGKILL while its receipt
 /// awaits its challenge answers it after a restart.
 /// </summary>
+[Collection(LongNetworks.Name)]
 public sealed class AgentNetworkTests(ITestOutputHelper output) : IDisposable
 {
     private const string ChainId = "agents-net";

@@ -8,6 +8,7 @@ namespace Chain.Integration.Tests;
 /// the tests run as root, and the pieces its verdict rests on. The long batches are run by hand (./testnet/chaos.sh,
 /// figures in docs/security.md).
 /// </summary>
+[Collection(LongNetworks.Name)]
 public sealed class PerturbationRunTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>Draws every kind of fault in 20 s: a double-signer at height 4, a pause, a split into halves (no side

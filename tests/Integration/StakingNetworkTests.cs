@@ -19,6 +19,7 @@ namespace Chain.Integration.Tests;
 /// that follows the chain becomes a validator by create-validator plus a delegation, enters the set at H+2 with the
 /// power its stake gives, and its precommits appear in the blocks' last commits.
 /// </summary>
+[Collection(LongNetworks.Name)]
 public sealed class StakingNetworkTests(ITestOutputHelper output) : IDisposable
 {
     private const string ChainId = "staking-net";
