@@ -37,7 +37,7 @@ public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, Commi
         var bytes = request.TxBytes.ToByteArray();
         var hash = TxFactory.Hash(bytes);
         Task<TxResult>? committed = mode == BroadcastMode.Commit ? waiters.WaitFor(hash) : null;
-        var check = mempool.CheckTx(bytes);
+        var check = await mempool.CheckTxAsync(bytes);
         if (check.Code != 0 || committed is null)
         {
             if (committed is not null)

@@ -9,6 +9,12 @@ public sealed record MempoolOptions
     /// <summary>Most total bytes of txs held (64 MiB).</summary>
     public long MaxBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Most txs whose signature is checked and that wait for their turn at the pool; past it a tx is refused at once
+    /// ("mempool is full"), so an overloaded node answers the excess quickly instead of queueing it.
+    /// </summary>
+    public int MaxPending { get; init; } = 5_000;
+
     /// <summary>Re-run CheckTx on the remaining txs after each block.</summary>
     public bool Recheck { get; init; } = true;
 

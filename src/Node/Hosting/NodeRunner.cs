@@ -47,7 +47,6 @@ public static class NodeRunner
     {
         using var logger = NodeLoggerFactory.Create(config.Log, home);
         using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(logger);
-        ReserveThreads();
         if ((CheckFits(config, genesis) ?? (config.Gateway.Explorer ? ExplorerFiles.Problem() : null)) is { } problem)
         {
             logger.Fatal("{Problem}", problem);
@@ -164,18 +163,6 @@ public static class NodeRunner
         s.AddSingleton<ConsensusService>();
         s.AddHostedService(sp => sp.GetRequiredService<ConsensusService>());
         s.AddHostedService<ConsensusLoopLag>();
-    }
-
-    /// <summary>
-    /// Keeps enough thread-pool threads ready that block execution never waits for one. gRPC handlers admitting
-    /// txs hold pool threads while they wait for the mempool's lock; with the pool's usual minimum (one per core)
-    /// a burst of them starved the parallel decode and signature checks of a block for seconds.
-    /// </summary>
-    private static void ReserveThreads()
-    {
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        int wanted = Math.Max(64, Environment.ProcessorCount * 16);
-        ThreadPool.SetMinThreads(Math.Max(workers, wanted), Math.Max(io, wanted));
     }
 
     /// <summary>Null when the config can carry what the genesis allows; otherwise what to change.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Chain.Crypto;
 using Chain.Node.Config;
 using Chain.Proto.Types;
@@ -24,13 +25,18 @@ public sealed class Mempool
     private readonly GasPrice _minGasPrice;
     private readonly ILogger<Mempool> _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<byte[], MempoolEntry> _byHash = new(ByteArrayComparer.Instance);
+    /// <summary>Txs checked against the pool per <see cref="Drain"/> while it holds the lock.</summary>
+    private const int DrainBatch = 256;
+    private readonly ConcurrentDictionary<byte[], MempoolEntry> _byHash = new(ByteArrayComparer.Instance);
+    private readonly ConcurrentQueue<WaitingTx> _queue = new();
     private readonly Dictionary<byte[], SortedList<ulong, MempoolEntry>> _bySender = new(ByteArrayComparer.Instance);
     private readonly RecentHashes _recent;
     private CacheState _checkState;
     private long _bytes;
     private int _count;
     private long _arrivals;
+    private int _pending;
+    private int _draining;
 
     public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger)
     {
@@ -48,88 +54,195 @@ public sealed class Mempool
     /// <summary>Bytes of the txs in the pool, read without the lock.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Admits a tx or says why not. The result's code is 0 when the tx is in the pool.</summary>
-    public TxResult CheckTx(byte[] bytes)
+    /// <summary>Txs whose stateless checks are done, waiting for the admitting thread to check them against the pool.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Admits a tx or says why not, waiting for the answer. The result's code is 0 when the tx is in the pool.</summary>
+    public TxResult CheckTx(byte[] bytes) => CheckTxAsync(bytes).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Admits a tx or says why not. The result's code is 0 when the tx is in the pool.
+    /// Everything that does not need the pool (hash, duplicate lookup, decode, gas limit, signature) runs on the calling
+    /// thread, so admission uses every core; then the tx joins a queue that one thread at a time checks against the pool
+    /// (<see cref="Drain"/>). No caller ever blocks on the pool's lock: a caller waits on its task, holding no thread.
+    /// </summary>
+    public Task<TxResult> CheckTxAsync(byte[] bytes)
+    {
+        var (tx, refused) = Prepare(bytes);
+        if (tx is null)
+        {
+            return Task.FromResult(refused!);
+        }
+
+        _executor.Processor.PreVerify([tx], _executor.Committed);
+        return Enqueue(tx);
+    }
+
+    /// <summary>
+    /// Admits a batch (txs relayed by a peer): the signatures of the batch are verified on all cores, then every tx is
+    /// checked against the pool in order. The results are in the batch's order.
+    /// </summary>
+    public Task<TxResult[]> CheckBatchAsync(IReadOnlyList<byte[]> batch)
+    {
+        var prepared = new (DecodedTx? Tx, TxResult? Refused)[batch.Count];
+        var decoded = new List<DecodedTx>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            prepared[i] = Prepare(batch[i]);
+            if (prepared[i].Tx is { } tx)
+            {
+                decoded.Add(tx);
+            }
+        }
+
+        _executor.Processor.PreVerify(decoded, _executor.Committed);
+        var results = new Task<TxResult>[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = prepared[i].Tx is { } tx ? Enqueue(tx) : Task.FromResult(prepared[i].Refused!);
+        }
+
+        return Task.WhenAll(results);
+    }
+
+    /// <summary>The stateless part of admission: a known tx is answered before decoding it again. Lock-free.</summary>
+    private (DecodedTx? Tx, TxResult? Refused) Prepare(byte[] bytes)
     {
         // Peers gossip the same tx to each other: answer a known one before decoding and verifying it again.
         var hash = TxFactory.Hash(bytes);
-        lock (_gate)
+        if (KnownReason(hash) is { } reason)
         {
-            if (KnownReason(hash) is { } reason)
-            {
-                var known = TxProcessor.Result(null, ExecResult.Error(TxCodes.Codespace, TxCodes.TxInMempoolCache, reason), 0, []);
-                known.TxHash = Google.Protobuf.ByteString.CopyFrom(hash);
-                return known;
-            }
+            var known = TxProcessor.Result(null, ExecResult.Error(TxCodes.Codespace, TxCodes.TxInMempoolCache, reason), 0, []);
+            known.TxHash = Google.Protobuf.ByteString.CopyFrom(hash);
+            return (null, known);
         }
 
         var tx = _executor.Processor.Decoder.Decode(bytes, out var error);
         if (tx is null)
         {
             var r = TxProcessor.Result(null, error, 0, []);
-            r.TxHash = Google.Protobuf.ByteString.CopyFrom(TxFactory.Hash(bytes));
-            return r;
+            r.TxHash = Google.Protobuf.ByteString.CopyFrom(hash);
+            return (null, r);
         }
 
         // A tx that cannot fit in any block would sit in the pool (and be gossiped) for nothing.
         if (_executor.CheckGasLimit(tx) is { IsOk: false } tooMuchGas)
         {
-            return TxProcessor.Result(tx, tooMuchGas, 0, []);
+            return (null, TxProcessor.Result(tx, tooMuchGas, 0, []));
         }
 
-        // Verify the signature outside the lock so admission uses every core.
-        _executor.Processor.PreVerify([tx], _executor.Committed);
+        return (tx, null);
+    }
 
-        TxResult admitted;
-        lock (_gate)
+    /// <summary>
+    /// Queues a prepared tx for the pool check. Past <see cref="MempoolOptions.MaxPending"/> queued txs the tx is refused
+    /// at once as "mempool is full": an overloaded node answers the excess in microseconds instead of queueing it.
+    /// </summary>
+    private Task<TxResult> Enqueue(DecodedTx tx)
+    {
+        if (Interlocked.Increment(ref _pending) > _options.MaxPending)
         {
-            if (KnownReason(tx.Hash) is { } reason)
-            {
-                return Refuse(tx, TxCodes.TxInMempoolCache, reason); // it arrived while this one was being verified
-            }
+            Interlocked.Decrement(ref _pending);
+            return Task.FromResult(Refuse(tx, TxCodes.MempoolIsFull,
+                $"mempool is full: {_options.MaxPending} txs are already waiting for their check (the node admits txs more slowly than they arrive)"));
+        }
 
-            // Every check first, against the check state: a tx that fails one must not cost the pool anything.
-            var price = Price(tx);
-            var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
-            var beforeCheck = _checkState.Snapshot();
-            admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
-            if (admitted.Code != 0)
-            {
-                _checkState.DiscardJournal(); // a failed check wrote nothing
-                return admitted;
-            }
+        var waiting = new WaitingTx(tx);
+        _queue.Enqueue(waiting);
+        Drain();
+        return waiting.Done.Task;
+    }
 
-            if (!Fits(_byHash.Count, _bytes, tx.Bytes.Length))
+    /// <summary>
+    /// Checks queued txs against the pool, one batch under the lock at a time. Whichever thread finds nobody draining
+    /// drains (flat combining), so no thread waits for the lock behind admission. A drainer takes at most one batch and
+    /// hands the rest to the thread pool, so a caller is never kept answering other callers' txs for long. The queue is
+    /// looked at again after the drainer lets go, so a tx queued while the last batch ran is never left behind.
+    /// </summary>
+    private void Drain()
+    {
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+        {
+            return;
+        }
+
+        var done = new List<(WaitingTx Waiting, TxResult Result)>(Math.Min(DrainBatch, Math.Max(1, Pending)));
+        try
+        {
+            lock (_gate)
             {
-                var victims = CheapestToEvict(tx, price);
-                if (victims is null)
+                while (done.Count < DrainBatch && _queue.TryDequeue(out var waiting))
                 {
-                    _checkState.RevertTo(beforeCheck);
-                    _checkState.DiscardJournal();
-                    return Refuse(tx, TxCodes.MempoolIsFull,
-                        $"mempool is full ({_byHash.Count} txs, {_bytes} bytes) and holds no tx of another sender with a lower fee per gas to make room");
-                }
-
-                Evict(victims);
-                Add(new MempoolEntry(tx, price, _arrivals++));
-
-                // The check state still holds the evicted txs' fees and sequence bumps; rebuild it from what remains.
-                RebuildCheckState();
-                if (!_byHash.ContainsKey(tx.Hash))
-                {
-                    return Refuse(tx, TxCodes.MempoolIsFull, "tx no longer passed its checks once the txs it displaced were evicted");
+                    done.Add((waiting, Admit(waiting.Tx)));
                 }
             }
-            else
+        }
+        finally
+        {
+            Interlocked.Add(ref _pending, -done.Count);
+            Volatile.Write(ref _draining, 0);
+        }
+
+        if (!_queue.IsEmpty)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static pool => pool.Drain(), this, preferLocal: false);
+        }
+
+        foreach (var (waiting, result) in done)
+        {
+            if (result.Code == 0)
             {
+                Admitted?.Invoke(waiting.Tx);
+            }
+
+            waiting.Done.SetResult(result);
+        }
+    }
+
+    /// <summary>Checks one prepared tx against the check state and adds it. Under the lock.</summary>
+    private TxResult Admit(DecodedTx tx)
+    {
+        if (KnownReason(tx.Hash) is { } reason)
+        {
+            return Refuse(tx, TxCodes.TxInMempoolCache, reason); // it arrived while this one was being verified
+        }
+
+        // Every check first, against the check state: a tx that fails one must not cost the pool anything.
+        var price = Price(tx);
+        var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
+        var beforeCheck = _checkState.Snapshot();
+        var admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
+        if (admitted.Code != 0)
+        {
+            _checkState.DiscardJournal(); // a failed check wrote nothing
+            return admitted;
+        }
+
+        if (!Fits(_count, _bytes, tx.Bytes.Length))
+        {
+            var victims = CheapestToEvict(tx, price);
+            if (victims is null)
+            {
+                _checkState.RevertTo(beforeCheck);
                 _checkState.DiscardJournal();
-                Add(new MempoolEntry(tx, price, _arrivals++));
+                return Refuse(tx, TxCodes.MempoolIsFull,
+                    $"mempool is full ({_count} txs, {_bytes} bytes) and holds no tx of another sender with a lower fee per gas to make room");
+            }
+
+            Evict(victims);
+            Add(new MempoolEntry(tx, price, _arrivals++));
+
+            // The check state still holds the evicted txs' fees and sequence bumps; rebuild it from what remains.
+            RebuildCheckState();
+            if (!_byHash.ContainsKey(tx.Hash))
+            {
+                return Refuse(tx, TxCodes.MempoolIsFull, "tx no longer passed its checks once the txs it displaced were evicted");
             }
         }
-
-        if (admitted.Code == 0)
+        else
         {
-            Admitted?.Invoke(tx);
+            _checkState.DiscardJournal();
+            Add(new MempoolEntry(tx, price, _arrivals++));
         }
 
         return admitted;
@@ -143,7 +256,7 @@ public sealed class Mempool
     {
         lock (_gate)
         {
-            var picked = new List<DecodedTx>(Math.Min(_byHash.Count, maxTxs <= 0 ? int.MaxValue : maxTxs));
+            var picked = new List<DecodedTx>(Math.Min(_count, maxTxs <= 0 ? int.MaxValue : maxTxs));
             var queue = new PriorityQueue<(SortedList<ulong, MempoolEntry> List, int Index), (double, long)>();
             foreach (var list in _bySender.Values)
             {
@@ -203,14 +316,14 @@ public sealed class Mempool
             var dropped = RebuildCheckState();
             if (dropped > 0)
             {
-                _logger.LogDebug("Recheck dropped {Dropped} txs; {Remaining} remain", dropped, _byHash.Count);
+                _logger.LogDebug("Recheck dropped {Dropped} txs; {Remaining} remain", dropped, _count);
             }
         }
     }
 
     private static double Price(DecodedTx tx) => (double)tx.FeeAmount / tx.GasLimit;
 
-    /// <summary>Why a tx with this hash is refused as known (in the pool or recently committed); null if it is new. Under the lock.</summary>
+    /// <summary>Why a tx with this hash is refused as known (in the pool or recently committed); null if it is new. Lock-free.</summary>
     private string? KnownReason(byte[] hash) =>
         _byHash.ContainsKey(hash) ? "tx is already in the mempool"
         : _recent.Contains(hash) ? "tx was already committed in a recent block"
@@ -230,14 +343,18 @@ public sealed class Mempool
 
         list[entry.Tx.Sequence] = entry;
         Interlocked.Add(ref _bytes, entry.Tx.Bytes.Length);
-        Volatile.Write(ref _count, _byHash.Count);
+        Volatile.Write(ref _count, _count + 1);
     }
 
     private void Remove(MempoolEntry entry)
     {
-        _byHash.Remove(entry.Tx.Hash);
+        if (!_byHash.TryRemove(entry.Tx.Hash, out _))
+        {
+            return;
+        }
+
         Interlocked.Add(ref _bytes, -entry.Tx.Bytes.Length);
-        Volatile.Write(ref _count, _byHash.Count);
+        Volatile.Write(ref _count, _count - 1);
         if (_bySender.TryGetValue(entry.Tx.Signer, out var list))
         {
             list.Remove(entry.Tx.Sequence);
@@ -260,7 +377,7 @@ public sealed class Mempool
         _bySender.TryGetValue(tx.Signer, out var own);
         var victims = new List<MempoolEntry>();
         var taken = new Dictionary<SortedList<ulong, MempoolEntry>, int>(ReferenceEqualityComparer.Instance);
-        var count = _byHash.Count;
+        var count = _count;
         var bytes = _bytes;
         while (!Fits(count, bytes, tx.Bytes.Length))
         {
@@ -329,4 +446,12 @@ public sealed class Mempool
     }
 
     private sealed record MempoolEntry(DecodedTx Tx, double Price, long Arrival);
+
+    private sealed class WaitingTx(DecodedTx tx)
+    {
+        public DecodedTx Tx { get; } = tx;
+
+        // Continuations run on the pool, not on the draining thread.
+        public TaskCompletionSource<TxResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

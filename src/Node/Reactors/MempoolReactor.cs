@@ -92,19 +92,16 @@ public sealed class MempoolReactor : BackgroundService, IReactor
             {
                 _backlog.Release(peer.Id, batchBytes);
                 RecentHashes? known = _known.GetValueOrDefault(peer.Id);
+                var txs = new List<byte[]>(batch.Txs.Count);
                 foreach (ByteString tx in batch.Txs)
                 {
                     byte[] bytes = tx.ToByteArray();
-                    if (known is not null)
-                    {
-                        lock (known)
-                        {
-                            known.Add(TxFactory.Hash(bytes));
-                        }
-                    }
-
-                    _mempool.CheckTx(bytes);
+                    known?.Add(TxFactory.Hash(bytes));
+                    txs.Add(bytes);
                 }
+
+                // The batch's signatures are verified on all cores; the next batch waits for this one's answers.
+                await _mempool.CheckBatchAsync(txs);
             }
         }
         catch (OperationCanceledException)
