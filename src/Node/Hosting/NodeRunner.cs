@@ -200,7 +200,14 @@ public static class NodeRunner
 
     private static WebApplication Build(NodeHome home, ChainApp application, NodeConfig config, PrivateKey validatorKey, PrivateKey nodeKey, Serilog.ILogger logger, BlockSyncHold? syncHold)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "chaind" });
+        // The node reads no appsettings.json; without this the host watched its content root (the working directory,
+        // with every folder below it) for changes to that file, and woke on every RocksDB write when the home was there.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = "chaind",
+            ContentRootPath = home.Root,
+        });
         builder.Services.AddSerilog(logger, dispose: false);
         builder.WebHost.ConfigureKestrel(options =>
         {

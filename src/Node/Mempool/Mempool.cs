@@ -36,6 +36,7 @@ public sealed class Mempool
     private int _count;
     private long _arrivals;
     private int _pending;
+    private volatile TaskCompletionSource? _paused;
     private int _draining;
 
     public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger)
@@ -66,24 +67,34 @@ public sealed class Mempool
     /// thread, so admission uses every core; then the tx joins a queue that one thread at a time checks against the pool
     /// (<see cref="Drain"/>). No caller ever blocks on the pool's lock: a caller waits on its task, holding no thread.
     /// </summary>
-    public Task<TxResult> CheckTxAsync(byte[] bytes)
+    public async Task<TxResult> CheckTxAsync(byte[] bytes)
     {
+        if (_paused is { } paused)
+        {
+            await paused.Task;
+        }
+
         var (tx, refused) = Prepare(bytes);
         if (tx is null)
         {
-            return Task.FromResult(refused!);
+            return refused!;
         }
 
         _executor.Processor.PreVerify([tx], _executor.Committed);
-        return Enqueue(tx);
+        return await Enqueue(tx);
     }
 
     /// <summary>
     /// Admits a batch (txs relayed by a peer): the signatures of the batch are verified on all cores, then every tx is
     /// checked against the pool in order. The results are in the batch's order.
     /// </summary>
-    public Task<TxResult[]> CheckBatchAsync(IReadOnlyList<byte[]> batch)
+    public async Task<TxResult[]> CheckBatchAsync(IReadOnlyList<byte[]> batch)
     {
+        if (_paused is { } paused)
+        {
+            await paused.Task;
+        }
+
         var prepared = new (DecodedTx? Tx, TxResult? Refused)[batch.Count];
         var decoded = new List<DecodedTx>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
@@ -102,7 +113,30 @@ public sealed class Mempool
             results[i] = prepared[i].Tx is { } tx ? Enqueue(tx) : Task.FromResult(prepared[i].Refused!);
         }
 
-        return Task.WhenAll(results);
+        return await Task.WhenAll(results);
+    }
+
+    /// <summary>
+    /// Holds new admissions (their decode and signature check included) until the returned handle is disposed: the
+    /// node calls it while it executes and commits a block, so that work gets the cores first. Callers wait without
+    /// holding a thread; txs already past their signature check still reach the pool.
+    /// </summary>
+    public IDisposable PauseAdmission()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _paused = gate;
+        return new AdmissionPause(this, gate);
+    }
+
+    private void Resume(TaskCompletionSource gate)
+    {
+        Interlocked.CompareExchange(ref _paused, null, gate);
+        gate.TrySetResult();
+    }
+
+    private sealed class AdmissionPause(Mempool pool, TaskCompletionSource gate) : IDisposable
+    {
+        public void Dispose() => pool.Resume(gate);
     }
 
     /// <summary>The stateless part of admission: a known tx is answered before decoding it again. Lock-free.</summary>

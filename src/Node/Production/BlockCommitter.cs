@@ -27,6 +27,9 @@ public sealed class BlockCommitter(
     /// </summary>
     public void ExecuteAndCommit(Block block, Commit commit, IReadOnlyList<VoteInfo> lastCommitVotes, Action<BlockExecution> stageBeside)
     {
+        // New txs wait while the block executes, commits and the pool is updated: block production goes first, and
+        // the txs that keep arriving queue (or are refused once the queue is full) instead of slowing the chain.
+        using var paused = block.Data.Txs.Count > 0 ? mempool.PauseAdmission() : null;
         long executing = Stopwatch.GetTimestamp();
         using BlockExecution execution = executor.Execute(block, lastCommitVotes);
         stageBeside(execution);
@@ -40,6 +43,7 @@ public sealed class BlockCommitter(
         }
 
         mempool.Update(hashes);
+        paused?.Dispose();
         long updated = Stopwatch.GetTimestamp();
         waiters.Resolve(execution.Results);
         events.Publish(execution.Block.Header.Height, execution.Results);

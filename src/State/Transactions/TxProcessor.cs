@@ -48,14 +48,29 @@ public sealed class TxProcessor
     public void PreVerify(IReadOnlyList<DecodedTx> txs, IStateReader state)
     {
         var store = new ReadOnlyStateStore(state);
-        Parallel.For(0, txs.Count, i =>
+        if (txs.Count < ParallelVerifyFrom)
         {
-            var tx = txs[i];
-            if (_accounts.GetAccount(store, tx.Signer)?.AccountNumber is { } number && !_signatures.IsVerified(tx.Hash, number) && VerifySignature(tx, number) == SignatureCheck.Valid)
+            // One tx (admission from a client): a parallel loop would cost more than the check and wake idle threads.
+            for (var i = 0; i < txs.Count; i++)
             {
-                _signatures.Add(tx.Hash, number);
+                PreVerifyOne(store, txs[i]);
             }
-        });
+
+            return;
+        }
+
+        Parallel.For(0, txs.Count, i => PreVerifyOne(store, txs[i]));
+    }
+
+    /// <summary>Below this many txs <see cref="PreVerify"/> checks them on the calling thread.</summary>
+    private const int ParallelVerifyFrom = 4;
+
+    private void PreVerifyOne(ReadOnlyStateStore store, DecodedTx tx)
+    {
+        if (_accounts.GetAccount(store, tx.Signer)?.AccountNumber is { } number && !_signatures.IsVerified(tx.Hash, number) && VerifySignature(tx, number) == SignatureCheck.Valid)
+        {
+            _signatures.Add(tx.Hash, number);
+        }
     }
 
     /// <summary>
