@@ -60,6 +60,68 @@ public sealed class MempoolTests : IDisposable
     }
 
     [Fact]
+    public async Task Txs_admitted_from_several_threads_at_once_are_all_held_in_each_senders_sequence_order()
+    {
+        var pool = NewPool(maxTxs: 1_000);
+        const int perSender = 40;
+        var txs = Enumerable.Range(0, _keys.Length).Select(k => Enumerable.Range(0, perSender).Select(i => Send(k, (ulong)i, fee: 2_000)).ToArray()).ToArray();
+
+        // One sender per thread, each awaiting its previous answer, as a client does; the pool sees them interleaved.
+        var answers = await Task.WhenAll(txs.Select(own => Task.Run(async () =>
+        {
+            var codes = new List<uint>();
+            foreach (var tx in own)
+            {
+                codes.Add((await pool.CheckTxAsync(tx)).Code);
+            }
+
+            return codes;
+        })));
+
+        Assert.All(answers.SelectMany(c => c), code => Assert.Equal(0u, code));
+        Assert.Equal(_keys.Length * perSender, pool.Count);
+        Assert.Equal(0, pool.Pending);
+        var reaped = pool.Reap(long.MaxValue, ulong.MaxValue, 0);
+        foreach (var key in _keys)
+        {
+            var own = reaped.Where(t => t.Signer.AsSpan().SequenceEqual(key.Address)).Select(t => t.Sequence).ToList();
+            Assert.Equal(Enumerable.Range(0, perSender).Select(i => (ulong)i), own);
+        }
+    }
+
+    [Fact]
+    public async Task Paused_admission_holds_new_txs_until_the_block_is_done_then_admits_them()
+    {
+        var pool = NewPool();
+        var pause = pool.PauseAdmission();
+        var waiting = pool.CheckTxAsync(Send(0, 0, fee: 2_000));
+        var batch = pool.CheckBatchAsync([Send(1, 0, fee: 2_000)]);
+        Assert.False(waiting.IsCompleted);
+        Assert.False(batch.IsCompleted);
+        Assert.Equal(0, pool.Count);
+
+        pause.Dispose();
+        Assert.Equal(0u, (await waiting).Code);
+        Assert.Equal(0u, (await batch)[0].Code);
+        Assert.Equal(2, pool.Count);
+        Assert.Equal(0u, (await pool.CheckTxAsync(Send(0, 1, fee: 2_000))).Code); // no pause left behind
+    }
+
+    [Fact]
+    public async Task A_relayed_batch_is_answered_tx_by_tx_in_its_order()
+    {
+        var pool = NewPool();
+        var first = Send(0, 0, fee: 2_000);
+        var answers = await pool.CheckBatchAsync([first, [0x0a, 0xff, 0x01], first, Send(0, 1, fee: 2_000), Send(1, 5, fee: 2_000)]);
+        Assert.Equal(0u, answers[0].Code);
+        Assert.NotEqual(0u, answers[1].Code); // does not decode
+        Assert.Equal(TxCodes.TxInMempoolCache, answers[2].Code);
+        Assert.Equal(0u, answers[3].Code);
+        Assert.NotEqual(0u, answers[4].Code); // sequence 5 where 0 is next
+        Assert.Equal(2, pool.Count);
+    }
+
+    [Fact]
     public void Reap_orders_by_fee_per_gas_but_keeps_each_senders_sequence_order()
     {
         var pool = NewPool();
