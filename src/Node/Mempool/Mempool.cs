@@ -210,9 +210,24 @@ public sealed class Mempool
                     done.Add((waiting, Admit(waiting.Tx)));
                 }
             }
+
+            // Still the only drainer: peers are told of a sender's txs in the order they entered the pool, so they
+            // never see sequence n + 1 before n.
+            foreach (var (waiting, result) in done)
+            {
+                if (result.Code == 0)
+                {
+                    Admitted?.Invoke(waiting.Tx);
+                }
+            }
         }
         finally
         {
+            foreach (var (waiting, result) in done)
+            {
+                waiting.Done.TrySetResult(result);
+            }
+
             Interlocked.Add(ref _pending, -done.Count);
             Volatile.Write(ref _draining, 0);
         }
@@ -220,16 +235,6 @@ public sealed class Mempool
         if (!_queue.IsEmpty)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static pool => pool.Drain(), this, preferLocal: false);
-        }
-
-        foreach (var (waiting, result) in done)
-        {
-            if (result.Code == 0)
-            {
-                Admitted?.Invoke(waiting.Tx);
-            }
-
-            waiting.Done.SetResult(result);
         }
     }
 
@@ -282,7 +287,7 @@ public sealed class Mempool
         return admitted;
     }
 
-    /// <summary>A tx entered the pool (raised outside the pool's lock, on the admitting thread): peers get it next.</summary>
+    /// <summary>A tx entered the pool (raised outside the pool's lock, by the draining thread, in pool order): peers get it next.</summary>
     public event Action<DecodedTx>? Admitted;
 
     /// <summary>Txs for the next block, best fee first but each sender's txs in sequence order, within the limits.</summary>
