@@ -11,6 +11,9 @@ public sealed record LoadReport
     /// <summary>Largest report file `loadgen report` reads: a run of an hour at the highest rate stays far below it.</summary>
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
+    /// <summary>Latest second of a series `loadgen report` draws (the HTML report draws every second up to the last).</summary>
+    public const int MaxSeriesSecond = 1_000_000;
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -312,11 +315,17 @@ public sealed record LoadReport
             throw new LoadGenException($"{path} is not a load report (written by loadgen run --json): {e.Message}");
         }
 
-        if (report is null)
+        string? wrong = report is null ? "it holds null"
+            : report.Nodes.Any(n => n is null) ? "nodes holds a null"
+            : report.Series.Any(s => s is null) ? "series holds a null"
+            : report.BlockLog.Any(b => b is null) ? "block_log holds a null"
+            : report.Series.FirstOrDefault(s => s.Second < 0 || s.Second > MaxSeriesSecond) is { } far ? $"series second {far.Second} is outside 0..{MaxSeriesSecond}"
+            : null;
+        if (wrong is not null)
         {
-            throw new LoadGenException($"{path} is not a load report (written by loadgen run --json): it holds null");
+            throw new LoadGenException($"{path} is not a load report (written by loadgen run --json): {wrong}");
         }
 
-        return report;
+        return report!;
     }
 }

@@ -59,7 +59,7 @@ public static class Program
                 Drain = TimeSpan.FromSeconds(Check(parse.GetValue(drain), "--drain", 0, 3600)),
                 JsonPath = parse.GetValue(json),
             });
-            string? jsonPath = parse.GetValue(json);
+            string? jsonPath = options.JsonPath;
             string? htmlPath = parse.GetValue(html) ?? (jsonPath is null ? null : HtmlReport.PathBeside(jsonPath));
             CheckOutputs(jsonPath, htmlPath);
             double spacing = options.Accounts / options.Rate;

@@ -171,11 +171,20 @@ public sealed partial class HtmlReportTests
     [InlineData("not json at all", "is not a load report")]
     [InlineData("{\"series\": []}", "offered_rate")]
     [InlineData("{}", "missing required properties")]
+    [InlineData("NULL_SERIES", "series holds a null")]
+    [InlineData("FAR_SECOND", "series second 2000000000 is outside")]
     public async Task Report_command_refuses_a_file_that_is_not_a_load_report_and_writes_nothing(string content, string message)
     {
         using var home = new TempHome();
         var source = home.PathOf("other.json");
-        File.WriteAllText(source, content);
+        // A report with a null in its series, or a second so far that drawing every second up to it would never end.
+        string known = Json(Known());
+        File.WriteAllText(source, content switch
+        {
+            "NULL_SERIES" => known.Replace("\"series\": [", "\"series\": [ null,", StringComparison.Ordinal),
+            "FAR_SECOND" => known.Replace("\"second\": 7,", "\"second\": 2000000000,", StringComparison.Ordinal),
+            _ => content,
+        });
 
         var (code, output, error) = await Loadgen("report", source);
 
@@ -269,6 +278,13 @@ public sealed partial class HtmlReportTests
             BlockLog = [Block(10, 20, 20, p), Block(11, 40, 30, p), Block(12, 60, 50, p), Block(13, 80, 80, p), Block(14, 30, 0, null), Block(16, 50, 50, p)],
             WatchErrors = new Dictionary<string, int>(),
         };
+    }
+
+    private static string Json(LoadReport report)
+    {
+        using var home = new TempHome();
+        report.WriteJson(home.PathOf("report.json"));
+        return File.ReadAllText(home.PathOf("report.json"));
     }
 
     private static BlockSeen Block(ulong height, int txs, int ours, Percentiles? latency) =>
