@@ -4,6 +4,9 @@
 #   ./testnet/load.sh fund [--accounts N]      before the first start: init the homes if needed, then add N funded
 #                                              load accounts (default 4000) to every node's genesis
 #   ./testnet/load.sh [run] [flags]            send transfers to the running testnet and print the report
+#   ./testnet/load.sh report FILE.json [--html OUT]
+#                                              render the JSON report of an earlier run as an HTML page with plots
+#                                              [OUT: FILE with the extension .html]
 #
 # run flags (defaults in brackets):
 #   --rate R            offered load in tx/s [500]
@@ -11,7 +14,9 @@
 #   --accounts N        load accounts that send, at most the number funded [4000]
 #   --nodes A,B,...     gRPC addresses to send to, account i to node i mod N [every node's, from its config.toml]
 #   --watch A           node whose committed blocks time the txs [the first of --nodes]
-#   --json FILE         also write the report with per-second and per-block series
+#   --json FILE         also write the report with per-second and per-block series, and FILE.html beside it: a
+#                       self-contained page with the summary, the options and plots (docs/benchmarks.md)
+#   --html FILE         write the HTML page here instead (also without --json)
 #   --gas G, --fee F    gas limit [100000] and fee in uchn [gas x 0.01] per tx
 #   --max-in-flight N   BroadcastTx calls in flight at most [4000]
 #   --drain S           stop waiting for commits after S s without one [30]
@@ -33,8 +38,8 @@ grpc_of() { awk '/^\[grpc\]/{g=1;next} /^\[/{g=0} g && /^address/{gsub(/"/,"",$3
 
 action="run"
 case "${1:-}" in
-  fund|run) action="$1"; shift ;;
-  -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+  fund|run|report) action="$1"; shift ;;
+  -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 esac
 
 build_loadgen
@@ -44,6 +49,9 @@ if [ "$action" = "fund" ]; then
     chaind testnet init --validators "${VALIDATORS:-4}" --output "$HOMES" --base-port "${BASE_PORT:-26600}" --chain-id chain-testnet
   fi
   exec dotnet "$LOADGEN_DLL" fund --homes "$HOMES" "$@"
+fi
+if [ "$action" = "report" ]; then
+  exec dotnet "$LOADGEN_DLL" report "$@"
 fi
 
 args=("$@")

@@ -8,6 +8,27 @@ namespace Chain.LoadGen;
 /// <summary>What a load run measured. Times are seconds from the start of sending unless named _ms.</summary>
 public sealed record LoadReport
 {
+    /// <summary>Largest report file `loadgen report` reads: a run of an hour at the highest rate stays far below it.</summary>
+    public const long MaxFileBytes = 256L * 1024 * 1024;
+
+    /// <summary>Latest second of a series `loadgen report` draws (the HTML report draws every second up to the last).</summary>
+    public const int MaxSeriesSecond = 1_000_000;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    /// <summary>When the report was made (UTC); absent in reports written before it was recorded.</summary>
+    public DateTimeOffset? GeneratedAt { get; init; }
+
+    /// <summary>Every option of the run; absent in reports written before it was recorded.</summary>
+    public RunSettings? Settings { get; init; }
+
     public required double OfferedRate { get; init; }
 
     public required double DurationSeconds { get; init; }
@@ -87,7 +108,7 @@ public sealed record LoadReport
     public required IReadOnlyDictionary<string, int> WatchErrors { get; init; }
 
     public static LoadReport Build(
-        LoadOptions options, long planned, long heldBack, long start, long[] sentAt, long[] answeredAt, long[] committedAt, byte[] outcome, uint[] commitCode,
+        LoadOptions options, long planned, long heldBack, long start, long[] sentAt, long[] answeredAt, long[] committedAt, ulong[] committedHeight, byte[] outcome, uint[] commitCode,
         IReadOnlyDictionary<string, int> refusals, IReadOnlyDictionary<string, int> rpcErrors, List<BlockSeen> blocks, List<NodeSample> samples,
         IReadOnlyList<string> nodes, IReadOnlyDictionary<string, int> watchErrors)
     {
@@ -96,6 +117,7 @@ public sealed record LoadReport
         double firstSend = double.MaxValue, lastSend = 0;
         var latencies = new List<double>();
         var answers = new List<double>();
+        var latenciesByHeight = new Dictionary<ulong, List<double>>();
         var seconds = new SortedDictionary<int, SecondStats>();
         SecondStats Slot(double at) => seconds.TryGetValue((int)at, out var s) ? s : seconds[(int)at] = new SecondStats { Second = (int)at };
 
@@ -134,7 +156,14 @@ public sealed record LoadReport
                     committedFailed++;
                 }
 
-                latencies.Add((committedAt[k] - sentAt[k]) * 1000.0 / Stopwatch.Frequency);
+                double latency = (committedAt[k] - sentAt[k]) * 1000.0 / Stopwatch.Frequency;
+                latencies.Add(latency);
+                if (!latenciesByHeight.TryGetValue(committedHeight[k], out var inBlock))
+                {
+                    latenciesByHeight[committedHeight[k]] = inBlock = new List<double>();
+                }
+
+                inBlock.Add(latency);
                 Slot(Sec(committedAt[k])).Committed++;
             }
             else if (outcome[k] == 1)
@@ -150,7 +179,9 @@ public sealed record LoadReport
             sustained = withOurs.Skip(1).Sum(b => (double)b.OurTxs) / (withOurs[^1].SeenAt - withOurs[0].SeenAt);
         }
 
-        var ordered = blocks.OrderBy(b => b.Height).ToList();
+        var ordered = blocks.OrderBy(b => b.Height)
+            .Select(b => latenciesByHeight.TryGetValue(b.Height, out var ms) ? b with { OurLatencyMs = Percentiles.Of(ms) } : b)
+            .ToList();
         var intervals = new List<double>();
         for (int i = 1; i < ordered.Count; i++)
         {
@@ -178,6 +209,8 @@ public sealed record LoadReport
 
         return new LoadReport
         {
+            GeneratedAt = DateTimeOffset.UtcNow,
+            Settings = RunSettings.Of(options),
             OfferedRate = options.Rate,
             DurationSeconds = options.Duration.TotalSeconds,
             Accounts = options.Accounts,
@@ -252,14 +285,47 @@ public sealed record LoadReport
         }
     }
 
-    public void WriteJson(string path)
+    public void WriteJson(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
+
+    /// <summary>
+    /// Reads a report that `loadgen run --json` wrote, by this version or an older one (the fields added since are
+    /// optional); anything else is refused with a <see cref="LoadGenException"/> that says what is wrong.
+    /// </summary>
+    public static LoadReport Read(string path)
     {
-        var json = JsonSerializer.Serialize(this, new JsonSerializerOptions
+        var file = new FileInfo(path);
+        if (!file.Exists)
         {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        });
-        File.WriteAllText(path, json + "\n");
+            throw new LoadGenException($"{path}: no such file");
+        }
+
+        if (file.Length > MaxFileBytes)
+        {
+            throw new LoadGenException($"{path}: {file.Length:N0} bytes, larger than any load report ({MaxFileBytes:N0} at most)");
+        }
+
+        LoadReport? report;
+        try
+        {
+            using var stream = file.OpenRead();
+            report = JsonSerializer.Deserialize<LoadReport>(stream, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new LoadGenException($"{path} is not a load report (written by loadgen run --json): {e.Message}");
+        }
+
+        string? wrong = report is null ? "it holds null"
+            : report.Nodes.Any(n => n is null) ? "nodes holds a null"
+            : report.Series.Any(s => s is null) ? "series holds a null"
+            : report.BlockLog.Any(b => b is null) ? "block_log holds a null"
+            : report.Series.FirstOrDefault(s => s.Second < 0 || s.Second > MaxSeriesSecond) is { } far ? $"series second {far.Second} is outside 0..{MaxSeriesSecond}"
+            : null;
+        if (wrong is not null)
+        {
+            throw new LoadGenException($"{path} is not a load report (written by loadgen run --json): {wrong}");
+        }
+
+        return report!;
     }
 }

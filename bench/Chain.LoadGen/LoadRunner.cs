@@ -30,6 +30,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
     private long[] _sentAt = [];
     private long[] _answeredAt = [];
     private long[] _committedAt = [];
+    private ulong[] _committedHeight = [];
     private byte[] _outcome = []; // 0 not sent, 1 accepted, 2 refused, 3 rpc error
     private uint[] _commitCode = [];
     private int _committed;
@@ -90,7 +91,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             await watcher;
             await sampler;
             await subscriber;
-            return LoadReport.Build(options, plan.Txs.Length, behind, _start, _sentAt, _answeredAt, _committedAt, _outcome, _commitCode,
+            return LoadReport.Build(options, plan.Txs.Length, behind, _start, _sentAt, _answeredAt, _committedAt, _committedHeight, _outcome, _commitCode,
                 _refusals, _rpcErrors, _blocks, _samples, options.Nodes, _watchErrors)
                 with { SubscribedNewBlocks = _subscribedBlocks, SubscriptionEnded = _subscriptionEnd };
         }
@@ -163,6 +164,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
         _sentAt = new long[total];
         _answeredAt = new long[total];
         _committedAt = new long[total];
+        _committedHeight = new ulong[total];
         _outcome = new byte[total];
         _commitCode = new uint[total];
         Array.Fill(_committedAt, -1);
@@ -291,6 +293,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
                 if (_indexByHash.TryGetValue(Convert.ToHexString(result.TxHash.Span), out int k) && _committedAt[k] < 0)
                 {
                     _commitCode[k] = result.Code;
+                    _committedHeight[k] = next;
                     Volatile.Write(ref _committedAt[k], now);
                     ours++;
                 }

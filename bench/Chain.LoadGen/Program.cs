@@ -6,15 +6,19 @@ namespace Chain.LoadGen;
 /// <summary>
 /// loadgen fund: adds N funded load accounts to every genesis of a testnet before it first starts.
 /// loadgen run: sends signed transfers at a rate for a duration and reports acceptance, committed tx/s and commit latency.
+/// loadgen report: renders the JSON report of an earlier run as the HTML page that run --json writes beside it.
 /// </summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses and runs one command, writing what it prints to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    public static Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
         var homes = new Option<string>("--homes") { Description = "Directory of the testnet's node homes", DefaultValueFactory = _ => "testnet/.homes" };
         var fundAccounts = new Option<int>("--accounts") { Description = "Number of load accounts to fund", DefaultValueFactory = _ => 4000 };
         var fund = new Command("fund", "Add funded load accounts to the genesis of every home (before the testnet first starts)") { homes, fundAccounts };
-        fund.SetAction(parse => Guard(() => GenesisFunding.Run(parse.GetRequiredValue(homes), parse.GetValue(fundAccounts), Console.Out)));
+        fund.SetAction(parse => Guard(error, () => GenesisFunding.Run(parse.GetRequiredValue(homes), parse.GetValue(fundAccounts), output)));
 
         var nodes = new Option<string>("--nodes") { Description = "Comma-separated gRPC addresses (host:port) to send to; account i sends to node i mod N", Required = true };
         var watch = new Option<string?>("--watch") { Description = "gRPC address whose committed blocks time the txs (default: the first of --nodes)" };
@@ -26,12 +30,13 @@ public static class Program
         var fee = new Option<ulong?>("--fee") { Description = "Fee per tx in uchn (default: gas x 0.01, the default minimum gas price)" };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Most BroadcastTx calls waiting for an answer at once", DefaultValueFactory = _ => 4000 };
         var drain = new Option<double>("--drain") { Description = "Seconds without a new commit after which the run stops waiting for accepted txs", DefaultValueFactory = _ => 30 };
-        var json = new Option<string?>("--json") { Description = "Also write the report, with per-second and per-block series, to this JSON file" };
+        var json = new Option<string?>("--json") { Description = "Also write the report, with per-second and per-block series, to this JSON file, and its HTML page beside it (FILE with the extension .html)" };
+        var html = new Option<string?>("--html") { Description = "Write the HTML page of the report (summary, options and plots) to this file instead" };
         var run = new Command("run", "Send signed transfers at a rate and report accepted, committed tx/s and commit latency")
         {
-            nodes, watch, rate, duration, accounts, firstAccount, gas, fee, maxInFlight, drain, json,
+            nodes, watch, rate, duration, accounts, firstAccount, gas, fee, maxInFlight, drain, json, html,
         };
-        run.SetAction((parse, ct) => GuardAsync(async () =>
+        run.SetAction((parse, token) => GuardAsync(error, async () =>
         {
             var nodeList = parse.GetRequiredValue(nodes).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(a => NodeClients.ParseAddress(a, "--nodes")).ToList();
@@ -54,27 +59,85 @@ public static class Program
                 Drain = TimeSpan.FromSeconds(Check(parse.GetValue(drain), "--drain", 0, 3600)),
                 JsonPath = parse.GetValue(json),
             });
+            string? jsonPath = options.JsonPath;
+            string? htmlPath = parse.GetValue(html) ?? (jsonPath is null ? null : HtmlReport.PathBeside(jsonPath));
+            CheckOutputs(jsonPath, htmlPath);
             double spacing = options.Accounts / options.Rate;
             if (spacing < 1)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"warning: each account sends every {spacing:0.00} s; a tx waits for its account's previous answer, so slow answers will hold the rate back (use more --accounts)"));
             }
 
-            var report = await new LoadRunner(options, Console.Out).RunAsync(ct);
-            report.Print(Console.Out);
-            if (options.JsonPath is not null)
+            var report = await new LoadRunner(options, output).RunAsync(token);
+            report.Print(output);
+            if (jsonPath is not null)
             {
-                report.WriteJson(options.JsonPath);
-                Console.Out.WriteLine($"Report written to {options.JsonPath}");
+                report.WriteJson(jsonPath);
+                output.WriteLine($"Report written to {jsonPath}");
+            }
+
+            if (htmlPath is not null)
+            {
+                HtmlReport.Write(report, htmlPath);
+                output.WriteLine($"HTML report written to {htmlPath}");
             }
 
             return 0;
         }));
 
-        var root = new RootCommand("loadgen: signed-transfer load for a local testnet (see docs/benchmarks.md, Load generator)") { fund, run };
-        return root.Parse(args).InvokeAsync();
+        var reportFile = new Argument<string>("FILE") { Description = "JSON report written by loadgen run --json" };
+        var reportHtml = new Option<string?>("--html") { Description = "Where to write the HTML page (default: FILE with the extension .html)" };
+        var report = new Command("report", "Render the JSON report of an earlier run as a self-contained HTML page with plots") { reportFile, reportHtml };
+        report.SetAction(parse => Guard(error, () =>
+        {
+            string source = parse.GetRequiredValue(reportFile);
+            string target = parse.GetValue(reportHtml) ?? HtmlReport.PathBeside(source);
+            if (SamePath(source, target))
+            {
+                throw new LoadGenException($"{source}: the HTML page would overwrite the report; give --html OUT");
+            }
+
+            CheckOutputs(null, target);
+            var loaded = LoadReport.Read(source);
+            HtmlReport.Write(loaded, target);
+            output.WriteLine($"HTML report written to {target}");
+            return 0;
+        }));
+
+        var root = new RootCommand("loadgen: signed-transfer load for a local testnet (see docs/benchmarks.md, Load generator)") { fund, run, report };
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
     }
+
+    /// <summary>Refuses, before a run starts, output files that could not be written at its end.</summary>
+    private static void CheckOutputs(string? jsonPath, string? htmlPath)
+    {
+        if (jsonPath is not null && htmlPath is not null && SamePath(jsonPath, htmlPath))
+        {
+            throw new LoadGenException($"--json {jsonPath} and the HTML page name the same file; give --html OUT");
+        }
+
+        foreach (var (flag, path) in new[] { ("--json", jsonPath), ("--html", htmlPath) })
+        {
+            if (path is null)
+            {
+                continue;
+            }
+
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null && !Directory.Exists(directory))
+            {
+                throw new LoadGenException($"{flag} {path}: directory {directory} does not exist");
+            }
+
+            if (Directory.Exists(path))
+            {
+                throw new LoadGenException($"{flag} {path}: is a directory");
+            }
+        }
+    }
+
+    private static bool SamePath(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
 
     private static LoadOptions Validate(LoadOptions o)
     {
@@ -102,33 +165,33 @@ public static class Program
             ? value
             : throw new LoadGenException(string.Create(CultureInfo.InvariantCulture, $"{option} {value}: expected a number from {min} to {max}"));
 
-    private static int Guard(Func<int> action)
+    private static int Guard(TextWriter error, Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (Exception e) when (e is LoadGenException or Chain.Node.Genesis.GenesisException)
+        catch (Exception e) when (e is LoadGenException or Chain.Node.Genesis.GenesisException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine("error: " + e.Message);
+            error.WriteLine("error: " + e.Message);
             return 2;
         }
     }
 
-    private static async Task<int> GuardAsync(Func<Task<int>> action)
+    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> action)
     {
         try
         {
             return await action();
         }
-        catch (LoadGenException e)
+        catch (Exception e) when (e is LoadGenException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine("error: " + e.Message);
+            error.WriteLine("error: " + e.Message);
             return 2;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled");
+            error.WriteLine("cancelled");
             return 130;
         }
     }
