@@ -76,7 +76,7 @@ public static class HtmlReport
         Row(html, "Sent", $"{N(r.Sent)} of {N(r.Planned)} at {N(r.SendRate)} tx/s"
             + (r.HeldBackRounds > 0 ? $" (the in-flight cap held the schedule back {N(r.HeldBackRounds)} times)" : string.Empty));
         Row(html, "Accepted", N(r.Accepted));
-        Row(html, "Refused", N(r.Refused));
+        Row(html, "Refused", N(r.Refused) + (r.Resent > 0 ? $" (re-sent after \"mempool is full\" {N(r.Resent)} times; the reasons below count every try)" : string.Empty));
         foreach (var (reason, n) in r.RefusedBy.OrderByDescending(p => p.Value))
         {
             Row(html, string.Empty, $"{N(n)}: {reason}", sub: true);
@@ -122,6 +122,7 @@ public static class HtmlReport
             ("--gas", s is null ? null : Raw(s.Gas)),
             ("--fee", s is null ? null : Raw(s.Fee)),
             ("--max-in-flight", s is null ? null : Raw(s.MaxInFlight)),
+            ("--batch", s is null ? null : Raw(s.Batch)),
             ("--drain", s is null ? null : Raw(s.DrainSeconds)),
         };
         html.Append("<table>\n");

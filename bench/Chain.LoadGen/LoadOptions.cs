@@ -25,6 +25,12 @@ public sealed record LoadOptions
     /// <summary>Most BroadcastTx calls in flight at once; the schedule falls behind (and says so) beyond it.</summary>
     public int MaxInFlight { get; init; } = 4_000;
 
+    /// <summary>
+    /// Most txs per call: 1 sends each tx with its own BroadcastTx; more sends BroadcastTxs batches, one call in flight
+    /// per node, each carrying the txs that came due for that node while the previous call was out.
+    /// </summary>
+    public int Batch { get; init; } = 1;
+
     /// <summary>How long to wait after the last send for accepted txs to be committed.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -98,6 +98,12 @@ public sealed record LoadReport
 
     public required IReadOnlyList<BlockSeen> BlockLog { get; init; }
 
+    /// <summary>
+    /// Slots that sent a tx again because the mempool was full at its last try (the account's later txs wait for it);
+    /// refusals by reason count every try, Refused only the txs whose last try was refused.
+    /// </summary>
+    public int Resent { get; init; }
+
     /// <summary>new_block events received on an Events/Subscribe stream held open on the watched node.</summary>
     public int SubscribedNewBlocks { get; init; }
 
@@ -253,7 +259,7 @@ public sealed record LoadReport
         w.WriteLine();
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Offered {F(OfferedRate)} tx/s for {DurationSeconds:0} s from {Accounts} accounts to {Nodes.Count} nodes; watching {Watch}"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent      {F(Sent)} of {F(Planned)} at {F(SendRate)} tx/s{(HeldBackRounds > 0 ? $" (in-flight cap held the schedule back {HeldBackRounds} times)" : string.Empty)}"));
-        w.WriteLine($"Accepted  {F(Accepted)}   refused {F(Refused)}   rpc errors {F(RpcErrors)}");
+        w.WriteLine($"Accepted  {F(Accepted)}   refused {F(Refused)}   rpc errors {F(RpcErrors)}{(Resent > 0 ? $"   re-sent after \"mempool is full\" {F(Resent)} times" : string.Empty)}");
         foreach (var (reason, n) in RefusedBy.OrderByDescending(p => p.Value))
         {
             w.WriteLine($"  refused {F(n)}: {reason}");

@@ -17,7 +17,7 @@ namespace Chain.LoadGen;
 /// seconds; account a sends its txs in sequence order, each after the previous one's answer, to node a mod N),
 /// and watches one node's committed blocks to time each tx from its send to the moment its block is seen.
 /// </summary>
-public sealed class LoadRunner(LoadOptions options, TextWriter output)
+public sealed partial class LoadRunner(LoadOptions options, TextWriter output)
 {
     private static readonly TimeSpan RpcTimeout = TimeSpan.FromSeconds(30);
 
@@ -34,6 +34,9 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
     private byte[] _outcome = []; // 0 not sent, 1 accepted, 2 refused, 3 rpc error
     private uint[] _commitCode = [];
     private int _committed;
+    /// <summary>Per account, the index of its next tx to send: it stays on a tx refused as "mempool is full".</summary>
+    private int[] _cursor = [];
+    private int _retries;
     private int _subscribedBlocks;
     private string? _subscriptionEnd;
     private long _start;
@@ -55,7 +58,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             var sampler = Task.Run(() => SampleAsync(nodes, stopWatching.Token), CancellationToken.None);
             var subscriber = Task.Run(() => SubscribeAsync(watch, stopWatching.Token), CancellationToken.None);
 
-            var (sends, behind) = await DispatchAsync(nodes, plan, ct);
+            var (sends, behind) = options.Batch > 1 ? await DispatchBatchesAsync(nodes, plan, ct) : await DispatchAsync(nodes, plan, ct);
             await Task.WhenAll(sends);
             double sendEnd = Seconds(Stopwatch.GetTimestamp());
             int accepted = _outcome.Count(o => o == 1);
@@ -93,7 +96,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
             await subscriber;
             return LoadReport.Build(options, plan.Txs.Length, behind, _start, _sentAt, _answeredAt, _committedAt, _committedHeight, _outcome, _commitCode,
                 _refusals, _rpcErrors, _blocks, _samples, options.Nodes, _watchErrors)
-                with { SubscribedNewBlocks = _subscribedBlocks, SubscriptionEnded = _subscriptionEnd };
+                with { SubscribedNewBlocks = _subscribedBlocks, SubscriptionEnded = _subscriptionEnd, Resent = _retries };
         }
         finally
         {
@@ -168,6 +171,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
         _outcome = new byte[total];
         _commitCode = new uint[total];
         Array.Fill(_committedAt, -1);
+        _cursor = Enumerable.Range(0, accountCount).ToArray(); // account a's txs are a, a + accounts, a + 2 x accounts, ...
         output.WriteLine($"Signed {total} transfers from {accountCount} accounts ({(total + accountCount - 1) / accountCount} per account) in {clock.Elapsed.TotalSeconds:0.0} s");
         return new Plan(txs, accounts);
     }
@@ -197,7 +201,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
                 int a = plan.Accounts[k];
                 var node = nodes[a % nodes.Length];
                 Interlocked.Increment(ref inFlight);
-                var task = SendAfterAsync(previous[a], node, k, plan.Txs[k], () => Interlocked.Decrement(ref inFlight));
+                var task = SendAfterAsync(previous[a], node, a, plan, () => Interlocked.Decrement(ref inFlight));
                 previous[a] = task;
                 sends.Add(task);
             }
@@ -208,8 +212,168 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
         return (sends, behind);
     }
 
-    private async Task SendAfterAsync(Task? previous, NodeClients node, int k, byte[] tx, Action done)
+    /// <summary>
+    /// Batch mode: tx k joins its node's queue at k / rate seconds (its send time, so time spent waiting for the batch
+    /// counts in its latency), and one sender per node sends what is queued in BroadcastTxs calls of at most
+    /// <see cref="LoadOptions.Batch"/> txs, one call at a time, so each account's txs reach its node in sequence order.
+    /// </summary>
+    private async Task<(List<Task> Sends, long Behind)> DispatchBatchesAsync(NodeClients[] nodes, Plan plan, CancellationToken ct)
     {
+        var queues = nodes.Select(_ => new ConcurrentQueue<(int Account, long Due)>()).ToArray();
+        int waiting = 0;
+        long behind = 0;
+        int next = 0;
+        double rate = options.Rate;
+        var senders = nodes.Select((node, n) => Task.Run(
+            () => SendBatchesAsync(node, queues[n], plan, () => Volatile.Read(ref next) >= plan.Txs.Length || ct.IsCancellationRequested,
+                count => Interlocked.Add(ref waiting, -count)),
+            CancellationToken.None)).ToList();
+        while (Volatile.Read(ref next) < plan.Txs.Length && !ct.IsCancellationRequested)
+        {
+            long now = Stopwatch.GetTimestamp();
+            long due = Math.Min(plan.Txs.Length, (long)(Seconds(now) * rate) + 1);
+            while (next < due)
+            {
+                if (Volatile.Read(ref waiting) >= options.MaxInFlight)
+                {
+                    behind++;
+                    break;
+                }
+
+                int k = next;
+                int a = plan.Accounts[k];
+                Interlocked.Increment(ref waiting);
+                queues[a % nodes.Length].Enqueue((a, now));
+                Volatile.Write(ref next, k + 1);
+            }
+
+            await Task.Delay(1, CancellationToken.None);
+        }
+
+        return (senders, behind);
+    }
+
+    /// <summary>
+    /// One node's sender in batch mode: until the schedule is done and its queue is empty. A batch holds at most one slot
+    /// per account (a second waits for the next batch), so each account's tx is chosen after its previous answer.
+    /// </summary>
+    private async Task SendBatchesAsync(NodeClients node, ConcurrentQueue<(int Account, long Due)> queue, Plan plan, Func<bool> scheduleDone, Action<int> answered)
+    {
+        var slots = new List<(int Account, long Due)>(options.Batch);
+        var deferred = new Queue<(int Account, long Due)>();
+        var accounts = new HashSet<int>();
+        var txs = new List<int>(options.Batch);
+        while (true)
+        {
+            slots.Clear();
+            accounts.Clear();
+            txs.Clear();
+            int carried = deferred.Count;
+            for (int i = 0; i < carried && slots.Count < options.Batch; i++)
+            {
+                var slot = deferred.Dequeue();
+                if (accounts.Add(slot.Account))
+                {
+                    slots.Add(slot);
+                }
+                else
+                {
+                    deferred.Enqueue(slot);
+                }
+            }
+
+            while (slots.Count < options.Batch && queue.TryDequeue(out var slot))
+            {
+                if (accounts.Add(slot.Account))
+                {
+                    slots.Add(slot);
+                }
+                else
+                {
+                    deferred.Enqueue(slot);
+                }
+            }
+
+            if (slots.Count == 0)
+            {
+                if (scheduleDone() && queue.IsEmpty && deferred.Count == 0)
+                {
+                    return;
+                }
+
+                await Task.Delay(1, CancellationToken.None);
+                continue;
+            }
+
+            var request = new BroadcastTxsRequest();
+            foreach (var (a, due) in slots)
+            {
+                int k = NextOf(a);
+                _sentAt[k] = due; // the slot's moment: time spent waiting for the batch counts in the tx's latency
+                txs.Add(k);
+                request.Txs.Add(UnsafeByteOperations.UnsafeWrap(plan.Txs[k]));
+            }
+
+            try
+            {
+                var response = await node.Tx.BroadcastTxsAsync(request, deadline: Deadline()).ConfigureAwait(false);
+                long now = Stopwatch.GetTimestamp();
+                if (response.Results.Count != txs.Count)
+                {
+                    throw new RpcException(new Grpc.Core.Status(StatusCode.Internal, $"{response.Results.Count} results for a batch of {txs.Count} txs"));
+                }
+
+                for (int i = 0; i < txs.Count; i++)
+                {
+                    Answer(slots[i].Account, txs[i], now, response.Results[i].Result);
+                }
+            }
+            catch (RpcException e)
+            {
+                long now = Stopwatch.GetTimestamp();
+                for (int i = 0; i < txs.Count; i++)
+                {
+                    _answeredAt[txs[i]] = now;
+                    _outcome[txs[i]] = 3;
+                    _cursor[slots[i].Account] = txs[i] + _cursor.Length;
+                }
+
+                _rpcErrors.AddOrUpdate($"{e.StatusCode}: {Shorten(e.Status.Detail)}", txs.Count, (_, n) => n + txs.Count);
+            }
+            finally
+            {
+                answered(slots.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records tx k's CheckTx answer and moves account <paramref name="a"/> on to its next tx, unless the mempool was
+    /// full: then its next slot sends the same tx again, as a client backing off would (its later txs could not pass
+    /// the sequence check without it).
+    /// </summary>
+    private void Answer(int a, int k, long at, TxResult result)
+    {
+        _answeredAt[k] = at;
+        if (result.Code == 0)
+        {
+            _outcome[k] = 1;
+        }
+        else
+        {
+            _outcome[k] = 2;
+            _refusals.AddOrUpdate($"code {result.Code} ({result.Codespace}): {Shorten(Numbers().Replace(result.Log, "#"))}", 1, (_, n) => n + 1);
+        }
+
+        if (result.Code != TxCodes.MempoolIsFull || result.Codespace != TxCodes.Codespace)
+        {
+            _cursor[a] = k + _cursor.Length;
+        }
+    }
+
+    private async Task SendAfterAsync(Task? previous, NodeClients node, int a, Plan plan, Action done)
+    {
+        int k = -1;
         try
         {
             if (previous is not null)
@@ -221,31 +385,36 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
                 await Task.Yield();
             }
 
+            k = NextOf(a);
             _sentAt[k] = Stopwatch.GetTimestamp();
             var response = await node.Tx.BroadcastTxAsync(
-                new BroadcastTxRequest { TxBytes = UnsafeByteOperations.UnsafeWrap(tx), Mode = BroadcastMode.Sync },
+                new BroadcastTxRequest { TxBytes = UnsafeByteOperations.UnsafeWrap(plan.Txs[k]), Mode = BroadcastMode.Sync },
                 deadline: Deadline()).ConfigureAwait(false);
-            _answeredAt[k] = Stopwatch.GetTimestamp();
-            if (response.Result.Code == 0)
-            {
-                _outcome[k] = 1;
-            }
-            else
-            {
-                _outcome[k] = 2;
-                _refusals.AddOrUpdate($"code {response.Result.Code} ({response.Result.Codespace}): {Shorten(response.Result.Log)}", 1, (_, n) => n + 1);
-            }
+            Answer(a, k, Stopwatch.GetTimestamp(), response.Result);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (k >= 0)
         {
             _answeredAt[k] = Stopwatch.GetTimestamp();
             _outcome[k] = 3;
+            _cursor[a] = k + _cursor.Length;
             _rpcErrors.AddOrUpdate($"{e.StatusCode}: {Shorten(e.Status.Detail)}", 1, (_, n) => n + 1);
         }
         finally
         {
             done();
         }
+    }
+
+    /// <summary>The tx account <paramref name="a"/> sends in its slot: the one after its last answered tx, or again the one a full mempool refused.</summary>
+    private int NextOf(int a)
+    {
+        int k = _cursor[a];
+        if (_outcome[k] == 2)
+        {
+            Interlocked.Increment(ref _retries);
+        }
+
+        return k;
     }
 
     /// <summary>
@@ -372,6 +541,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output)
     private double Seconds(long timestamp) => (double)(timestamp - _start) / Stopwatch.Frequency;
 
     private static DateTime Deadline() => DateTime.UtcNow + RpcTimeout;
+
+    /// <summary>Runs of digits: refusals are grouped by their text with the numbers in it (counts, rates) left out.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex Numbers();
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "...";
 

@@ -29,12 +29,17 @@ public static class Program
         var gas = new Option<ulong>("--gas") { Description = "Gas limit per tx (a block holds block_max_gas / gas txs)", DefaultValueFactory = _ => 100_000 };
         var fee = new Option<ulong?>("--fee") { Description = "Fee per tx in uchn (default: gas x 0.01, the default minimum gas price)" };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Most BroadcastTx calls waiting for an answer at once", DefaultValueFactory = _ => 4000 };
+        var batch = new Option<int>("--batch")
+        {
+            Description = $"Most txs per call: 1 sends one BroadcastTx per tx; up to {Chain.Node.Api.TxApi.MaxBatchTxs} sends BroadcastTxs batches, one call in flight per node",
+            DefaultValueFactory = _ => 1,
+        };
         var drain = new Option<double>("--drain") { Description = "Seconds without a new commit after which the run stops waiting for accepted txs", DefaultValueFactory = _ => 30 };
         var json = new Option<string?>("--json") { Description = "Also write the report, with per-second and per-block series, to this JSON file, and its HTML page beside it (FILE with the extension .html)" };
         var html = new Option<string?>("--html") { Description = "Write the HTML page of the report (summary, options and plots) to this file instead" };
         var run = new Command("run", "Send signed transfers at a rate and report accepted, committed tx/s and commit latency")
         {
-            nodes, watch, rate, duration, accounts, firstAccount, gas, fee, maxInFlight, drain, json, html,
+            nodes, watch, rate, duration, accounts, firstAccount, gas, fee, maxInFlight, batch, drain, json, html,
         };
         run.SetAction((parse, token) => GuardAsync(error, async () =>
         {
@@ -56,6 +61,7 @@ public static class Program
                 GasLimit = parse.GetValue(gas),
                 Fee = parse.GetValue(fee) ?? (ulong)Math.Ceiling(parse.GetValue(gas) * 0.01),
                 MaxInFlight = parse.GetValue(maxInFlight),
+                Batch = parse.GetValue(batch),
                 Drain = TimeSpan.FromSeconds(Check(parse.GetValue(drain), "--drain", 0, 3600)),
                 JsonPath = parse.GetValue(json),
             });
@@ -155,6 +161,11 @@ public static class Program
         if (o.MaxInFlight < 1)
         {
             throw new LoadGenException($"--max-in-flight {o.MaxInFlight}: expected at least 1");
+        }
+
+        if (o.Batch < 1 || o.Batch > Chain.Node.Api.TxApi.MaxBatchTxs)
+        {
+            throw new LoadGenException($"--batch {o.Batch}: expected 1 to {Chain.Node.Api.TxApi.MaxBatchTxs} txs per call");
         }
 
         return o;

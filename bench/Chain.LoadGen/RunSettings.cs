@@ -23,6 +23,9 @@ public sealed record RunSettings
 
     public required double DrainSeconds { get; init; }
 
+    /// <summary>Most txs per BroadcastTxs call (1: one BroadcastTx per tx). Reports written before it existed read 1.</summary>
+    public int Batch { get; init; } = 1;
+
     public static RunSettings Of(LoadOptions o) => new()
     {
         Nodes = o.Nodes,
@@ -35,5 +38,6 @@ public sealed record RunSettings
         Fee = o.Fee,
         MaxInFlight = o.MaxInFlight,
         DrainSeconds = o.Drain.TotalSeconds,
+        Batch = o.Batch,
     };
 }

@@ -37,7 +37,7 @@ public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, Commi
         var bytes = request.TxBytes.ToByteArray();
         var hash = TxFactory.Hash(bytes);
         Task<TxResult>? committed = mode == BroadcastMode.Commit ? waiters.WaitFor(hash) : null;
-        var check = await mempool.CheckTxAsync(bytes);
+        var check = await mempool.CheckTxAsync(bytes, Mempool.TxOrigin.Client);
         if (check.Code != 0 || committed is null)
         {
             if (committed is not null)
@@ -63,6 +63,45 @@ public sealed class TxApi(BlockExecutor executor, Mempool.Mempool mempool, Commi
 
         var result = await committed;
         return new BroadcastTxResponse { TxHash = ByteString.CopyFrom(hash), Result = result, Height = result.Height };
+    }
+
+    /// <summary>Most txs in one BroadcastTxs call. The request's bytes are bounded by the server's message limit (one
+    /// tx's maximum size plus 64 KiB), so a batch costs at most what one large tx does.</summary>
+    public const int MaxBatchTxs = 1000;
+
+    /// <summary>
+    /// Sync broadcast of several txs: each is admitted (or refused) as <see cref="BroadcastTx"/> in sync mode would, in
+    /// the request's order, with the batch's signatures verified on all cores. One refused tx does not stop the rest.
+    /// </summary>
+    public override async Task<BroadcastTxsResponse> BroadcastTxs(BroadcastTxsRequest request, ServerCallContext context)
+    {
+        if (request.Txs.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "txs: empty; send at least one tx"));
+        }
+
+        if (request.Txs.Count > MaxBatchTxs)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"txs: {request.Txs.Count} txs in one call, over the limit of {MaxBatchTxs}; split the batch"));
+        }
+
+        var batch = new byte[request.Txs.Count][];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i] = request.Txs[i].ToByteArray();
+        }
+
+        var checks = await mempool.CheckBatchAsync(batch, Mempool.TxOrigin.Client);
+        var response = new BroadcastTxsResponse();
+        for (var i = 0; i < checks.Length; i++)
+        {
+            // A refused tx's result may lack its hash (it did not decode); the hash names the tx either way.
+            var hash = checks[i].TxHash.Length == 32 ? checks[i].TxHash : ByteString.CopyFrom(TxFactory.Hash(batch[i]));
+            response.Results.Add(new BroadcastTxResponse { TxHash = hash, Result = checks[i] });
+        }
+
+        return response;
     }
 
     /// <summary>Executes the tx (ante and messages) on a throwaway copy of the committed state: the gas_used execution will report.</summary>

@@ -15,6 +15,18 @@ public sealed record MempoolOptions
     /// </summary>
     public int MaxPending { get; init; } = 5_000;
 
+    /// <summary>
+    /// How much backlog the pool takes from this node's clients, in seconds of what the chain recently committed: past
+    /// <c>max(ClientBacklogMinTxs, commit rate x ClientBacklog)</c> txs (pool and queue) a client's tx is refused at once
+    /// as "mempool is full", before any decode or wait. Txs relayed by peers may still fill the pool to
+    /// <see cref="MaxTxs"/>: the room above the client bound keeps every pool able to hold what the others admitted, so
+    /// any proposer can include it. Zero turns the bound off (clients fill the pool to <see cref="MaxTxs"/>).
+    /// </summary>
+    public TimeSpan ClientBacklog { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The client bound never falls below this many txs (nor rises above <see cref="MaxTxs"/>).</summary>
+    public int ClientBacklogMinTxs { get; init; } = 1_000;
+
     /// <summary>Re-run CheckTx on the remaining txs after each block.</summary>
     public bool Recheck { get; init; } = true;
 

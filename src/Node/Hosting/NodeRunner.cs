@@ -253,7 +253,7 @@ public static class NodeRunner
         s.AddSingleton<CommitWaiters>();
         s.AddSingleton(sp => new Mempool.Mempool(
             sp.GetRequiredService<BlockExecutor>(), config.Mempool, config.Tx.MinGasPrice,
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Mempool.Mempool>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Mempool.Mempool>>(), sp.GetRequiredService<TimeProvider>()));
         AddConsensus(s, application, config);
         AddNetwork(s, home, nodeKey, application.ChainId, config);
         var grpc = s.AddGrpc(options =>

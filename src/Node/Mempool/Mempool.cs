@@ -38,15 +38,105 @@ public sealed class Mempool
     private int _pending;
     private volatile TaskCompletionSource? _paused;
     private int _draining;
+    /// <summary>Recent blocks' commit moments (UTC ticks) and tx counts (the last <see cref="RateWindow"/>), under the lock.</summary>
+    private readonly Queue<(long At, int Txs)> _commits = new();
+    private const int RateWindow = 8;
+    private readonly TimeProvider _clock;
+    private int _clientLimit;
+    private double _commitRate;
+    /// <summary>How many pooled txs pay each fee per gas, under the lock; its lowest key is published as <see cref="LowestPrice"/>.</summary>
+    private readonly SortedDictionary<double, int> _prices = new();
+    private double _lowestPrice = double.PositiveInfinity;
 
-    public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger)
+    public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger, TimeProvider? clock = null)
     {
         _executor = executor;
         _options = options;
         _minGasPrice = minGasPrice;
         _logger = logger;
+        _clock = clock ?? TimeProvider.System;
         _recent = new RecentHashes(Math.Max(1, options.CacheSize));
         _checkState = new CacheState(executor.Committed);
+        _clientLimit = ClientLimitFor(0);
+    }
+
+    /// <summary>
+    /// Most txs (pooled and queued) with which a client's tx is still taken: <see cref="MempoolOptions.ClientBacklog"/>
+    /// seconds of the recent commit rate, at least <see cref="MempoolOptions.ClientBacklogMinTxs"/>, at most
+    /// <see cref="MempoolOptions.MaxTxs"/>. Read without the lock.
+    /// </summary>
+    public int ClientLimit => Volatile.Read(ref _clientLimit);
+
+    /// <summary>Txs per second the chain committed over the last blocks, as this pool saw them (0 before two blocks).</summary>
+    public double CommitRate => Volatile.Read(ref _commitRate);
+
+    private int ClientLimitFor(double rate)
+    {
+        if (_options.ClientBacklog <= TimeSpan.Zero)
+        {
+            return _options.MaxTxs;
+        }
+
+        var bound = Math.Max(_options.ClientBacklogMinTxs, rate * _options.ClientBacklog.TotalSeconds);
+        return (int)Math.Min(_options.MaxTxs, bound);
+    }
+
+    /// <summary>Records a block's commit and updates the commit rate and the client bound. Under the lock.</summary>
+    private void RecordCommit(int txs)
+    {
+        _commits.Enqueue((_clock.GetUtcNow().UtcTicks, txs)); // wall clock: a step of it only skews one estimate
+        while (_commits.Count > RateWindow)
+        {
+            _commits.Dequeue();
+        }
+
+        double rate = 0;
+        if (_commits.Count >= 2)
+        {
+            var first = _commits.Peek().At;
+            var last = 0L;
+            long after = 0;
+            var skip = true;
+            foreach (var (at, n) in _commits)
+            {
+                last = at;
+                if (skip)
+                {
+                    skip = false; // the first block's txs were committed before the window's first moment
+                    continue;
+                }
+
+                after += n;
+            }
+
+            var seconds = TimeSpan.FromTicks(last - first).TotalSeconds;
+            rate = seconds > 0 ? after / seconds : 0;
+        }
+
+        Volatile.Write(ref _commitRate, rate);
+        Volatile.Write(ref _clientLimit, ClientLimitFor(rate));
+    }
+
+    /// <summary>The client bound's refusal: after decoding, before the signature check, the queue or a block's wait.</summary>
+    private TxResult ClientBacklogFull(DecodedTx tx)
+    {
+        return Refuse(tx, TxCodes.MempoolIsFull,
+            $"mempool is full: {Count + Pending} txs wait, the most this node takes from clients ({ClientLimit}, about {_options.ClientBacklog.TotalSeconds:0.#} s of the {CommitRate:0} tx/s the chain commits), and this tx pays no more per gas than the cheapest of them; try again after the next block or raise the fee");
+    }
+
+    /// <summary>Lowest fee per gas of a pooled tx (+infinity when the pool is empty). Read without the lock.</summary>
+    public double LowestPrice => Volatile.Read(ref _lowestPrice);
+
+    private void PublishLowestPrice()
+    {
+        var lowest = double.PositiveInfinity;
+        foreach (var price in _prices.Keys)
+        {
+            lowest = price;
+            break;
+        }
+
+        Volatile.Write(ref _lowestPrice, lowest);
     }
 
     /// <summary>Txs in the pool. Read without the pool's lock (status and metrics must not wait behind admission).</summary>
@@ -59,22 +149,39 @@ public sealed class Mempool
     public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Admits a tx or says why not, waiting for the answer. The result's code is 0 when the tx is in the pool.</summary>
-    public TxResult CheckTx(byte[] bytes) => CheckTxAsync(bytes).GetAwaiter().GetResult();
+    public TxResult CheckTx(byte[] bytes, TxOrigin origin = TxOrigin.Client) => CheckTxAsync(bytes, origin).GetAwaiter().GetResult();
 
     /// <summary>
     /// Admits a tx or says why not. The result's code is 0 when the tx is in the pool.
     /// Everything that does not need the pool (hash, duplicate lookup, decode, gas limit, signature) runs on the calling
     /// thread, so admission uses every core; then the tx joins a queue that one thread at a time checks against the pool
     /// (<see cref="Drain"/>). No caller ever blocks on the pool's lock: a caller waits on its task, holding no thread.
+    /// A client's tx past <see cref="ClientLimit"/> is refused first, at once.
     /// </summary>
-    public async Task<TxResult> CheckTxAsync(byte[] bytes)
+    public async Task<TxResult> CheckTxAsync(byte[] bytes, TxOrigin origin = TxOrigin.Client)
     {
+        (DecodedTx? Tx, TxResult? Refused) prepared = default;
+        if (origin == TxOrigin.Client && Count + Pending >= ClientLimit)
+        {
+            // Over the client bound only a tx that pays more per gas than the cheapest pooled one goes on (it may evict).
+            prepared = Prepare(bytes);
+            if (prepared.Tx is not { } over)
+            {
+                return prepared.Refused!;
+            }
+
+            if (Price(over) <= LowestPrice)
+            {
+                return ClientBacklogFull(over);
+            }
+        }
+
         if (_paused is { } paused)
         {
             await paused.Task;
         }
 
-        var (tx, refused) = Prepare(bytes);
+        var (tx, refused) = prepared == default ? Prepare(bytes) : prepared;
         if (tx is null)
         {
             return refused!;
@@ -85,21 +192,43 @@ public sealed class Mempool
     }
 
     /// <summary>
-    /// Admits a batch (txs relayed by a peer): the signatures of the batch are verified on all cores, then every tx is
-    /// checked against the pool in order. The results are in the batch's order.
+    /// Admits a batch (txs relayed by a peer, or a client's BroadcastTxs): the signatures of the batch are verified on
+    /// all cores, then every tx is checked against the pool in order. The results are in the batch's order. A client's
+    /// txs past <see cref="ClientLimit"/> are refused first, at once (the batch's first txs take the room that is left).
     /// </summary>
-    public async Task<TxResult[]> CheckBatchAsync(IReadOnlyList<byte[]> batch)
+    public async Task<TxResult[]> CheckBatchAsync(IReadOnlyList<byte[]> batch, TxOrigin origin)
     {
-        if (_paused is { } paused)
+        // Over the client bound (the batch's first txs take the room left) only a tx that pays more per gas than the
+        // cheapest pooled one goes on.
+        var room = origin == TxOrigin.Client ? Math.Max(0, ClientLimit - Count - Pending) : batch.Count;
+        var prepared = new (DecodedTx? Tx, TxResult? Refused)[batch.Count];
+        var going = room;
+        for (var i = room; i < batch.Count; i++)
+        {
+            prepared[i] = Prepare(batch[i]);
+            if (prepared[i].Tx is { } over && Price(over) <= LowestPrice)
+            {
+                prepared[i] = (null, ClientBacklogFull(over));
+            }
+            else
+            {
+                going++;
+            }
+        }
+
+        if (_paused is { } paused && going > 0)
         {
             await paused.Task;
         }
 
-        var prepared = new (DecodedTx? Tx, TxResult? Refused)[batch.Count];
         var decoded = new List<DecodedTx>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            prepared[i] = Prepare(batch[i]);
+            if (i < room)
+            {
+                prepared[i] = Prepare(batch[i]);
+            }
+
             if (prepared[i].Tx is { } tx)
             {
                 decoded.Add(tx);
@@ -337,6 +466,7 @@ public sealed class Mempool
     {
         lock (_gate)
         {
+            RecordCommit(committedHashes.Count);
             foreach (var hash in committedHashes)
             {
                 _recent.Add(hash);
@@ -383,6 +513,8 @@ public sealed class Mempool
         list[entry.Tx.Sequence] = entry;
         Interlocked.Add(ref _bytes, entry.Tx.Bytes.Length);
         Volatile.Write(ref _count, _count + 1);
+        _prices[entry.Price] = _prices.GetValueOrDefault(entry.Price) + 1;
+        PublishLowestPrice();
     }
 
     private void Remove(MempoolEntry entry)
@@ -394,6 +526,16 @@ public sealed class Mempool
 
         Interlocked.Add(ref _bytes, -entry.Tx.Bytes.Length);
         Volatile.Write(ref _count, _count - 1);
+        if (_prices[entry.Price] == 1)
+        {
+            _prices.Remove(entry.Price);
+        }
+        else
+        {
+            _prices[entry.Price]--;
+        }
+
+        PublishLowestPrice();
         if (_bySender.TryGetValue(entry.Tx.Signer, out var list))
         {
             list.Remove(entry.Tx.Sequence);

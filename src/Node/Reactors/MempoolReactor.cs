@@ -101,7 +101,7 @@ public sealed class MempoolReactor : BackgroundService, IReactor
                 }
 
                 // The batch's signatures are verified on all cores; the next batch waits for this one's answers.
-                await _mempool.CheckBatchAsync(txs);
+                await _mempool.CheckBatchAsync(txs, TxOrigin.Peer);
             }
         }
         catch (OperationCanceledException)

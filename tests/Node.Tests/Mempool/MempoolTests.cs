@@ -3,6 +3,7 @@ using Chain.Modules.Bank.Genesis;
 using Chain.Modules.Bank.Keeper;
 using Chain.Node.App;
 using Chain.Node.Config;
+using Chain.Node.Mempool;
 using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
@@ -95,7 +96,7 @@ public sealed class MempoolTests : IDisposable
         var pool = NewPool();
         var pause = pool.PauseAdmission();
         var waiting = pool.CheckTxAsync(Send(0, 0, fee: 2_000));
-        var batch = pool.CheckBatchAsync([Send(1, 0, fee: 2_000)]);
+        var batch = pool.CheckBatchAsync([Send(1, 0, fee: 2_000)], TxOrigin.Peer);
         Assert.False(waiting.IsCompleted);
         Assert.False(batch.IsCompleted);
         Assert.Equal(0, pool.Count);
@@ -112,13 +113,80 @@ public sealed class MempoolTests : IDisposable
     {
         var pool = NewPool();
         var first = Send(0, 0, fee: 2_000);
-        var answers = await pool.CheckBatchAsync([first, [0x0a, 0xff, 0x01], first, Send(0, 1, fee: 2_000), Send(1, 5, fee: 2_000)]);
+        var answers = await pool.CheckBatchAsync([first, [0x0a, 0xff, 0x01], first, Send(0, 1, fee: 2_000), Send(1, 5, fee: 2_000)], TxOrigin.Peer);
         Assert.Equal(0u, answers[0].Code);
         Assert.NotEqual(0u, answers[1].Code); // does not decode
         Assert.Equal(TxCodes.TxInMempoolCache, answers[2].Code);
         Assert.Equal(0u, answers[3].Code);
         Assert.NotEqual(0u, answers[4].Code); // sequence 5 where 0 is next
         Assert.Equal(2, pool.Count);
+    }
+
+    [Fact]
+    public async Task Past_the_client_backlog_bound_a_clients_tx_is_refused_at_once_but_relayed_and_better_paying_txs_get_in()
+    {
+        var pool = new Node.Mempool.Mempool(_app.Executor, new MempoolOptions { MaxTxs = 100, ClientBacklogMinTxs = 3 },
+            new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance);
+        Assert.Equal(3, pool.ClientLimit); // no block seen yet: the floor
+        for (ulong i = 0; i < 3; i++)
+        {
+            Assert.Equal(0u, pool.CheckTx(Send(0, i, fee: 2_000)).Code);
+        }
+
+        var refused = pool.CheckTx(Send(1, 0, fee: 2_000));
+        Assert.Equal(TxCodes.MempoolIsFull, refused.Code);
+        Assert.Contains("the most this node takes from clients (3", refused.Log);
+        Assert.Equal(3, pool.Count);
+
+        // Refused without waiting for a block to finish, and in a client's batch every tx past the bound is refused.
+        using (pool.PauseAdmission())
+        {
+            var answer = pool.CheckTxAsync(Send(1, 0, fee: 2_000), TxOrigin.Client);
+            Assert.True(answer.IsCompleted);
+            Assert.Equal(TxCodes.MempoolIsFull, (await answer).Code);
+            var batch = pool.CheckBatchAsync([Send(1, 0, fee: 2_000), Send(2, 0, fee: 2_000)], TxOrigin.Client);
+            Assert.True(batch.IsCompleted);
+            Assert.All(await batch, r => Assert.Equal(TxCodes.MempoolIsFull, r.Code));
+        }
+
+        // A peer's relay may fill the pool to max_txs, so every pool can hold what another node admitted.
+        Assert.Equal(0u, (await pool.CheckBatchAsync([Send(1, 0, fee: 2_000)], TxOrigin.Peer))[0].Code);
+        // A client paying more per gas than the cheapest pooled tx still gets in.
+        Assert.Equal(0u, pool.CheckTx(Send(2, 0, fee: 5_000)).Code);
+        Assert.Equal(5, pool.Count);
+    }
+
+    [Fact]
+    public void The_client_backlog_bound_follows_the_commit_rate_between_its_floor_and_max_txs()
+    {
+        var clock = new P2p.ManualClock();
+        Node.Mempool.Mempool Pool(int maxTxs, TimeSpan backlog) => new(_app.Executor,
+            new MempoolOptions { MaxTxs = maxTxs, ClientBacklog = backlog, ClientBacklogMinTxs = 10 },
+            new GasPrice(0.01m, "uchn"), NullLogger<Node.Mempool.Mempool>.Instance, clock);
+        var pools = new[] { Pool(100_000, TimeSpan.FromSeconds(2)), Pool(800, TimeSpan.FromSeconds(2)), Pool(100_000, TimeSpan.Zero) };
+        var height = 0;
+        void Commit(int txs)
+        {
+            var hashes = Enumerable.Range(0, txs).Select(i => BitConverter.GetBytes(height * 100_000 + i).Concat(new byte[28]).ToArray()).ToList();
+            height++;
+            foreach (var p in pools)
+            {
+                p.Update(hashes);
+            }
+        }
+
+        Commit(10_000); // before the window: its txs do not count
+        Assert.Equal(0, pools[0].CommitRate);
+        Assert.Equal(10, pools[0].ClientLimit);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Commit(300);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Commit(700);
+
+        Assert.Equal(500, pools[0].CommitRate, 6); // 1,000 txs over 2 s
+        Assert.Equal(1_000, pools[0].ClientLimit); // 2 s of it
+        Assert.Equal(800, pools[1].ClientLimit); // never above max_txs
+        Assert.Equal(100_000, pools[2].ClientLimit); // 0s: off, clients may fill max_txs
     }
 
     [Fact]
