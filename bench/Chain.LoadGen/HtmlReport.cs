@@ -95,6 +95,11 @@ public static class HtmlReport
             : "n/a (fewer than two blocks held the run's txs)");
         Row(html, "Commit latency", P(r.CommitLatencyMs));
         Row(html, "BroadcastTx answer", P(r.BroadcastAnswerMs));
+        if (r.RefusalAnswerMs is not null)
+        {
+            Row(html, "Refusal answer", P(r.RefusalAnswerMs));
+        }
+
         Row(html, "Blocks", $"{N(r.Blocks)}; interval {P(r.BlockIntervalMs)}");
         Row(html, "Txs per block", string.Create(CultureInfo.InvariantCulture, $"mean {r.TxsPerBlockMean:#,0}, largest {N(r.TxsPerBlockMax)}"));
         Row(html, "Rounds", $"{N(r.HeightsPastRoundZero)} heights decided after round 0; highest round {r.MaxRound}");

@@ -79,6 +79,9 @@ public sealed record LoadReport
 
     public required Percentiles? BroadcastAnswerMs { get; init; }
 
+    /// <summary>Answer times of every refused try (re-sent ones included): how fast an overloaded node says no.</summary>
+    public Percentiles? RefusalAnswerMs { get; init; }
+
     public required int Blocks { get; init; }
 
     public required Percentiles? BlockIntervalMs { get; init; }
@@ -276,6 +279,11 @@ public sealed record LoadReport
             : "Sustained n/a (fewer than two blocks held our txs)");
         w.WriteLine($"Commit latency   {P(CommitLatencyMs)}");
         w.WriteLine($"BroadcastTx answer {P(BroadcastAnswerMs)}");
+        if (RefusalAnswerMs is not null)
+        {
+            w.WriteLine($"Refusal answer    {P(RefusalAnswerMs)}");
+        }
+
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Blocks {Blocks}: interval {P(BlockIntervalMs)}; txs per block mean {TxsPerBlockMean:0}, max {TxsPerBlockMax}; decided after round 0: {HeightsPastRoundZero} (highest round {MaxRound})"));
         w.WriteLine($"Max mempool size per node: {string.Join(", ", MaxMempoolPerNode)}");
         w.WriteLine("Per second (s: sent / accepted / committed, mempool sizes):");

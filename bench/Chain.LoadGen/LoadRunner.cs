@@ -37,6 +37,7 @@ public sealed partial class LoadRunner(LoadOptions options, TextWriter output)
     /// <summary>Per account, the index of its next tx to send: it stays on a tx refused as "mempool is full".</summary>
     private int[] _cursor = [];
     private int _retries;
+    private readonly List<double> _refusalAnswers = new();
     private int _subscribedBlocks;
     private string? _subscriptionEnd;
     private long _start;
@@ -96,7 +97,7 @@ public sealed partial class LoadRunner(LoadOptions options, TextWriter output)
             await subscriber;
             return LoadReport.Build(options, plan.Txs.Length, behind, _start, _sentAt, _answeredAt, _committedAt, _committedHeight, _outcome, _commitCode,
                 _refusals, _rpcErrors, _blocks, _samples, options.Nodes, _watchErrors)
-                with { SubscribedNewBlocks = _subscribedBlocks, SubscriptionEnded = _subscriptionEnd, Resent = _retries };
+                with { SubscribedNewBlocks = _subscribedBlocks, SubscriptionEnded = _subscriptionEnd, Resent = _retries, RefusalAnswerMs = Percentiles.Of(_refusalAnswers) };
         }
         finally
         {
@@ -362,6 +363,11 @@ public sealed partial class LoadRunner(LoadOptions options, TextWriter output)
         else
         {
             _outcome[k] = 2;
+            lock (_refusalAnswers)
+            {
+                _refusalAnswers.Add((at - _sentAt[k]) * 1000.0 / Stopwatch.Frequency);
+            }
+
             _refusals.AddOrUpdate($"code {result.Code} ({result.Codespace}): {Shorten(Numbers().Replace(result.Log, "#"))}", 1, (_, n) => n + 1);
         }
 

@@ -10,36 +10,36 @@ public static class Bech32
     public const int MaxLength = 90;
 
     private const string Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    private static readonly uint[] Generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 
     public static string Encode(string hrp, ReadOnlySpan<byte> data)
     {
         ValidateHrp(hrp);
-        var values = ConvertBits(data, 8, 5, pad: true);
-        var checksum = CreateChecksum(hrp, values);
-        var chars = new char[hrp.Length + 1 + values.Length + 6];
-        hrp.CopyTo(0, chars, 0, hrp.Length);
+        var length = hrp.Length + 1 + ((data.Length * 8) + 4) / 5 + 6;
+        if (length > MaxLength)
+        {
+            throw new ArgumentException($"bech32 string would be {length} characters, over the {MaxLength} limit");
+        }
+
+        // Every address of every event and query goes through here: no allocation but the string itself.
+        Span<byte> values = stackalloc byte[length - hrp.Length - 1];
+        var count = ConvertBits(data, 8, 5, pad: true, values);
+        var mod = Polymod(hrp, values[..count], trailingZeros: 6) ^ 1;
+        for (var i = 0; i < 6; i++)
+        {
+            values[count + i] = (byte)((mod >> (5 * (5 - i))) & 31);
+        }
+
+        Span<char> chars = stackalloc char[length];
+        hrp.CopyTo(chars);
         chars[hrp.Length] = '1';
-        var pos = hrp.Length + 1;
-        foreach (var v in values)
+        for (var i = 0; i < count + 6; i++)
         {
-            chars[pos++] = Charset[v];
-        }
-
-        foreach (var v in checksum)
-        {
-            chars[pos++] = Charset[v];
-        }
-
-        if (chars.Length > MaxLength)
-        {
-            throw new ArgumentException($"bech32 string would be {chars.Length} characters, over the {MaxLength} limit");
+            chars[hrp.Length + 1 + i] = Charset[values[i]];
         }
 
         return new string(chars);
     }
 
-    /// <summary>Decodes to the human-readable part (lower case) and the 8-bit data. Throws <see cref="FormatException"/> only.</summary>
     public static (string Hrp, byte[] Data) Decode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -65,7 +65,11 @@ public static class Bech32
             throw new FormatException("bech32 string mixes upper and lower case");
         }
 
-        text = text.ToLowerInvariant();
+        if (upper)
+        {
+            text = text.ToLowerInvariant();
+        }
+
         var sep = text.LastIndexOf('1');
         if (sep < 1)
         {
@@ -77,26 +81,28 @@ public static class Bech32
             throw new FormatException("bech32 data part is shorter than the 6-character checksum");
         }
 
-        var hrp = text[..sep];
-        var values = new byte[text.Length - sep - 1];
+        Span<byte> values = stackalloc byte[text.Length - sep - 1];
         for (var i = 0; i < values.Length; i++)
         {
-            var idx = Charset.IndexOf(text[sep + 1 + i], StringComparison.Ordinal);
+            var c = text[sep + 1 + i];
+            var idx = CharsetIndex[c]; // c is 33-126, checked above
             if (idx < 0)
             {
-                throw new FormatException($"bech32 character '{text[sep + 1 + i]}' at position {sep + 1 + i} is not in the bech32 alphabet");
+                throw new FormatException($"bech32 character '{c}' at position {sep + 1 + i} is not in the bech32 alphabet");
             }
 
             values[i] = (byte)idx;
         }
 
-        if (Polymod(hrp, values) != 1)
+        var hrp = text.AsSpan(0, sep);
+        if (Polymod(hrp, values, trailingZeros: 0) != 1)
         {
             throw new FormatException("bech32 checksum does not match");
         }
 
-        var data = ConvertBits(values.AsSpan(0, values.Length - 6), 5, 8, pad: false);
-        return (hrp, data);
+        Span<byte> data = stackalloc byte[values.Length];
+        var count = ConvertBits(values[..^6], 5, 8, pad: false, data);
+        return (hrp.ToString(), data[..count].ToArray());
     }
 
     private static void ValidateHrp(string hrp)
@@ -115,7 +121,21 @@ public static class Bech32
         }
     }
 
-    private static uint Polymod(string hrp, ReadOnlySpan<byte> values)
+    /// <summary>Each US-ASCII character's value in <see cref="Charset"/>, or -1.</summary>
+    private static ReadOnlySpan<sbyte> CharsetIndex =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        15, -1, 10, 17, 21, 20, 26, 30, 7, 5, -1, -1, -1, -1, -1, -1,
+        -1, 29, -1, 24, 13, 25, 9, 8, 23, -1, 18, 22, 31, 27, 19, -1,
+        1, 0, 3, 16, 11, 28, 12, 14, 6, 4, 2, -1, -1, -1, -1, -1,
+        -1, 29, -1, 24, 13, 25, 9, 8, 23, -1, 18, 22, 31, 27, 19, -1,
+        1, 0, 3, 16, 11, 28, 12, 14, 6, 4, 2, -1, -1, -1, -1, -1,
+    ];
+
+    /// <summary>BIP-173's checksum over the expanded human-readable part, the values and <paramref name="trailingZeros"/> zero values.</summary>
+    private static uint Polymod(ReadOnlySpan<char> hrp, ReadOnlySpan<byte> values, int trailingZeros)
     {
         uint chk = 1;
         foreach (var c in hrp)
@@ -134,6 +154,11 @@ public static class Bech32
             chk = Step(chk, v);
         }
 
+        for (var i = 0; i < trailingZeros; i++)
+        {
+            chk = Step(chk, 0);
+        }
+
         return chk;
     }
 
@@ -141,37 +166,22 @@ public static class Bech32
     {
         var top = chk >> 25;
         chk = ((chk & 0x1ffffff) << 5) ^ value;
-        for (var i = 0; i < 5; i++)
-        {
-            if (((top >> i) & 1) != 0)
-            {
-                chk ^= Generator[i];
-            }
-        }
-
+        // The generator's five constants, each applied when its bit of the top is set, without a branch.
+        chk ^= 0x3b6a57b2u & (0u - (top & 1));
+        chk ^= 0x26508e6du & (0u - ((top >> 1) & 1));
+        chk ^= 0x1ea119fau & (0u - ((top >> 2) & 1));
+        chk ^= 0x3d4233ddu & (0u - ((top >> 3) & 1));
+        chk ^= 0x2a1462b3u & (0u - ((top >> 4) & 1));
         return chk;
     }
 
-    private static byte[] CreateChecksum(string hrp, ReadOnlySpan<byte> values)
-    {
-        var buffer = new byte[values.Length + 6];
-        values.CopyTo(buffer);
-        var mod = Polymod(hrp, buffer) ^ 1;
-        var result = new byte[6];
-        for (var i = 0; i < 6; i++)
-        {
-            result[i] = (byte)((mod >> (5 * (5 - i))) & 31);
-        }
-
-        return result;
-    }
-
-    private static byte[] ConvertBits(ReadOnlySpan<byte> data, int from, int to, bool pad)
+    /// <summary>Regroups <paramref name="from"/>-bit values into <paramref name="to"/>-bit values in <paramref name="result"/>; returns how many.</summary>
+    private static int ConvertBits(ReadOnlySpan<byte> data, int from, int to, bool pad, Span<byte> result)
     {
         var acc = 0;
         var bits = 0;
         var maxv = (1 << to) - 1;
-        var result = new List<byte>(data.Length * from / to + 1);
+        var count = 0;
         foreach (var value in data)
         {
             if ((value >> from) != 0)
@@ -179,12 +189,12 @@ public static class Bech32
                 throw new FormatException("bech32 value out of range");
             }
 
-            acc = (acc << from) | value;
+            acc = ((acc << from) | value) & 0xfff; // at most from + to - 1 bits are ever pending
             bits += from;
             while (bits >= to)
             {
                 bits -= to;
-                result.Add((byte)((acc >> bits) & maxv));
+                result[count++] = (byte)((acc >> bits) & maxv);
             }
         }
 
@@ -192,7 +202,7 @@ public static class Bech32
         {
             if (bits > 0)
             {
-                result.Add((byte)((acc << (to - bits)) & maxv));
+                result[count++] = (byte)((acc << (to - bits)) & maxv);
             }
         }
         else if (bits >= from || ((acc << (to - bits)) & maxv) != 0)
@@ -200,6 +210,6 @@ public static class Bech32
             throw new FormatException("bech32 data has non-zero or excess padding");
         }
 
-        return result.ToArray();
+        return count;
     }
 }

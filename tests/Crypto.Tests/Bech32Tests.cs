@@ -63,4 +63,25 @@ public class Bech32Tests
             }
         }, iter: 20_000);
     }
+
+    [Fact]
+    public void Any_data_that_fits_round_trips_and_any_one_changed_character_is_caught()
+    {
+        Gen.Select(Gen.Int[1, 20], Gen.Byte.Array[0, 38], Gen.Int[0, 1_000]).Sample((hrpLength, data, at) =>
+        {
+            var hrp = new string('a', hrpLength - 1) + "x";
+            var text = Bech32.Encode(hrp, data);
+            var (decodedHrp, decoded) = Bech32.Decode(text);
+            Assert.Equal(hrp, decodedHrp);
+            Assert.Equal(data, decoded);
+            Assert.Equal(text, Bech32.Encode(hrp, decoded));
+            Assert.Equal(decoded, Bech32.Decode(text.ToUpperInvariant()).Data);
+
+            // BIP-173's checksum detects every single substitution in the data part.
+            var position = hrp.Length + 1 + (at % (text.Length - hrp.Length - 1));
+            var changed = text[position] == 'q' ? 'p' : 'q';
+            var broken = text[..position] + changed + text[(position + 1)..];
+            Assert.Throws<FormatException>(() => Bech32.Decode(broken));
+        }, iter: 5_000);
+    }
 }
