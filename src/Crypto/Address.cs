@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+
 namespace Chain.Crypto;
 
 /// <summary>
@@ -20,11 +23,44 @@ public static class Address
         return hash[..Size].ToArray();
     }
 
-    public static string ToBech32(ReadOnlySpan<byte> address, string prefix = AccountPrefix) => Bech32.Encode(prefix, address);
+    /// <summary>
+    /// How many account addresses each direction remembers. A transfer's two addresses are decoded about four times and
+    /// encoded about twice on every node (decode, ValidateBasic, signer, handler, events), and the same accounts send
+    /// again and again; a bech32 checksum costs ~0.5 us, a lookup a tenth of it. Full, a cache is emptied and refills,
+    /// so whatever addresses a peer or client sends, it never holds more than this many (a few MB).
+    /// </summary>
+    public const int CacheSize = 16_384;
+
+    private static readonly RecentValues<string, byte[]> Decoded = new(StringComparer.Ordinal);
+    private static readonly RecentValues<(ulong, ulong, uint), string> Encoded = new(EqualityComparer<(ulong, ulong, uint)>.Default);
+
+    public static string ToBech32(ReadOnlySpan<byte> address, string prefix = AccountPrefix)
+    {
+        if (address.Length != Size || !ReferenceEquals(prefix, AccountPrefix) && prefix != AccountPrefix)
+        {
+            return Bech32.Encode(prefix, address);
+        }
+
+        var key = (BinaryPrimitives.ReadUInt64LittleEndian(address), BinaryPrimitives.ReadUInt64LittleEndian(address[8..]), BinaryPrimitives.ReadUInt32LittleEndian(address[16..]));
+        if (Encoded.Map.TryGetValue(key, out var text))
+        {
+            return text;
+        }
+
+        text = Bech32.Encode(prefix, address);
+        Encoded.Remember(key, text);
+        return text;
+    }
 
     /// <summary>Decodes a bech32 address with the expected prefix; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static byte[] FromBech32(string text, string prefix = AccountPrefix)
     {
+        var cache = ReferenceEquals(prefix, AccountPrefix) || prefix == AccountPrefix;
+        if (cache && Decoded.Map.TryGetValue(text, out var known))
+        {
+            return known.AsSpan().ToArray(); // a copy: callers may keep or change what they get
+        }
+
         var (hrp, data) = Bech32.Decode(text);
         if (hrp != prefix)
         {
@@ -36,7 +72,32 @@ public static class Address
             throw new FormatException($"address '{text}' holds {data.Length} bytes, expected {Size}");
         }
 
+        if (cache)
+        {
+            Decoded.Remember(text, data.AsSpan().ToArray());
+        }
+
         return data;
+    }
+
+    /// <summary>At most <see cref="CacheSize"/> entries, emptied when full; its own count (ConcurrentDictionary.Count takes every lock).</summary>
+    private sealed class RecentValues<TKey, TValue>(IEqualityComparer<TKey> comparer)
+        where TKey : notnull
+    {
+        private int _count;
+
+        public ConcurrentDictionary<TKey, TValue> Map { get; } = new(comparer);
+
+        public void Remember(TKey key, TValue value)
+        {
+            if (Interlocked.Increment(ref _count) > CacheSize)
+            {
+                Map.Clear();
+                Interlocked.Exchange(ref _count, 1);
+            }
+
+            Map.TryAdd(key, value);
+        }
     }
 
     /// <summary>Like <see cref="FromBech32"/> but reports failure instead of throwing.</summary>

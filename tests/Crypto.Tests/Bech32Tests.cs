@@ -84,4 +84,29 @@ public class Bech32Tests
             Assert.Throws<FormatException>(() => Bech32.Decode(broken));
         }, iter: 5_000);
     }
+
+    [Fact]
+    public void Remembered_addresses_come_back_as_copies_and_stay_right_past_the_cache_size()
+    {
+        var address = PrivateKey.Generate().Address;
+        var text = Address.ToBech32(address);
+        var first = Address.FromBech32(text);
+        first[0] ^= 0xff; // a caller changing what it got must not change the next answer
+        Assert.Equal(address, Address.FromBech32(text));
+        Assert.Same(text, Address.ToBech32(address));
+
+        // More distinct addresses than the caches hold: every answer is still the address's own, and a wrong prefix is
+        // still refused for a text decoded before with the account prefix.
+        for (var i = 0; i < Address.CacheSize + 100; i++)
+        {
+            var bytes = new byte[Address.Size];
+            BitConverter.TryWriteBytes(bytes, i);
+            var encoded = Address.ToBech32(bytes);
+            Assert.Equal(Bech32.Encode(Address.AccountPrefix, bytes), encoded);
+            Assert.Equal(bytes, Address.FromBech32(encoded));
+        }
+
+        Assert.Equal(address, Address.FromBech32(Address.ToBech32(address)));
+        Assert.Throws<FormatException>(() => Address.FromBech32(text, Address.ValidatorOperatorPrefix));
+    }
 }
