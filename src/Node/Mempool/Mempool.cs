@@ -40,7 +40,7 @@ public sealed class Mempool
     private int _draining;
     /// <summary>Recent blocks' commit moments (UTC ticks) and tx counts (the last <see cref="RateWindow"/>), under the lock.</summary>
     private readonly Queue<(long At, int Txs)> _commits = new();
-    private const int RateWindow = 8;
+    private const int RateWindow = 4;
     private readonly TimeProvider _clock;
     private int _clientLimit;
     private double _commitRate;
