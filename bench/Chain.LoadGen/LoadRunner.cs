@@ -14,8 +14,9 @@ namespace Chain.LoadGen;
 
 /// <summary>
 /// `loadgen run`: pre-signs rate x duration transfers, sends them open-loop on a fixed schedule (tx k at k / rate
-/// seconds; account a sends its txs in sequence order, each after the previous one's answer, to node a mod N),
-/// and watches one node's committed blocks to time each tx from its send to the moment its block is seen.
+/// seconds; account a sends its txs in sequence order, each after the previous one's answer, to node a mod N; a tx
+/// refused as "mempool is full" goes again in its account's next slot), and watches one node's committed blocks to
+/// time each tx from its accepted send to the moment its block is seen.
 /// </summary>
 public sealed partial class LoadRunner(LoadOptions options, TextWriter output)
 {

@@ -23,7 +23,7 @@ public static class NodeState
     {
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
-            : new RocksDbKeyValueStore(StateDirectory(dataDirectory));
+            : new RocksDbKeyValueStore(StateDirectory(dataDirectory), StoreOptions(options));
         var app = ChainApp.Open(store, genesis, modules, options.KeepVersions, fault, loggers);
         try
         {
@@ -37,6 +37,17 @@ public static class NodeState
 
         return app;
     }
+
+    /// <summary>The RocksDB tuning of <paramref name="options"/>: its block cache, and its memtable total with each memtable at most half of it.</summary>
+    public static RocksDbStoreOptions StoreOptions(StateOptions options) => new()
+    {
+        BlockCacheBytes = options.BlockCacheBytes,
+        WriteBufferBytes = Math.Max(MinWriteBufferBytes / 2, options.WriteBufferBytes / 2),
+        TotalWriteBufferBytes = options.WriteBufferBytes,
+    };
+
+    /// <summary>The least <see cref="StateOptions.WriteBufferBytes"/> accepted: 4 MiB.</summary>
+    public const long MinWriteBufferBytes = 4L * 1024 * 1024;
 
     /// <summary>Where the RocksDB backend keeps the state under a data directory.</summary>
     public static string StateDirectory(string dataDirectory) => Path.Combine(dataDirectory, "state.db");

@@ -27,6 +27,10 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
             .SetCreateMissingColumnFamilies(true)
             .SetMaxOpenFiles(options.MaxOpenFiles)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount));
+        if (options.TotalWriteBufferBytes > 0)
+        {
+            dbOptions.SetDbWriteBufferSize((ulong)options.TotalWriteBufferBytes);
+        }
 
         var families = new ColumnFamilies();
         foreach (var cf in Enum.GetValues<ColumnFamily>())

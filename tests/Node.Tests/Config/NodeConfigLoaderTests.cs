@@ -29,6 +29,10 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(new GasPrice(0.01m, "uchn"), config.Tx.MinGasPrice);
         Assert.Equal(StateBackend.RocksDb, config.State.Backend);
         Assert.Equal(0UL, config.State.KeepVersions);
+        Assert.Equal(64L << 20, config.State.BlockCacheBytes);
+        Assert.Equal(64L << 20, config.State.WriteBufferBytes);
+        Assert.Equal(TimeSpan.FromSeconds(2), config.Mempool.ClientBacklog);
+        Assert.Equal(1_000, config.Mempool.ClientBacklogMinTxs);
         Assert.Equal(LogEventLevel.Information, config.Log.Level);
         Assert.Equal(LogFormat.Plain, config.Log.Format);
         Assert.Equal(string.Empty, config.Log.File);
@@ -44,7 +48,8 @@ public sealed class NodeConfigLoaderTests
             P2p = new P2pOptions { PersistentPeers = ["0123456789abcdef0123456789abcdef01234567@10.0.0.2:26656", "peer.example:26656"] },
             Consensus = new ConsensusOptions { TimeoutCommit = TimeSpan.FromSeconds(90) },
             Log = new LogOptions { Level = LogEventLevel.Debug, Format = LogFormat.Json, File = "logs/node.json" },
-            State = new StateOptions { Backend = StateBackend.Memory, KeepVersions = 100 },
+            State = new StateOptions { Backend = StateBackend.Memory, KeepVersions = 100, BlockCacheBytes = 8 << 20, WriteBufferBytes = 16 << 20 },
+            Mempool = new MempoolOptions { ClientBacklog = TimeSpan.FromMilliseconds(1500), ClientBacklogMinTxs = 300 },
             Testing = new TestingOptions { DoubleSignAtHeight = 12 },
         };
 
@@ -247,5 +252,19 @@ public sealed class NodeConfigLoaderTests
             Assert.Contains($"`{NodeConfigWriter.Literal(key.Get(new NodeConfig()))}`", docs);
             Assert.Contains($"`{key.EnvironmentVariable}`", docs);
         }
+    }
+
+    [Fact]
+    public void RocksDB_memory_settings_below_their_floor_are_refused_and_map_onto_the_store()
+    {
+        Assert.Contains("block_cache_bytes", Assert.Throws<ConfigException>(() => NodeConfigLoader.ParseToml("[state]\nblock_cache_bytes = 1000\n")).Message);
+        Assert.Contains("write_buffer_bytes", Assert.Throws<ConfigException>(() => NodeConfigLoader.ParseToml("[state]\nwrite_buffer_bytes = 1048576\n")).Message);
+        var state = NodeConfigLoader.ParseToml("[state]\nblock_cache_bytes = 134217728\nwrite_buffer_bytes = 33554432\n").State;
+
+        var store = App.NodeState.StoreOptions(state);
+
+        Assert.Equal(128L << 20, store.BlockCacheBytes);
+        Assert.Equal(32L << 20, store.TotalWriteBufferBytes);
+        Assert.Equal(16L << 20, store.WriteBufferBytes); // one memtable at most half the total
     }
 }
