@@ -18,7 +18,7 @@ namespace Chain.Node.Mempool;
 /// has passed every check, and only when evicting makes room (otherwise nothing changes); duplicates are
 /// answered, not re-added. After each block the included txs leave and the rest are checked again.
 /// </summary>
-public sealed class Mempool
+public sealed class Mempool : IDecodedTxs
 {
     private readonly BlockExecutor _executor;
     private readonly MempoolOptions _options;
@@ -147,6 +147,12 @@ public sealed class Mempool
 
     /// <summary>Txs whose stateless checks are done, waiting for the admitting thread to check them against the pool.</summary>
     public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>
+    /// The pool's decoded tx with this hash, or null; lock-free. Block execution takes the block's txs from here instead
+    /// of decoding them again (<see cref="BlockExecutor.Execute"/>): the pool decodes with the executor's own decoder.
+    /// </summary>
+    public DecodedTx? Find(byte[] hash) => _byHash.TryGetValue(hash, out var entry) ? entry.Tx : null;
 
     /// <summary>Admits a tx or says why not, waiting for the answer. The result's code is 0 when the tx is in the pool.</summary>
     public TxResult CheckTx(byte[] bytes, TxOrigin origin = TxOrigin.Client) => CheckTxAsync(bytes, origin).GetAwaiter().GetResult();

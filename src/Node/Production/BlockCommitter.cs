@@ -31,7 +31,9 @@ public sealed class BlockCommitter(
         // the txs that keep arriving queue (or are refused once the queue is full) instead of slowing the chain.
         using var paused = block.Data.Txs.Count > 0 ? mempool.PauseAdmission() : null;
         long executing = Stopwatch.GetTimestamp();
-        using BlockExecution execution = executor.Execute(block, lastCommitVotes);
+        // The block's txs that this node admitted are still in the pool (Update below removes them): execution takes
+        // them decoded from there; the rest (another node's txs, block sync) are decoded as they come.
+        using BlockExecution execution = executor.Execute(block, lastCommitVotes, mempool);
         stageBeside(execution);
         long started = Stopwatch.GetTimestamp();
         executor.Commit(execution, commit);

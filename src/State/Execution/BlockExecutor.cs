@@ -216,20 +216,61 @@ public sealed class BlockExecutor
         return ExecResult.Ok;
     }
 
-    /// <summary>Decodes the txs of a block; a tx that fails stateless checks gets its error as a result.</summary>
-    public (DecodedTx?[] Txs, TxResult?[] Errors) DecodeAll(Block block)
+    /// <summary>
+    /// Decodes the txs of a block; a tx that fails stateless checks gets its error as a result. A tx that
+    /// <paramref name="known"/> holds with the same bytes is taken from there instead of decoded again.
+    /// </summary>
+    public (DecodedTx?[] Txs, TxResult?[] Errors) DecodeAll(Block block, IDecodedTxs? known = null) =>
+        DecodeAll(block, known, reused: null);
+
+    /// <remarks>
+    /// Taking a tx from <paramref name="known"/> (the mempool) cannot change any result, because:
+    /// <list type="bullet">
+    /// <item><see cref="TxDecoder.Decode"/> is a pure function of the bytes and of what the decoder was built with: the
+    /// <see cref="TxPipelineOptions"/> (an immutable record made once from genesis) and the <see cref="ModuleRouter"/>
+    /// (the fixed module set), whose handlers' ValidateBasic and Signer read only the message. It reads no state, chain
+    /// params, height or time (the timeout height and everything stateful are checked by the ante handler at Deliver).
+    /// The mempool decodes with this executor's own decoder (<c>Processor.Decoder</c>), so a pool tx is exactly what
+    /// decoding the same bytes here would give, or it would not be in the pool: a tx that fails to decode never is.</item>
+    /// <item>Reuse needs the bytes to be equal, not only the hash: the pool's <see cref="DecodedTx.Bytes"/> are compared
+    /// with the block's tx byte for byte.</item>
+    /// <item>Nothing mutates a <see cref="DecodedTx"/> after decode: its properties are init-only, and the ante checks
+    /// (<see cref="TxProcessor"/>) and every message handler only read <see cref="DecodedTx.Tx"/> and
+    /// <see cref="DecodedTx.Messages"/> (the work module's receipt embeds the message's spec and telemetry in a record
+    /// it serializes, and changes neither). The pool may read the same object at the same time (rechecks, gossip):
+    /// reads only.</item>
+    /// </list>
+    /// </remarks>
+    private (DecodedTx?[] Txs, TxResult?[] Errors) DecodeAll(Block block, IDecodedTxs? known, bool[]? reused)
     {
         var count = block.Data.Txs.Count;
         var txs = new DecodedTx?[count];
         var errors = new TxResult?[count];
         Parallel.For(0, count, i =>
         {
-            var bytes = block.Data.Txs[i].ToByteArray();
+            var raw = block.Data.Txs[i];
+            byte[]? hash = null;
+            if (known is not null)
+            {
+                hash = TxFactory.Hash(raw.Span);
+                if (known.Find(hash) is { } found && found.Bytes.AsSpan().SequenceEqual(raw.Span))
+                {
+                    txs[i] = found;
+                    if (reused is not null)
+                    {
+                        reused[i] = true;
+                    }
+
+                    return;
+                }
+            }
+
+            var bytes = raw.ToByteArray();
             txs[i] = _processor.Decoder.Decode(bytes, out var error);
             if (txs[i] is null)
             {
                 var r = TxProcessor.Result(null, error, 0, []);
-                r.TxHash = ByteString.CopyFrom(TxFactory.Hash(bytes));
+                r.TxHash = ByteString.CopyFrom(hash ?? TxFactory.Hash(bytes));
                 errors[i] = r;
             }
         });
@@ -240,8 +281,11 @@ public sealed class BlockExecutor
     /// Executes a block on top of the committed state; nothing is visible until <see cref="Commit"/>.
     /// <paramref name="lastCommitVotes"/> are the previous height's validators with their power and whether they
     /// signed the block's last commit (<see cref="LastCommitVotes"/>); modules see them in BeginBlock.
+    /// Txs that <paramref name="known"/> (the node's mempool) already decoded are not decoded again (see
+    /// <see cref="DecodeAll(Block, IDecodedTxs?, bool[])"/> for why that cannot change a result); without it, or for txs it
+    /// does not hold (block sync, replay, another validator's txs), every tx is decoded.
     /// </summary>
-    public BlockExecution Execute(Block block, IReadOnlyList<VoteInfo>? lastCommitVotes = null)
+    public BlockExecution Execute(Block block, IReadOnlyList<VoteInfo>? lastCommitVotes = null, IDecodedTxs? known = null)
     {
         var header = block.Header;
         if (header.Height != LastHeight + 1)
@@ -249,11 +293,14 @@ public sealed class BlockExecutor
             throw new InvalidOperationException($"block {header.Height} does not follow the committed height {LastHeight}");
         }
 
-        var (txs, errors) = DecodeAll(block);
+        var reused = known is null ? null : new bool[block.Data.Txs.Count];
+        var (txs, errors) = DecodeAll(block, known, reused);
         var decoded = new List<DecodedTx>(txs.Length);
-        foreach (var t in txs)
+        for (var i = 0; i < txs.Length; i++)
         {
-            if (t is not null)
+            // A pool tx whose signature the cache already holds was verified at admission: pre-verifying it again would
+            // only read its account to find the cache hit. Deliver still checks every signature (through the cache).
+            if (txs[i] is { } t && !(reused is not null && reused[i] && _processor.HasVerifiedSignature(t.Hash)))
             {
                 decoded.Add(t);
             }

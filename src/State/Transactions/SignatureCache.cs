@@ -19,6 +19,12 @@ public sealed class SignatureCache
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>
+    /// Whether the tx's signature was verified for some account number. A signer's account number never changes once
+    /// its account exists, so this says a later <see cref="IsVerified"/> will most likely hit; it proves nothing itself.
+    /// </summary>
+    public bool Contains(byte[] txHash) => _verified.ContainsKey(txHash);
+
     public bool IsVerified(byte[] txHash, ulong accountNumber) =>
         _verified.TryGetValue(txHash, out var n) && n == accountNumber;
 

@@ -62,6 +62,12 @@ public sealed class TxProcessor
         Parallel.For(0, txs.Count, i => PreVerifyOne(store, txs[i]));
     }
 
+    /// <summary>
+    /// Whether the signature cache holds this tx (<see cref="SignatureCache.Contains"/>): a hint to skip
+    /// <see cref="PreVerify"/> for it, never a check; execution still verifies against the account number.
+    /// </summary>
+    public bool HasVerifiedSignature(byte[] txHash) => _signatures.Contains(txHash);
+
     /// <summary>Below this many txs <see cref="PreVerify"/> checks them on the calling thread.</summary>
     private const int ParallelVerifyFrom = 4;
 
