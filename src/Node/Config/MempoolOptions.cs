@@ -18,7 +18,8 @@ public sealed record MempoolOptions
     /// <summary>
     /// How much backlog the pool takes from this node's clients, in seconds of what the chain recently committed: past
     /// <c>max(ClientBacklogMinTxs, commit rate x ClientBacklog)</c> txs (pool and queue) a client's tx is refused at once
-    /// as "mempool is full", before any decode or wait. Txs relayed by peers may still fill the pool to
+    /// as "mempool is full" (decoded to read its fee, but before its signature check and without waiting for a block in
+    /// progress), unless it pays more per gas than the cheapest pooled tx. Txs relayed by peers may still fill the pool to
     /// <see cref="MaxTxs"/>: the room above the client bound keeps every pool able to hold what the others admitted, so
     /// any proposer can include it. Zero turns the bound off (clients fill the pool to <see cref="MaxTxs"/>).
     /// </summary>
