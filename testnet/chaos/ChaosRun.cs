@@ -345,8 +345,17 @@ public sealed class ChaosRun
 
         try
         {
+            // Asked and answered moments: the observer loop and the liveness wait may ask one node at once, and their
+            // answers may come back in either order (SafetyLedger compares an answer only with those received before it
+            // was asked).
+            var asked = Stopwatch.GetTimestamp();
             var status = await _clients[i].Status.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
-            Observe(i, status.LatestHeight, status.LatestBlockHash, latest: true);
+            var answered = Stopwatch.GetTimestamp();
+            if (_ledger.Observe(_nodes[i].Name, status.LatestHeight, Convert.ToHexString(status.LatestBlockHash.Span), latest: true, asked, answered) is { } violation)
+            {
+                Violation(violation);
+            }
+
             return status;
         }
         catch (RpcException)

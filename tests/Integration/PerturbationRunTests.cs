@@ -87,6 +87,21 @@ public sealed class PerturbationRunTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("committed twice", ledger.Observe("node3", 4, "EE", latest: false));
     }
 
+    [Fact]
+    public void Overlapping_status_calls_answered_out_of_order_are_not_a_node_going_back()
+    {
+        var ledger = new SafetyLedger();
+        Assert.Null(ledger.Observe("node1", 7, "A7", latest: true, askedAt: 10, answeredAt: 12));
+
+        // Asked at 20 (height 7 then) and at 21 (height 8): the later-asked answer is handled first.
+        Assert.Null(ledger.Observe("node1", 8, "A8", latest: true, askedAt: 21, answeredAt: 25));
+        Assert.Null(ledger.Observe("node1", 7, "A7", latest: true, askedAt: 20, answeredAt: 26));
+        Assert.Equal(8UL, ledger.Highest);
+
+        // A call asked after height 8 was received still may not report less.
+        Assert.Equal("node1 went back from height 8 to 7", ledger.Observe("node1", 7, "A7", latest: true, askedAt: 30, answeredAt: 31));
+    }
+
     public void Dispose()
     {
         try
