@@ -38,12 +38,7 @@ public sealed class Mempool : IDecodedTxs
     private int _pending;
     private volatile TaskCompletionSource? _paused;
     private int _draining;
-    /// <summary>Recent blocks' commit moments (UTC ticks) and tx counts (the last <see cref="RateWindow"/>), under the lock.</summary>
-    private readonly Queue<(long At, int Txs)> _commits = new();
-    private const int RateWindow = 4;
-    private readonly TimeProvider _clock;
-    private int _clientLimit;
-    private double _commitRate;
+    private readonly ClientBacklogBound _clientBound;
     /// <summary>How many pooled txs pay each fee per gas, under the lock; its lowest key is published as <see cref="LowestPrice"/>.</summary>
     private readonly SortedDictionary<double, int> _prices = new();
     private double _lowestPrice = double.PositiveInfinity;
@@ -54,10 +49,9 @@ public sealed class Mempool : IDecodedTxs
         _options = options;
         _minGasPrice = minGasPrice;
         _logger = logger;
-        _clock = clock ?? TimeProvider.System;
         _recent = new RecentHashes(Math.Max(1, options.CacheSize));
         _checkState = new CacheState(executor.Committed);
-        _clientLimit = ClientLimitFor(0);
+        _clientBound = new ClientBacklogBound(options, clock ?? TimeProvider.System);
     }
 
     /// <summary>
@@ -65,57 +59,10 @@ public sealed class Mempool : IDecodedTxs
     /// seconds of the recent commit rate, at least <see cref="MempoolOptions.ClientBacklogMinTxs"/>, at most
     /// <see cref="MempoolOptions.MaxTxs"/>. Read without the lock.
     /// </summary>
-    public int ClientLimit => Volatile.Read(ref _clientLimit);
+    public int ClientLimit => _clientBound.Limit;
 
     /// <summary>Txs per second the chain committed over the last blocks, as this pool saw them (0 before two blocks).</summary>
-    public double CommitRate => Volatile.Read(ref _commitRate);
-
-    private int ClientLimitFor(double rate)
-    {
-        if (_options.ClientBacklog <= TimeSpan.Zero)
-        {
-            return _options.MaxTxs;
-        }
-
-        var bound = Math.Max(_options.ClientBacklogMinTxs, rate * _options.ClientBacklog.TotalSeconds);
-        return (int)Math.Min(_options.MaxTxs, bound);
-    }
-
-    /// <summary>Records a block's commit and updates the commit rate and the client bound. Under the lock.</summary>
-    private void RecordCommit(int txs)
-    {
-        _commits.Enqueue((_clock.GetUtcNow().UtcTicks, txs)); // wall clock: a step of it only skews one estimate
-        while (_commits.Count > RateWindow)
-        {
-            _commits.Dequeue();
-        }
-
-        double rate = 0;
-        if (_commits.Count >= 2)
-        {
-            var first = _commits.Peek().At;
-            var last = 0L;
-            long after = 0;
-            var skip = true;
-            foreach (var (at, n) in _commits)
-            {
-                last = at;
-                if (skip)
-                {
-                    skip = false; // the first block's txs were committed before the window's first moment
-                    continue;
-                }
-
-                after += n;
-            }
-
-            var seconds = TimeSpan.FromTicks(last - first).TotalSeconds;
-            rate = seconds > 0 ? after / seconds : 0;
-        }
-
-        Volatile.Write(ref _commitRate, rate);
-        Volatile.Write(ref _clientLimit, ClientLimitFor(rate));
-    }
+    public double CommitRate => _clientBound.CommitRate;
 
     /// <summary>The client bound's refusal: after decoding, before the signature check, the queue or a block's wait.</summary>
     private TxResult ClientBacklogFull(DecodedTx tx)
@@ -472,7 +419,7 @@ public sealed class Mempool : IDecodedTxs
     {
         lock (_gate)
         {
-            RecordCommit(committedHashes.Count);
+            _clientBound.RecordCommit(committedHashes.Count);
             foreach (var hash in committedHashes)
             {
                 _recent.Add(hash);
