@@ -14,7 +14,9 @@ config_port() { awk -v s="[$2]" '$0==s{g=1;next} /^\[/{g=0} g && /^address/{gsub
 # The gateway of node i sits two ports above its gRPC port (p2p +0, gRPC +1, metrics +2, gateway +3).
 gateway_of() { echo "127.0.0.1:$(( $(config_port "$1" grpc) + 2 ))"; }
 # Starts the node of home $1 in the background with its gateway and explorer on, appending to its node.log.
+# Two glibc malloc arenas from the first thread on (chaind sets the same limit itself, but only for the threads it
+# starts after Main; docs/benchmarks.md, "Memory"). An operator's own MALLOC_ARENA_MAX wins.
 start_node() {
-  CHAIND_GATEWAY_ENABLED=true CHAIND_GATEWAY_EXPLORER=true CHAIND_GATEWAY_ADDRESS="$(gateway_of "$1")" \
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" CHAIND_GATEWAY_ENABLED=true CHAIND_GATEWAY_EXPLORER=true CHAIND_GATEWAY_ADDRESS="$(gateway_of "$1")" \
     nohup dotnet "$CHAIND_DLL" start --home "$1" >>"$1/node.log" 2>&1 &
 }

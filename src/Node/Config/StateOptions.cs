@@ -9,8 +9,8 @@ public sealed record StateOptions
     public ulong KeepVersions { get; init; }
 
     /// <summary>RocksDB's block cache (shared by the column families), in bytes.</summary>
-    public long BlockCacheBytes { get; init; } = 64L * 1024 * 1024;
+    public long BlockCacheBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>Most memory of RocksDB's memtables, all column families together, in bytes (one memtable is at most half).</summary>
-    public long WriteBufferBytes { get; init; } = 64L * 1024 * 1024;
+    public long WriteBufferBytes { get; init; } = 32L * 1024 * 1024;
 }

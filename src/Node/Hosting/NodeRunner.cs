@@ -47,6 +47,7 @@ public static class NodeRunner
     {
         using var logger = NodeLoggerFactory.Create(config.Log, home);
         using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(logger);
+        logger.Information("{MallocArenas}", MallocArenas.AtStart);
         if ((CheckFits(config, genesis) ?? (config.Gateway.Explorer ? ExplorerFiles.Problem() : null)) is { } problem)
         {
             logger.Fatal("{Problem}", problem);

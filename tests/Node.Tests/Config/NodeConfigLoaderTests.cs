@@ -29,8 +29,8 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(new GasPrice(0.01m, "uchn"), config.Tx.MinGasPrice);
         Assert.Equal(StateBackend.RocksDb, config.State.Backend);
         Assert.Equal(0UL, config.State.KeepVersions);
-        Assert.Equal(64L << 20, config.State.BlockCacheBytes);
-        Assert.Equal(64L << 20, config.State.WriteBufferBytes);
+        Assert.Equal(32L << 20, config.State.BlockCacheBytes);
+        Assert.Equal(32L << 20, config.State.WriteBufferBytes);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Mempool.ClientBacklog);
         Assert.Equal(1_000, config.Mempool.ClientBacklogMinTxs);
         Assert.Equal(LogEventLevel.Information, config.Log.Level);
