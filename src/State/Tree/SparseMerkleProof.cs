@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Chain.Crypto;
 
 namespace Chain.State.Tree;
 
@@ -117,8 +118,8 @@ public sealed class SparseMerkleProof
 
         Span<byte> keyHash = stackalloc byte[HashSize];
         Span<byte> valueHash = stackalloc byte[HashSize];
-        SHA256.HashData(key, keyHash);
-        SHA256.HashData(value, valueHash);
+        Hashes.Sha256(key, keyHash);
+        Hashes.Sha256(value, valueHash);
         if (!keyHash.SequenceEqual(_leafKeyHash) || !valueHash.SequenceEqual(_leafValueHash))
         {
             return false;
@@ -131,7 +132,7 @@ public sealed class SparseMerkleProof
     public bool VerifyNonInclusion(byte[] root, ReadOnlySpan<byte> key)
     {
         Span<byte> keyHash = stackalloc byte[HashSize];
-        SHA256.HashData(key, keyHash);
+        Hashes.Sha256(key, keyHash);
         if (_leafKeyHash is not null)
         {
             // The path must lead to another key's leaf: same first SiblingCount bits, different key.

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Chain.Crypto;
 
 namespace Chain.State.Tree;
 
@@ -21,9 +21,9 @@ internal static class TreeHasher
         0x17, 0xdd, 0x8b, 0x74, 0x54, 0x77, 0x31, 0xde, 0x12, 0x32, 0x53, 0x28, 0xad, 0x47, 0x81, 0x6a,
     ];
 
-    public static void HashKey(ReadOnlySpan<byte> key, Span<byte> destination) => SHA256.HashData(key, destination);
+    public static void HashKey(ReadOnlySpan<byte> key, Span<byte> destination) => Hashes.Sha256(key, destination);
 
-    public static void HashValue(ReadOnlySpan<byte> value, Span<byte> destination) => SHA256.HashData(value, destination);
+    public static void HashValue(ReadOnlySpan<byte> value, Span<byte> destination) => Hashes.Sha256(value, destination);
 
     public static void HashLeaf(ReadOnlySpan<byte> keyHash, ReadOnlySpan<byte> valueHash, Span<byte> destination)
     {
@@ -31,7 +31,7 @@ internal static class TreeHasher
         buffer[0] = LeafPrefix;
         keyHash.CopyTo(buffer[1..]);
         valueHash.CopyTo(buffer[(1 + HashSize)..]);
-        SHA256.HashData(buffer, destination);
+        Hashes.Sha256(buffer, destination);
     }
 
     public static void HashInternal(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
@@ -40,7 +40,7 @@ internal static class TreeHasher
         buffer[0] = InternalPrefix;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + HashSize)..]);
-        SHA256.HashData(buffer, destination);
+        Hashes.Sha256(buffer, destination);
     }
 
     /// <summary>Bit <paramref name="index"/> (0 = most significant bit of byte 0) of a key hash.</summary>
