@@ -6,7 +6,7 @@ namespace Chain.Crypto;
 /// SHA-256, the chain's one hash function. Each thread reuses one <see cref="IncrementalHash"/>: a one-shot
 /// <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> makes and frees an OpenSSL digest context per call,
 /// which costs more than hashing the 32-100 bytes the state tree and the tx pipeline hash (docs/benchmarks.md,
-/// "SHA-256 per call"). A thread's context lives as long as the thread.
+/// "one SHA-256 context per thread"). A thread's context lives as long as the thread.
 /// </summary>
 public static class Hashes
 {

@@ -18,7 +18,7 @@ public class MallocArenasTests
     public void Fewer_than_one_arena_is_refused() => Assert.Throws<ArgumentOutOfRangeException>(() => MallocArenas.Apply(0, _ => null));
 
     [Fact]
-    public void The_environment_variable_wins_over_the_config()
+    public void The_environment_variable_wins_over_the_default()
     {
         var (applied, message) = MallocArenas.Apply(2, name => name == "MALLOC_ARENA_MAX" ? "4" : null);
 
