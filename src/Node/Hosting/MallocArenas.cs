@@ -6,9 +6,8 @@ namespace Chain.Node.Hosting;
 /// Limits the glibc malloc arenas of the node process to <see cref="Default"/> (<c>mallopt(M_ARENA_MAX)</c>, what the
 /// <c>MALLOC_ARENA_MAX</c> environment variable sets). glibc gives threads arenas of their own, up to eight per core, and
 /// each keeps memory its threads freed; RocksDB's memtables and block cache, OpenSSL and the runtime allocate there
-/// from many threads. Over 10 minutes of testnet load, nodes whose limit came from this call alone, made as the node
-/// started (later than Main), peaked at 357 MB, ~50 MB above nodes started with the environment variable
-/// (docs/benchmarks.md, "Memory").
+/// from many threads. Over 10 minutes of testnet load, nodes whose limit came from this call alone peaked at 353 MB,
+/// ~60 MB above nodes started with the environment variable (docs/benchmarks.md, "Memory").
 /// The call limits only arenas made after it, so <see cref="Program.Main"/> makes it first; the environment variable
 /// also covers the threads the runtime started before Main and wins when set (testnet/start.sh sets it).
 /// Hand-written: no package sets a libc tuning knob; it is one libc call.
