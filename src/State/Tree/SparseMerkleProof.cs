@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Chain.Crypto;
 
 namespace Chain.State.Tree;
 
@@ -118,8 +117,8 @@ public sealed class SparseMerkleProof
 
         Span<byte> keyHash = stackalloc byte[HashSize];
         Span<byte> valueHash = stackalloc byte[HashSize];
-        Hashes.Sha256(key, keyHash);
-        Hashes.Sha256(value, valueHash);
+        TreeHasher.HashKey(key, keyHash);
+        TreeHasher.HashValue(value, valueHash);
         if (!keyHash.SequenceEqual(_leafKeyHash) || !valueHash.SequenceEqual(_leafValueHash))
         {
             return false;
@@ -132,7 +131,7 @@ public sealed class SparseMerkleProof
     public bool VerifyNonInclusion(byte[] root, ReadOnlySpan<byte> key)
     {
         Span<byte> keyHash = stackalloc byte[HashSize];
-        Hashes.Sha256(key, keyHash);
+        TreeHasher.HashKey(key, keyHash);
         if (_leafKeyHash is not null)
         {
             // The path must lead to another key's leaf: same first SiblingCount bits, different key.
