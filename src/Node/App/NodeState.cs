@@ -24,7 +24,7 @@ public static class NodeState
         IKeyValueStore store = options.Backend == StateBackend.Memory
             ? new MemoryKeyValueStore()
             : new RocksDbKeyValueStore(StateDirectory(dataDirectory), StoreOptions(options));
-        var app = ChainApp.Open(store, genesis, modules, options.KeepVersions, fault, loggers);
+        var app = ChainApp.Open(store, genesis, modules, options.KeepVersions, fault, loggers, options.ValueCacheBytes);
         try
         {
             _ = ValidatorSetStore.GenesisSet(app.Genesis, app.GenesisValidators);

@@ -13,4 +13,7 @@ public sealed record StateOptions
 
     /// <summary>Most memory of RocksDB's memtables, all column families together, in bytes (one memtable is at most half).</summary>
     public long WriteBufferBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>The cache of committed values (accounts, balances) in front of RocksDB, in bytes; 0 turns it off.</summary>
+    public long ValueCacheBytes { get; init; } = Chain.State.Store.CommittedState.DefaultValueCacheBytes;
 }

@@ -21,7 +21,7 @@ namespace Chain.State.App;
 /// </summary>
 public sealed class ChainApp : IDisposable
 {
-    private ChainApp(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions, CommitFault? fault, ILoggerFactory? loggers)
+    private ChainApp(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions, CommitFault? fault, ILoggerFactory? loggers, long valueCacheBytes)
     {
         Store = store;
         Genesis = genesis;
@@ -37,7 +37,7 @@ public sealed class ChainApp : IDisposable
         Signatures = new SignatureCache();
         Processor = new TxProcessor(Router, modules.Keeper<IAccountKeeper>(), Options, Signatures, loggers?.CreateLogger<TxProcessor>());
         Commitment = new TreeCommitment(store, new StateTreeOptions { KeepVersions = keepVersions });
-        Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas, fault);
+        Executor = new BlockExecutor(store, Commitment, new BlockStore(store), Router, Processor, consensus.BlockMaxGas == 0 ? ulong.MaxValue : consensus.BlockMaxGas, fault, valueCacheBytes);
         Queries = new QueryContext(Executor);
     }
 
@@ -77,12 +77,14 @@ public sealed class ChainApp : IDisposable
     /// <summary>
     /// Opens the chain over <paramref name="store"/> and writes genesis on a fresh one (a store written from another
     /// genesis is refused). <paramref name="fault"/> is for crash tests only (<see cref="CommitFault"/>); <paramref name="loggers"/>
-    /// receives what execution logs (a handler that threw), nothing when null.
+    /// receives what execution logs (a handler that threw), nothing when null. <paramref name="valueCacheBytes"/> bounds
+    /// the cache of committed values in front of the store (<see cref="CommittedValueCache"/>; 0: none).
     /// </summary>
     /// <exception cref="GenesisStateException">Genesis is not valid for these modules, or the store belongs to another genesis.</exception>
-    public static ChainApp Open(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions = 0, CommitFault? fault = null, ILoggerFactory? loggers = null)
+    public static ChainApp Open(IKeyValueStore store, GenesisDoc genesis, ModuleSet modules, ulong keepVersions = 0, CommitFault? fault = null, ILoggerFactory? loggers = null,
+        long valueCacheBytes = CommittedState.DefaultValueCacheBytes)
     {
-        var app = new ChainApp(store, genesis, modules, keepVersions, fault, loggers);
+        var app = new ChainApp(store, genesis, modules, keepVersions, fault, loggers, valueCacheBytes);
         var init = app.Executor.InitChain(genesis, app.GenesisHash);
         if (!init.IsOk)
         {

@@ -22,6 +22,9 @@ public sealed class BlockExecution : IDisposable
     /// <summary>Number of state keys the block changed.</summary>
     public int StateWrites { get; init; }
 
+    /// <summary>The state keys the block changed with their new values (null: deleted), in key order.</summary>
+    public IReadOnlyList<KeyValuePair<byte[], byte[]?>> Writes { get; init; } = [];
+
     /// <summary>What the modules' EndBlock asked of the validator set (the union; each key at most once).</summary>
     public IReadOnlyList<Modules.ValidatorPowerUpdate> ValidatorUpdates { get; init; } = [];
 

@@ -36,7 +36,7 @@ public sealed class BlockExecutor
     /// </summary>
     private volatile CommittedTip _tip;
 
-    public BlockExecutor(IKeyValueStore store, IStateCommitment commitment, BlockStore blocks, ModuleRouter router, TxProcessor processor, ulong blockMaxGas, CommitFault? fault = null)
+    public BlockExecutor(IKeyValueStore store, IStateCommitment commitment, BlockStore blocks, ModuleRouter router, TxProcessor processor, ulong blockMaxGas, CommitFault? fault = null, long valueCacheBytes = CommittedState.DefaultValueCacheBytes)
     {
         _store = store;
         _commitment = commitment;
@@ -45,7 +45,7 @@ public sealed class BlockExecutor
         _processor = processor;
         BlockMaxGas = blockMaxGas;
         _fault = fault;
-        Committed = new CommittedState(store);
+        Committed = new CommittedState(store, valueCacheBytes);
         if (GenesisDone)
         {
             RebuiltFlatState = Committed.EnsureComplete(commitment);
@@ -159,7 +159,7 @@ public sealed class BlockExecutor
         var root = _commitment.Stage(0, writes, batch);
         batch.Put(ColumnFamily.Meta, GenesisValidatorsKey, validators.ToByteArray());
         batch.Put(ColumnFamily.Meta, GenesisKey, genesisHash);
-        _store.Write(batch, sync: true);
+        Committed.Commit(writes, () => _store.Write(batch, sync: true));
         _commitment.OnCommitted(0, root);
         _tip = new CommittedTip(0, root);
         _genesisValidators = ToUpdates(validators);
@@ -383,6 +383,7 @@ public sealed class BlockExecutor
             Batch = batch,
             TreeNodes = treeNodes,
             StateWrites = writes.Count,
+            Writes = writes,
             ValidatorUpdates = updates,
         };
     }
@@ -419,7 +420,7 @@ public sealed class BlockExecutor
         }
 
         Blocks.Stage(execution.Block, seenCommit, execution.Results, execution.Batch);
-        _store.Write(execution.Batch, sync: true);
+        Committed.Commit(execution.Writes, () => _store.Write(execution.Batch, sync: true));
         _commitment.OnCommitted(execution.Block.Header.Height, execution.AppHash);
         Blocks.OnCommitted(execution.Block.Header.Height);
         _tip = new CommittedTip(execution.Block.Header.Height, execution.AppHash);

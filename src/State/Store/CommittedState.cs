@@ -18,18 +18,64 @@ public sealed class CommittedState : IStateReader
 
     private const int RebuildChunk = 10_000;
 
+    /// <summary>The default of <see cref="CommittedValueCache"/>'s capacity: 8 MiB, about 40,000 accounts and balances.</summary>
+    public const long DefaultValueCacheBytes = 8L * 1024 * 1024;
+
     private readonly IKeyValueStore _store;
 
-    public CommittedState(IKeyValueStore store) => _store = store;
+    /// <summary>Opens the flat state over <paramref name="store"/> with a value cache of <paramref name="valueCacheBytes"/> (0: none).</summary>
+    public CommittedState(IKeyValueStore store, long valueCacheBytes = DefaultValueCacheBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(valueCacheBytes);
+        _store = store;
+        Cache = valueCacheBytes > 0 ? new CommittedValueCache(valueCacheBytes) : null;
+    }
+
+    /// <summary>The latest values of recently used keys, in front of the store; null when turned off.</summary>
+    public CommittedValueCache? Cache { get; }
 
     /// <summary>The key in <see cref="ColumnFamily.Meta"/> of the version (8, big-endian) the flat copy is complete for.</summary>
     public static ReadOnlySpan<byte> MarkerKey => "flat_state_version"u8;
 
     public byte[]? Get(ReadOnlySpan<byte> key)
     {
+        if (Cache is not { } cache)
+        {
+            return Read(key);
+        }
+
+        var version = cache.Version; // before the store is read: a commit in between keeps this read out of the cache
+        if (cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var value = Read(key);
+        cache.Add(key, value, version);
+        return value;
+    }
+
+    private byte[]? Read(ReadOnlySpan<byte> key)
+    {
         Span<byte> buffer = key.Length < 256 ? stackalloc byte[key.Length + 1] : new byte[key.Length + 1];
         WriteFullKey(buffer, key);
         return _store.Get(ColumnFamily.State, buffer);
+    }
+
+    /// <summary>
+    /// Writes the batch holding a version's writes (staged with <see cref="StageWrites"/>) through <paramref name="write"/>,
+    /// keeping the cache in step (<see cref="CommittedValueCache.Commit"/>).
+    /// </summary>
+    public void Commit(IReadOnlyList<KeyValuePair<byte[], byte[]?>> sortedWrites, Action write)
+    {
+        if (Cache is { } cache)
+        {
+            cache.Commit(sortedWrites, write);
+        }
+        else
+        {
+            write();
+        }
     }
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] prefix)
@@ -110,6 +156,7 @@ public sealed class CommittedState : IStateReader
         finally
         {
             batch.Dispose();
+            Cache?.Clear();
         }
 
         return true;

@@ -31,6 +31,7 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(0UL, config.State.KeepVersions);
         Assert.Equal(32L << 20, config.State.BlockCacheBytes);
         Assert.Equal(32L << 20, config.State.WriteBufferBytes);
+        Assert.Equal(8L << 20, config.State.ValueCacheBytes);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Mempool.ClientBacklog);
         Assert.Equal(1_000, config.Mempool.ClientBacklogMinTxs);
         Assert.Equal(LogEventLevel.Information, config.Log.Level);
@@ -266,5 +267,14 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(128L << 20, store.BlockCacheBytes);
         Assert.Equal(32L << 20, store.TotalWriteBufferBytes);
         Assert.Equal(16L << 20, store.WriteBufferBytes); // one memtable at most half the total
+    }
+
+    [Fact]
+    public void The_value_cache_is_off_at_zero_and_refused_between_zero_and_its_floor()
+    {
+        Assert.Equal(0, NodeConfigLoader.ParseToml("[state]\nvalue_cache_bytes = 0\n").State.ValueCacheBytes);
+        Assert.Equal(1L << 20, NodeConfigLoader.ParseToml("[state]\nvalue_cache_bytes = 1048576\n").State.ValueCacheBytes);
+        Assert.Contains("value_cache_bytes", Assert.Throws<ConfigException>(() => NodeConfigLoader.ParseToml("[state]\nvalue_cache_bytes = 1000\n")).Message);
+        Assert.Contains("value_cache_bytes", Assert.Throws<ConfigException>(() => NodeConfigLoader.ParseToml("[state]\nvalue_cache_bytes = -1\n")).Message);
     }
 }
