@@ -50,6 +50,7 @@ public sealed class BlockCommitter(
         waiters.Resolve(execution.Results);
         events.Publish(execution.Block.Header.Height, execution.Results);
         metrics.OnBlock(execution, mempool.Count, Stopwatch.GetElapsedTime(started, written).TotalSeconds);
+        metrics.OnValueCache(executor.Committed.Cache);
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation(

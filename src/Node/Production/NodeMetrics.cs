@@ -20,6 +20,9 @@ public sealed class NodeMetrics
     private readonly Gauge _syncTargetHeight;
     private readonly Gauge _syncBlocksPerSecond;
     private readonly Gauge _syncSecondsLeft;
+    private readonly Counter _valueCacheHits;
+    private readonly Counter _valueCacheMisses;
+    private readonly Gauge _valueCacheBytes;
     private readonly CollectorRegistry _registry;
     private long _lastBlockNanos;
 
@@ -43,6 +46,9 @@ public sealed class NodeMetrics
         _syncTargetHeight = factory.CreateGauge("chain_sync_target_height", "Highest height a connected peer reports.");
         _syncBlocksPerSecond = factory.CreateGauge("chain_sync_blocks_per_second", "Blocks applied by block sync per second, over the last 10 s.");
         _syncSecondsLeft = factory.CreateGauge("chain_sync_seconds_left", "Estimated seconds until caught up at that rate (0 when caught up or unknown).");
+        _valueCacheHits = factory.CreateCounter("chain_state_value_cache_hits_total", "Reads of committed state served by the value cache (state.value_cache_bytes).");
+        _valueCacheMisses = factory.CreateCounter("chain_state_value_cache_misses_total", "Reads of committed state the value cache sent to RocksDB.");
+        _valueCacheBytes = factory.CreateGauge("chain_state_value_cache_bytes", "Bytes the value cache holds (keys, values and their overhead).");
         _registry = registry;
         _peers.Set(0);
         _round.Set(0);
@@ -76,6 +82,19 @@ public sealed class NodeMetrics
 
         _loopLagNow.Set(seconds);
         _loopLagMax.IncTo(seconds);
+    }
+
+    /// <summary>Reads the value cache's counts into the chain_state_value_cache_* metrics (nothing when it is off).</summary>
+    public void OnValueCache(Chain.State.Store.CommittedValueCache? cache)
+    {
+        if (cache is null)
+        {
+            return;
+        }
+
+        _valueCacheHits.IncTo(cache.Hits);
+        _valueCacheMisses.IncTo(cache.Misses);
+        _valueCacheBytes.Set(cache.Bytes);
     }
 
     public void OnBlock(BlockExecution execution, int mempoolSize, double commitSeconds)

@@ -108,6 +108,11 @@ public sealed class SyncProgressAndHealthTests
 
             Assert.Contains("chain_sync_catching_up 0", scrapeAfter);
 
+            // Executing blocks read committed state, and the value cache answered some of it.
+            var hitsLine = scrapeAfter.Split('\n').Single(l => l.StartsWith("chain_state_value_cache_hits_total ", StringComparison.Ordinal));
+            Assert.True(double.Parse(hitsLine["chain_state_value_cache_hits_total ".Length..], CultureInfo.InvariantCulture) > 0, hitsLine);
+            Assert.Contains("chain_state_value_cache_bytes ", scrapeAfter);
+
             // Its progress line was logged while it synced.
             var log = await ReadShared(home.Resolve("node.log"));
             Assert.Contains("Block sync: height {Height} of {TargetHeight}", log);
