@@ -128,8 +128,16 @@ public sealed class TransferWorkload
         return new TransferWorkload(senders, txsPerSender, keys, genesis, block);
     }
 
-    /// <summary>A fresh chain at genesis (fresh signature cache included) over the given store.</summary>
-    public ChainApp OpenApp(IKeyValueStore store) => ChainApp.Open(store, Genesis, ModuleCatalog.Create());
+    /// <summary>
+    /// A fresh chain at genesis (fresh signature cache included) over the given store, with the node's default value
+    /// cache, or the size in bytes that <c>CHAIN_BENCH_VALUE_CACHE_BYTES</c> names (0: none), to compare with and without it.
+    /// </summary>
+    public ChainApp OpenApp(IKeyValueStore store) => ChainApp.Open(store, Genesis, ModuleCatalog.Create(), valueCacheBytes: ValueCacheBytes);
+
+    private static long ValueCacheBytes =>
+        long.TryParse(Environment.GetEnvironmentVariable("CHAIN_BENCH_VALUE_CACHE_BYTES"), System.Globalization.CultureInfo.InvariantCulture, out var bytes) && bytes >= 0
+            ? bytes
+            : Chain.State.Store.CommittedState.DefaultValueCacheBytes;
 
     /// <summary>Throws unless every tx of the execution succeeded.</summary>
     public void AssertAllOk(BlockExecution execution)

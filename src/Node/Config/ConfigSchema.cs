@@ -195,7 +195,7 @@ public static class ConfigSchema
             c => c.State.WriteBufferBytes,
             (c, v) => v is long n && n >= 4 * 1024 * 1024 ? c with { State = c.State with { WriteBufferBytes = n } } : null),
         Key("state", "value_cache_bytes", ConfigValueKind.Integer,
-            "Cache of the latest committed values (accounts, balances) in front of RocksDB, in bytes (8 MiB, ~40,000 accounts); 0 turns it off.",
+            "Cache of the latest committed values (accounts, balances) in front of RocksDB, in bytes (8 MiB, ~27,000 accounts with their balances); 0 turns it off.",
             "a whole number of bytes, 0 or from 65536 (64 KiB) up",
             c => c.State.ValueCacheBytes,
             (c, v) => v is long n && (n == 0 || n >= 64 * 1024) ? c with { State = c.State with { ValueCacheBytes = n } } : null),

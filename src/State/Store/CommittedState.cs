@@ -18,7 +18,7 @@ public sealed class CommittedState : IStateReader
 
     private const int RebuildChunk = 10_000;
 
-    /// <summary>The default of <see cref="CommittedValueCache"/>'s capacity: 8 MiB, about 40,000 accounts and balances.</summary>
+    /// <summary>The default of <see cref="CommittedValueCache"/>'s capacity: 8 MiB, about 27,000 accounts with their balances.</summary>
     public const long DefaultValueCacheBytes = 8L * 1024 * 1024;
 
     private readonly IKeyValueStore _store;
