@@ -14,6 +14,34 @@ public class HashesTests
     }
 
     [Fact]
+    public void On_linux_the_low_level_openssl_path_is_found_and_agrees_with_dotnet_for_every_length()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), Chain.Crypto.Native.OpenSslSha256.Available);
+        var random = new Random(7);
+        var dotnet = new byte[32];
+        foreach (var length in Enumerable.Range(0, 300).Concat([511, 512, 4095, 4096, 4097, 100_000]))
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            Hashes.HashThroughDotNet(data, dotnet);
+
+            Assert.Equal(SHA256.HashData(data), Hashes.Sha256(data));
+            Assert.Equal(SHA256.HashData(data), dotnet);
+        }
+    }
+
+    [Fact]
+    public void A_longer_destination_gets_the_hash_in_its_first_32_bytes_and_the_rest_untouched()
+    {
+        var destination = Enumerable.Repeat((byte)0xEE, 40).ToArray();
+
+        Hashes.Sha256("abc"u8, destination);
+
+        Assert.Equal(SHA256.HashData("abc"u8), destination[..32]);
+        Assert.All(destination[32..], b => Assert.Equal(0xEE, b));
+    }
+
+    [Fact]
     public void A_refused_destination_leaves_the_next_hash_of_the_thread_correct()
     {
         var small = new byte[31];

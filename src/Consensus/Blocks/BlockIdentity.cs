@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Chain.Proto.Types;
 using Google.Protobuf;
 
@@ -9,7 +8,7 @@ public static class BlockIdentity
 {
     public static BlockId Of(Block block) => Of(block.Header ?? new Header());
 
-    public static BlockId Of(Header header) => new() { Hash = ByteString.CopyFrom(SHA256.HashData(header.ToByteArray())) };
+    public static BlockId Of(Header header) => new() { Hash = ByteString.CopyFrom(Chain.Crypto.Hashes.Sha256(header.ToByteArray())) };
 
     public static BlockId Nil { get; } = new();
 

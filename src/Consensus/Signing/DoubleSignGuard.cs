@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Chain.Proto.Consensus;
 using Chain.Proto.Types;
 using Google.Protobuf;
@@ -80,7 +79,7 @@ public sealed class DoubleSignGuard
     {
         signature = [];
         timestamp = 0;
-        byte[] hash = SHA256.HashData(withoutTime);
+        byte[] hash = Chain.Crypto.Hashes.Sha256(withoutTime);
         if (_last is not null)
         {
             int order = Compare(height, round, step, _last);

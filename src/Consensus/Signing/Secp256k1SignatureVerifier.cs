@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace Chain.Consensus.Signing;
 
@@ -13,7 +12,7 @@ public sealed class Secp256k1SignatureVerifier : ISignatureVerifier
         }
 
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(signBytes, hash);
+        Chain.Crypto.Hashes.Sha256(signBytes, hash);
         return Chain.Crypto.PublicKey.Verify(publicKey, hash, signature);
     }
 }

@@ -159,7 +159,7 @@ public sealed class ConsensusValidatorSet
             });
         }
 
-        return System.Security.Cryptography.SHA256.HashData(set.ToByteArray());
+        return Chain.Crypto.Hashes.Sha256(set.ToByteArray());
     }
 
     private static Validator ToProto(ConsensusValidator v) => new()

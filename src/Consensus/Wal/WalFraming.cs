@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Chain.Proto.Consensus;
 using Google.Protobuf;
 
@@ -27,7 +26,7 @@ public static class WalFraming
 
         byte[] frame = new byte[HeaderSize + payload.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
-        SHA256.HashData(payload).AsSpan(0, 8).CopyTo(frame.AsSpan(4));
+        Chain.Crypto.Hashes.Sha256(payload).AsSpan(0, 8).CopyTo(frame.AsSpan(4));
         payload.CopyTo(frame.AsSpan(HeaderSize));
         return frame;
     }
@@ -102,7 +101,7 @@ public static class WalFraming
     private static WalRecord? Parse(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(payload, hash);
+        Chain.Crypto.Hashes.Sha256(payload, hash);
         if (!hash[..8].SequenceEqual(header.Slice(4, 8)))
         {
             return null;

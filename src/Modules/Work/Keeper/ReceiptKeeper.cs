@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Chain.Crypto;
 using Chain.Modules.Staking.Keeper;
 using Chain.Modules.Work.Kernels;
@@ -59,7 +58,7 @@ public sealed class ReceiptKeeper(WorkRecords records, FailureKeeper failures, R
         var receipt = new Receipt
         {
             LeaseId = msg.LeaseId, Round = msg.Round, Provider = work.Provider, Spec = msg.Spec, OutputRoot = msg.OutputRoot,
-            WorkUnits = units, Telemetry = msg.Telemetry, SubmittedHeight = height, ReceiptHash = ByteString.CopyFrom(SHA256.HashData(msg.ToByteArray())),
+            WorkUnits = units, Telemetry = msg.Telemetry, SubmittedHeight = height, ReceiptHash = ByteString.CopyFrom(Hashes.Sha256(msg.ToByteArray())),
         };
         if (work.Spec.Source == InputSource.Seeded)
         {

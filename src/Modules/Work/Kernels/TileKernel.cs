@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Security.Cryptography;
 using Chain.Crypto;
 
 namespace Chain.Modules.Work.Kernels;
@@ -227,7 +226,7 @@ public static partial class TileKernel
         {
             var width = shape.WidthOf(tile);
             WriteLeafValues(row.Slice(tile * shape.TileWidth, width), buffer.Slice(1, 4 * width));
-            SHA256.HashData(buffer[..(1 + (4 * width))], destination.Slice(tile * Hashes.Sha256Size, Hashes.Sha256Size));
+            Hashes.Sha256(buffer[..(1 + (4 * width))], destination.Slice(tile * Hashes.Sha256Size, Hashes.Sha256Size));
         }
 
         if (rented is not null)

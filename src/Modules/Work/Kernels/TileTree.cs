@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Chain.Crypto;
 
 namespace Chain.Modules.Work.Kernels;
@@ -140,7 +139,7 @@ public sealed class TileTree
             if (left + 1 < count)
             {
                 below.AsSpan(left * Hashes.Sha256Size, 2 * Hashes.Sha256Size).CopyTo(buffer[1..]);
-                SHA256.HashData(buffer, destination);
+                Hashes.Sha256(buffer, destination);
             }
             else
             {
