@@ -19,11 +19,11 @@ public sealed class BlockExecution : IDisposable
     /// <summary>Only under <see cref="CommitFault"/>: the tree's nodes, staged apart from <see cref="Batch"/>.</summary>
     public IWriteBatch? TreeNodes { get; init; }
 
-    /// <summary>Number of state keys the block changed.</summary>
-    public int StateWrites { get; init; }
-
     /// <summary>The state keys the block changed with their new values (null: deleted), in key order.</summary>
     public IReadOnlyList<KeyValuePair<byte[], byte[]?>> Writes { get; init; } = [];
+
+    /// <summary>Number of state keys the block changed.</summary>
+    public int StateWrites => Writes.Count;
 
     /// <summary>What the modules' EndBlock asked of the validator set (the union; each key at most once).</summary>
     public IReadOnlyList<Modules.ValidatorPowerUpdate> ValidatorUpdates { get; init; } = [];

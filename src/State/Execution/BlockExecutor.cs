@@ -382,7 +382,6 @@ public sealed class BlockExecutor
             AppHash = appHash,
             Batch = batch,
             TreeNodes = treeNodes,
-            StateWrites = writes.Count,
             Writes = writes,
             ValidatorUpdates = updates,
         };
