@@ -86,12 +86,33 @@ public static unsafe class Secp256k1
             return false;
         }
 
-        Span<byte> pub = stackalloc byte[Secp256k1Native.PubKeySize];
-        fixed (byte* i = publicKey)
-        fixed (byte* p = pub)
+        return TryParsePublicKey(publicKey, out _);
+    }
+
+    /// <summary>
+    /// Parses a 33-byte compressed key once, for <see cref="Verify(in ParsedPublicKey, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>;
+    /// false (and no key) when the bytes are not a point on the curve.
+    /// </summary>
+    public static bool TryParsePublicKey(ReadOnlySpan<byte> publicKey, out ParsedPublicKey parsed)
+    {
+        parsed = default;
+        if (publicKey.Length != CompressedPublicKeySize)
         {
-            return Secp256k1Native.PubKeyParse(Context, p, i, CompressedPublicKeySize) == 1;
+            return false;
         }
+
+        Span<byte> output = parsed;
+        fixed (byte* i = publicKey)
+        fixed (byte* p = output)
+        {
+            if (Secp256k1Native.PubKeyParse(Context, p, i, CompressedPublicKeySize) == 1)
+            {
+                return true;
+            }
+        }
+
+        parsed = default;
+        return false;
     }
 
     /// <summary>Deterministic (RFC 6979) ECDSA over a 32-byte hash; returns the 64-byte compact, low-S signature.</summary>
@@ -135,21 +156,45 @@ public static unsafe class Secp256k1
             return SignatureCheck.Invalid;
         }
 
-        Span<byte> pub = stackalloc byte[Secp256k1Native.PubKeySize];
+        return TryParsePublicKey(publicKey, out var parsed) ? VerifyParsed(parsed, hash32, signature) : SignatureCheck.MalformedPublicKey;
+    }
+
+    /// <summary>
+    /// <see cref="Verify(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> against a key parsed before
+    /// (<see cref="TryParsePublicKey"/>): the same outcomes, without decompressing the key again.
+    /// </summary>
+    public static SignatureCheck Verify(in ParsedPublicKey publicKey, ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != CompactSignatureSize)
+        {
+            return SignatureCheck.MalformedSignature;
+        }
+
+        if (hash32.Length != HashSize)
+        {
+            return SignatureCheck.Invalid;
+        }
+
+        return VerifyParsed(publicKey, hash32, signature);
+    }
+
+    private static SignatureCheck VerifyParsed(in ParsedPublicKey publicKey, ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature)
+    {
+        ReadOnlySpan<byte> pub = publicKey;
+        if (!pub.ContainsAnyExcept((byte)0))
+        {
+            // The default value: no key was parsed into it (libsecp256k1 would abort on an all-zero key).
+            return SignatureCheck.MalformedPublicKey;
+        }
+
         Span<byte> sig = stackalloc byte[Secp256k1Native.SignatureSize];
         Span<byte> normalized = stackalloc byte[Secp256k1Native.SignatureSize];
-        fixed (byte* pk = publicKey)
         fixed (byte* p = pub)
         fixed (byte* si = signature)
         fixed (byte* s = sig)
         fixed (byte* n = normalized)
         fixed (byte* h = hash32)
         {
-            if (Secp256k1Native.PubKeyParse(Context, p, pk, CompressedPublicKeySize) != 1)
-            {
-                return SignatureCheck.MalformedPublicKey;
-            }
-
             if (Secp256k1Native.SignatureParseCompact(Context, s, si) != 1)
             {
                 return SignatureCheck.MalformedSignature;

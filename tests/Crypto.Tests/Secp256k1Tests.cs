@@ -81,6 +81,50 @@ public class Secp256k1Tests
         Assert.Throws<ArgumentException>(() => PrivateKey.FromBytes(new byte[32]));
     }
 
+    [Fact]
+    public void A_parsed_key_verifies_exactly_as_its_bytes_do()
+    {
+        var key = PrivateKey.Generate();
+        Assert.True(Secp256k1.TryParsePublicKey(key.PublicKey, out var parsed));
+        var hash = Hashes.Sha256("parsed once"u8);
+        var sig = key.Sign(hash);
+        var s = new BigInteger(sig.AsSpan(32), isUnsigned: true, isBigEndian: true);
+        var highS = (Order - s).ToByteArray(isUnsigned: true, isBigEndian: true);
+        var malleated = new byte[64];
+        sig.AsSpan(0, 32).CopyTo(malleated);
+        highS.CopyTo(malleated.AsSpan(64 - highS.Length));
+        var otherHash = Hashes.Sha256("something else"u8);
+        byte[][] signatures = [sig, malleated, Enumerable.Repeat((byte)0xff, 64).ToArray(), sig[..63], key.Sign(otherHash)];
+        foreach (var signature in signatures)
+        {
+            foreach (var h in new[] { hash, otherHash, hash[..31] })
+            {
+                Assert.Equal(Secp256k1.Verify(key.PublicKey, h, signature), Secp256k1.Verify(parsed, h, signature));
+            }
+        }
+
+        Assert.Equal(SignatureCheck.Valid, Secp256k1.Verify(parsed, hash, sig));
+        Assert.True(Secp256k1.TryParsePublicKey(PrivateKey.Generate().PublicKey, out var other));
+        Assert.Equal(SignatureCheck.Invalid, Secp256k1.Verify(other, hash, sig));
+    }
+
+    [Fact]
+    public void Keys_off_the_curve_do_not_parse_and_no_key_never_verifies()
+    {
+        var key = PrivateKey.Generate();
+        var hash = Hashes.Sha256("k"u8);
+        var sig = key.Sign(hash);
+        Assert.False(Secp256k1.TryParsePublicKey(new byte[33], out var zero));
+        Assert.False(Secp256k1.TryParsePublicKey(key.PublicKey.AsSpan(0, 32), out _));
+        Assert.False(Secp256k1.TryParsePublicKey([.. key.PublicKey, 0], out _));
+        var badPrefix = (byte[])key.PublicKey.Clone();
+        badPrefix[0] = 0x04;
+        Assert.False(Secp256k1.TryParsePublicKey(badPrefix, out _));
+        Assert.False(Secp256k1.IsValidPublicKey(badPrefix));
+        Assert.Equal(SignatureCheck.MalformedPublicKey, Secp256k1.Verify(zero, hash, sig));
+        Assert.Equal(SignatureCheck.MalformedPublicKey, Secp256k1.Verify(default(ParsedPublicKey), hash, sig));
+    }
+
     // BIP-340 test vectors 0 and 1.
     [Theory]
     [InlineData(

@@ -1,3 +1,4 @@
+using Chain.Crypto;
 using Chain.Proto.Types;
 using Chain.State.Modules;
 using Google.Protobuf;
@@ -18,6 +19,9 @@ public sealed class DecodedTx
     public required IMsgHandler[] Handlers { get; init; }
 
     public required byte[] PublicKey { get; init; }
+
+    /// <summary><see cref="PublicKey"/> as parsed when the tx was decoded: its signature checks do not parse it again.</summary>
+    public required ParsedPublicKey ParsedPublicKey { get; init; }
 
     /// <summary>Address of <see cref="PublicKey"/>: the account that signs, pays and is sequenced.</summary>
     public required byte[] Signer { get; init; }

@@ -80,7 +80,7 @@ public sealed class TxDecoder
         }
 
         var publicKey = tx.AuthInfo.Signer.PublicKey.ToByteArray();
-        if (!Secp256k1.IsValidPublicKey(publicKey))
+        if (!Secp256k1.TryParsePublicKey(publicKey, out var parsedKey))
         {
             error = Fail(TxCodes.InvalidPubKey, $"signer public key is not a 33-byte compressed secp256k1 key (got {publicKey.Length} bytes)");
             return null;
@@ -185,6 +185,7 @@ public sealed class TxDecoder
             Messages = messages,
             Handlers = handlers,
             PublicKey = publicKey,
+            ParsedPublicKey = parsedKey,
             Signer = signer,
             FeeAmount = feeAmount,
         };

@@ -238,7 +238,7 @@ public sealed class TxProcessor
     private SignatureCheck VerifySignature(DecodedTx tx, ulong accountNumber)
     {
         var signBytes = TxFactory.SignBytes(_options.ChainId, accountNumber, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
-        return Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(signBytes), tx.Tx.Signature.Span);
+        return Secp256k1.Verify(tx.ParsedPublicKey, Hashes.Sha256(signBytes), tx.Tx.Signature.Span);
     }
 
     /// <summary>
@@ -251,7 +251,7 @@ public sealed class TxProcessor
     {
         var signBytes = TxFactory.SignBytes(_options.ChainId, accountNumber, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
         var once = Hashes.Sha256(signBytes);
-        if (Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(once), tx.Tx.Signature.Span) == SignatureCheck.Valid)
+        if (Secp256k1.Verify(tx.ParsedPublicKey, Hashes.Sha256(once), tx.Tx.Signature.Span) == SignatureCheck.Valid)
         {
             return "signature verification failed: the signature is over SHA-256(SHA-256(sign bytes)), a double hash (the signing library hashed the digest again); " +
                 "sign SHA-256 of the sign bytes once, e.g. with prehash disabled (docs/clients.md#signing)";
@@ -260,7 +260,7 @@ public sealed class TxProcessor
         if (accountNumber != 0)
         {
             var zero = TxFactory.SignBytes(_options.ChainId, 0, tx.Sequence, tx.Tx.AuthInfo.Fee, tx.Tx.Body);
-            if (Secp256k1.Verify(tx.PublicKey, Hashes.Sha256(zero), tx.Tx.Signature.Span) == SignatureCheck.Valid)
+            if (Secp256k1.Verify(tx.ParsedPublicKey, Hashes.Sha256(zero), tx.Tx.Signature.Span) == SignatureCheck.Valid)
             {
                 return $"signature verification failed: the tx was signed with account_number 0, but the account number of {Address.ToBech32(tx.Signer)} is {accountNumber} " +
                     "(query it with chain.bank.v1.Query/Account)";
