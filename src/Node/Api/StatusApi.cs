@@ -33,10 +33,10 @@ public sealed class StatusApi(BlockExecutor executor, Mempool.Mempool mempool, N
             SyncBlocksPerSecond = progress.BlocksPerSecond,
             SyncSecondsLeft = progress.SecondsLeft,
         };
-        if (tip.Height > 0 && executor.Blocks.GetBlock(tip.Height) is { } block)
+        if (tip.Height > 0 && executor.Blocks.Summary(tip.Height) is { } block)
         {
-            response.LatestBlockHash = ByteString.CopyFrom(BlockStore.HeaderHash(block.Header));
-            response.LatestBlockTimeUnixNanos = block.Header.TimeUnixNanos;
+            response.LatestBlockHash = ByteString.CopyFrom(block.Hash);
+            response.LatestBlockTimeUnixNanos = block.TimeUnixNanos;
         }
 
         return Task.FromResult(response);

@@ -3,6 +3,7 @@ using Chain.Consensus.Evidence;
 using Chain.Consensus.Validators;
 using Chain.Crypto;
 using Chain.Proto.Types;
+using Chain.State.Blocks;
 using Chain.State.Execution;
 using Chain.State.Transactions;
 using Google.Protobuf;
@@ -61,13 +62,13 @@ public sealed class HeaderRules(BlockExecutor executor) : ILastCommittedBlock
             return cached;
         }
 
-        Block? block = last == 0 ? null : executor.Blocks.GetBlock(last)
+        CommittedBlockSummary? block = last == 0 ? null : executor.Blocks.Summary(last)
             ?? throw new InvalidOperationException($"block {last} is not in the store");
         cached = new Previous(
             last,
-            block is null ? new BlockId() : BlockIdentity.Of(block),
-            block?.Header.TimeUnixNanos ?? 0,
-            BlockExecutor.ResultsHash(last == 0 ? null : executor.Blocks.GetResults(last)));
+            block is null ? new BlockId() : new BlockId { Hash = ByteString.CopyFrom(block.Hash) },
+            block?.TimeUnixNanos ?? 0,
+            block?.ResultsHash ?? BlockExecutor.ResultsHash(null));
         _previous = cached;
         return cached;
     }

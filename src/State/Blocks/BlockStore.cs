@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Chain.Proto.Types;
+using Chain.State.Execution;
 using Chain.State.Storage;
 using Google.Protobuf;
 
@@ -15,6 +16,8 @@ public sealed class BlockStore
 {
     private static readonly byte[] LatestKey = "latest_height"u8.ToArray();
     private readonly IKeyValueStore _store;
+    private CommittedBlockSummary? _staged;
+    private volatile CommittedBlockSummary? _latest;
 
     public BlockStore(IKeyValueStore store)
     {
@@ -32,6 +35,7 @@ public sealed class BlockStore
     {
         var height = block.Header.Height;
         var hash = HeaderHash(block.Header);
+        _staged = new CommittedBlockSummary(height, hash, block.Header.TimeUnixNanos, BlockExecutor.ResultsHash(results));
         batch.Put(ColumnFamily.Blocks, Key('b', height), block.ToByteArray());
         batch.Put(ColumnFamily.Blocks, Key('c', height), seenCommit.ToByteArray());
         batch.Put(ColumnFamily.Blocks, Key('r', height), results.ToByteArray());
@@ -52,7 +56,43 @@ public sealed class BlockStore
     }
 
     /// <summary>Called once the batch holding <paramref name="height"/> is durable.</summary>
-    public void OnCommitted(ulong height) => LatestHeight = height;
+    public void OnCommitted(ulong height)
+    {
+        if (_staged?.Height == height)
+        {
+            _latest = _staged;
+        }
+
+        _staged = null;
+        LatestHeight = height;
+    }
+
+    /// <summary>
+    /// What the next header and a status answer need of committed block <paramref name="height"/>: kept in memory
+    /// for the last block staged and committed here, read back (block and results, once) for any other. A block of
+    /// many txs is large: reading and parsing it for its header's hash took as much as the block's own staging.
+    /// Null when the block is not in the store.
+    /// </summary>
+    public CommittedBlockSummary? Summary(ulong height)
+    {
+        if (_latest is { } latest && latest.Height == height)
+        {
+            return latest;
+        }
+
+        if (GetBlock(height) is not { } block)
+        {
+            return null;
+        }
+
+        var summary = new CommittedBlockSummary(height, HeaderHash(block.Header), block.Header.TimeUnixNanos, BlockExecutor.ResultsHash(GetResults(height)));
+        if (height == LatestHeight)
+        {
+            _latest = summary;
+        }
+
+        return summary;
+    }
 
     public Block? GetBlock(ulong height) => Read(Key('b', height), Block.Parser);
 
@@ -92,3 +132,6 @@ public sealed class BlockStore
         return key;
     }
 }
+
+/// <summary>A committed block's header hash (its id), time and the Merkle root of its results (the next header's last_results_hash).</summary>
+public sealed record CommittedBlockSummary(ulong Height, byte[] Hash, long TimeUnixNanos, byte[] ResultsHash);

@@ -11,6 +11,8 @@ using Chain.Proto.Bank;
 using Chain.Proto.Genesis;
 using Chain.Proto.Types;
 using Chain.State.App;
+using Chain.State.Blocks;
+using Chain.State.Execution;
 using Chain.State.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -101,6 +103,34 @@ public sealed class ProposalCheckerTests : IDisposable
         Assert.Equal(expected.Validators.ToProto(), resumed.Validators.ToProto());
         Assert.Equal(expected.NextValidators.ToProto(), resumed.NextValidators.ToProto());
         Assert.Equal(_app.Executor.Blocks.GetSeenCommit(2), resumed.LastCommit);
+    }
+
+    [Fact]
+    public void The_last_block_kept_from_its_commit_is_what_reading_it_back_gives_and_what_the_next_header_names()
+    {
+        Block first = Build();
+        Commit(first);
+        Block second = Build();
+        second.Header.TimeUnixNanos += 7;
+        Commit(second);
+
+        var kept = _app.Executor.Blocks.Summary(2)!;
+        var reread = new BlockStore(_app.Store).Summary(2)!;
+        Assert.Equal(BlockIdentity.Of(second).Hash.ToByteArray(), kept.Hash);
+        Assert.Equal(second.Header.TimeUnixNanos, kept.TimeUnixNanos);
+        Assert.Equal(BlockExecutor.ResultsHash(_app.Executor.Blocks.GetResults(2)), kept.ResultsHash);
+        Assert.Equal(kept, reread with { Hash = kept.Hash, ResultsHash = kept.ResultsHash });
+        Assert.Equal(kept.Hash, reread.Hash);
+        Assert.Equal(kept.ResultsHash, reread.ResultsHash);
+
+        // An older block is read back from the store; a missing one is null.
+        Assert.Equal(BlockIdentity.Of(first).Hash.ToByteArray(), _app.Executor.Blocks.Summary(1)!.Hash);
+        Assert.Null(_app.Executor.Blocks.Summary(3));
+
+        Block third = Build();
+        Assert.Equal(kept.Hash, third.Header.LastBlockId.Hash.ToByteArray());
+        Assert.Equal(kept.ResultsHash, third.Header.LastResultsHash.ToByteArray());
+        Assert.Null(_checker.Check(third));
     }
 
     [Fact]
