@@ -18,16 +18,21 @@ public static class WalFraming
 
     public static byte[] Encode(WalRecord record)
     {
-        byte[] payload = record.ToByteArray();
-        if (payload.Length > MaxPayloadSize)
+        int size = record.CalculateSize();
+        if (size > MaxPayloadSize)
         {
-            throw new ArgumentException($"WAL record of {payload.Length} bytes exceeds the {MaxPayloadSize}-byte limit", nameof(record));
+            throw new ArgumentException($"WAL record of {size} bytes exceeds the {MaxPayloadSize}-byte limit", nameof(record));
         }
 
-        byte[] frame = new byte[HeaderSize + payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
-        Chain.Crypto.Hashes.Sha256(payload).AsSpan(0, 8).CopyTo(frame.AsSpan(4));
-        payload.CopyTo(frame.AsSpan(HeaderSize));
+        // The record is written straight into the frame: a proposal carries its whole block, and a second copy of it
+        // was the WAL's largest allocation.
+        byte[] frame = new byte[HeaderSize + size];
+        Span<byte> payload = frame.AsSpan(HeaderSize);
+        record.WriteTo(payload);
+        BinaryPrimitives.WriteInt32LittleEndian(frame, size);
+        Span<byte> checksum = stackalloc byte[Chain.Crypto.Hashes.Sha256Size];
+        Chain.Crypto.Hashes.Sha256(payload, checksum);
+        checksum[..8].CopyTo(frame.AsSpan(4));
         return frame;
     }
 
