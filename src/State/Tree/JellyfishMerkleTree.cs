@@ -84,7 +84,7 @@ public sealed class JellyfishMerkleTree
         }
 
         _cache.Begin(version, latest, previous.Hash);
-        var update = new TreeUpdate(_reader, _cache, nodes, version, changes);
+        using var update = new TreeUpdate(_reader, _cache, nodes, version, changes);
         var root = update.Run(previous);
         if (latest is { } previousVersion)
         {

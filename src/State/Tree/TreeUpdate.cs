@@ -7,9 +7,11 @@ namespace Chain.State.Tree;
 /// One version's update of the tree: the changes sorted by key hash (last write of a key wins), applied by a
 /// single recursive descent that visits every touched node once and stages new nodes into the caller's write
 /// batch and the keys it replaces into one stale-index record. Nothing is read back from the batch; only
-/// committed nodes are read (internal nodes from <see cref="TreeNodeCache"/> when it has them).
+/// committed nodes are read (internal nodes from <see cref="TreeNodeCache"/> when it has them). Its hash arrays
+/// (32 bytes per change, large-object-heap sizes for a block of thousands of txs) come from the shared array pool
+/// and go back on <see cref="Dispose"/>.
 /// </summary>
-internal sealed class TreeUpdate
+internal sealed class TreeUpdate : IDisposable
 {
     private const int HashSize = TreeHasher.HashSize;
     private const byte OpDelete = 0;
@@ -35,6 +37,8 @@ internal sealed class TreeUpdate
     /// <summary>One scratch array of child results per depth (a descent uses each depth once at a time).</summary>
     private readonly Result[][] _pendingByDepth = new Result[65][];
 
+    private bool _disposed;
+
     public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
     {
         _reader = reader;
@@ -43,7 +47,7 @@ internal sealed class TreeUpdate
         _version = version;
 
         var n = changes.Count;
-        var hashes = new byte[n * HashSize];
+        var hashes = ArrayPool<byte>.Shared.Rent(n * HashSize);
         var keys = new byte[n][];
         var values = new byte[]?[n];
         var i = 0;
@@ -78,13 +82,14 @@ internal sealed class TreeUpdate
         });
 
         // Keep the last change of each key (the highest original index in a run of equal hashes).
-        _keyHashes = new byte[n * HashSize];
-        _valueHashes = new byte[n * HashSize];
+        _keyHashes = ArrayPool<byte>.Shared.Rent(n * HashSize);
+        _valueHashes = ArrayPool<byte>.Shared.Rent(n * HashSize);
         _keys = new byte[n][];
         _values = new byte[]?[n];
         _ops = new byte[n];
-        _leafHashes = new byte[n * HashSize];
-        _leafHashKnown = new bool[n];
+        _leafHashes = ArrayPool<byte>.Shared.Rent(n * HashSize);
+        _leafHashKnown = ArrayPool<bool>.Shared.Rent(n);
+        Array.Clear(_leafHashKnown, 0, n);
         var m = 0;
         for (var j = 0; j < n; j++)
         {
@@ -112,6 +117,21 @@ internal sealed class TreeUpdate
         }
 
         _count = m;
+        ArrayPool<byte>.Shared.Return(hashes);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        ArrayPool<byte>.Shared.Return(_keyHashes);
+        ArrayPool<byte>.Shared.Return(_valueHashes);
+        ArrayPool<byte>.Shared.Return(_leafHashes);
+        ArrayPool<bool>.Shared.Return(_leafHashKnown);
     }
 
     private enum ResultKind
