@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Chain.Proto.Types;
 using Chain.State.Execution;
@@ -36,9 +37,9 @@ public sealed class BlockStore
         var height = block.Header.Height;
         var hash = HeaderHash(block.Header);
         _staged = new CommittedBlockSummary(height, hash, block.Header.TimeUnixNanos, BlockExecutor.ResultsHash(results));
-        batch.Put(ColumnFamily.Blocks, Key('b', height), block.ToByteArray());
-        batch.Put(ColumnFamily.Blocks, Key('c', height), seenCommit.ToByteArray());
-        batch.Put(ColumnFamily.Blocks, Key('r', height), results.ToByteArray());
+        PutMessage(batch, ColumnFamily.Blocks, Key('b', height), block);
+        PutMessage(batch, ColumnFamily.Blocks, Key('c', height), seenCommit);
+        PutMessage(batch, ColumnFamily.Blocks, Key('r', height), results);
         var hashKey = new byte[33];
         hashKey[0] = (byte)'h';
         hash.CopyTo(hashKey, 1);
@@ -49,10 +50,30 @@ public sealed class BlockStore
         {
             var result = results.Results[i];
             var stored = new StoredTx { Height = height, Index = (uint)i, Tx = block.Data.Txs[i], Result = result };
-            batch.Put(ColumnFamily.Txs, result.TxHash.Span, stored.ToByteArray());
+            PutMessage(batch, ColumnFamily.Txs, result.TxHash.Span, stored);
         }
 
         batch.Put(ColumnFamily.Meta, LatestKey, heightBytes);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="message"/> serialized into a pooled buffer: the batch copies the bytes, so a block of many
+    /// txs (hundreds of KB) and its results cost no large array of their own.
+    /// </summary>
+    private static void PutMessage(IWriteBatch batch, ColumnFamily cf, ReadOnlySpan<byte> key, IMessage message)
+    {
+        var size = message.CalculateSize();
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var bytes = buffer.AsSpan(0, size);
+            message.WriteTo(bytes);
+            batch.Put(cf, key, bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Called once the batch holding <paramref name="height"/> is durable.</summary>
