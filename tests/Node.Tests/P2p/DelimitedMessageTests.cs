@@ -54,6 +54,62 @@ public sealed class DelimitedMessageTests
         }, iter: 300);
 
     [Fact]
+    public void Pooled_reads_give_the_same_messages_and_give_every_array_back() =>
+        Gen.Select(Gen.Int[0, 5 * DelimitedMessage.FirstChunkSize], Gen.Int[1, 70_000], Gen.Bool).Sample((size, chunk, cut) =>
+        {
+            var tx = new byte[size];
+            Random.Shared.NextBytes(tx);
+            var envelope = new Envelope { Txs = new TxBatch { Txs = { ByteString.CopyFrom(tx) } } };
+            var bytes = DelimitedMessage.Encode(envelope);
+            var sent = cut ? bytes.AsSpan(0, bytes.Length - 1).ToArray() : bytes;
+            var pool = new CountingPool();
+            var pipe = new Pipe();
+            var writer = Task.Run(async () =>
+            {
+                for (var i = 0; i < sent.Length; i += chunk)
+                {
+                    await pipe.Writer.WriteAsync(sent.AsMemory(i, Math.Min(chunk, sent.Length - i)));
+                }
+
+                await pipe.Writer.CompleteAsync();
+            });
+
+            var (status, message, length) = DelimitedMessage.ReadAsync(pipe.Reader, 1 << 20, default, pool).AsTask().GetAwaiter().GetResult();
+            writer.GetAwaiter().GetResult();
+            if (cut)
+            {
+                // A message cut short gives its array back before the status comes.
+                Assert.Equal(DelimitedReadStatus.Malformed, status);
+                Assert.Equal(0, pool.Outstanding);
+                return;
+            }
+
+            Assert.Equal(DelimitedReadStatus.Message, status);
+            Assert.Equal(envelope, Envelope.Parser.ParseFrom(new ReadOnlySpan<byte>(message, 0, length)));
+            Assert.Equal(1, pool.Outstanding);
+            pool.Return(message);
+            Assert.Equal(0, pool.Outstanding);
+        }, iter: 60);
+
+    /// <summary>Rents from the shared pool and counts the arrays not given back.</summary>
+    private sealed class CountingPool : ArrayPool<byte>
+    {
+        public int Outstanding { get; private set; }
+
+        public override byte[] Rent(int minimumLength)
+        {
+            Outstanding++;
+            return Shared.Rent(minimumLength);
+        }
+
+        public override void Return(byte[] array, bool clearArray = false)
+        {
+            Outstanding--;
+            Shared.Return(array, clearArray);
+        }
+    }
+
+    [Fact]
     public void Any_bytes_give_messages_within_the_limit_then_a_status_never_an_exception() =>
         Gen.Select(Gen.Byte.Array[0, 200], Gen.Int[0, 64]).Sample((bytes, max) =>
         {

@@ -62,9 +62,14 @@ public static class DelimitedMessage
         return false;
     }
 
-    /// <summary>Reads the next message of at most <paramref name="maxBytes"/> bytes from <paramref name="reader"/>.</summary>
+    /// <summary>
+    /// Reads the next message of at most <paramref name="maxBytes"/> bytes from <paramref name="reader"/>. With a
+    /// <paramref name="pool"/>, the message's array is rented from it and may be longer than the message (its first
+    /// Length bytes are the message); the caller returns it once the message is parsed. A receive loop parses each
+    /// message at once, so a block of hundreds of KB costs no array of its own.
+    /// </summary>
     public static async ValueTask<(DelimitedReadStatus Status, byte[] Message, int Length)> ReadAsync(
-        PipeReader reader, int maxBytes, CancellationToken ct)
+        PipeReader reader, int maxBytes, CancellationToken ct, ArrayPool<byte>? pool = null)
     {
         int length;
         while (true)
@@ -102,27 +107,41 @@ public static class DelimitedMessage
 
         // The prefix is only the peer's word: the buffer grows with the bytes that arrive, never ahead of them by more
         // than it already holds, so an announced message that never comes costs what was sent, not what was announced.
-        var message = new byte[Math.Min(length, FirstChunkSize)];
+        var message = Allocate(Math.Min(length, FirstChunkSize), pool);
         var filled = 0;
-        while (filled < length)
+        try
         {
-            var result = await reader.ReadAsync(ct);
-            var buffer = result.Buffer;
-            var take = (int)Math.Min(buffer.Length, length - filled);
-            if (filled + take > message.Length)
+            while (filled < length)
             {
-                Array.Resize(ref message, (int)Math.Min(length, Math.Max(filled + take, 2L * message.Length)));
-            }
+                var result = await reader.ReadAsync(ct);
+                var buffer = result.Buffer;
+                var take = (int)Math.Min(buffer.Length, length - filled);
+                if (filled + take > message.Length)
+                {
+                    var larger = Allocate((int)Math.Min(length, Math.Max(filled + take, 2L * message.Length)), pool);
+                    message.AsSpan(0, filled).CopyTo(larger);
+                    pool?.Return(message);
+                    message = larger;
+                }
 
-            buffer.Slice(0, take).CopyTo(message.AsSpan(filled));
-            filled += take;
-            reader.AdvanceTo(buffer.GetPosition(take));
-            if (filled < length && result.IsCompleted)
-            {
-                return (DelimitedReadStatus.Malformed, [], length);
+                buffer.Slice(0, take).CopyTo(message.AsSpan(filled));
+                filled += take;
+                reader.AdvanceTo(buffer.GetPosition(take));
+                if (filled < length && result.IsCompleted)
+                {
+                    pool?.Return(message);
+                    return (DelimitedReadStatus.Malformed, [], length);
+                }
             }
+        }
+        catch
+        {
+            pool?.Return(message);
+            throw;
         }
 
         return (DelimitedReadStatus.Message, message, length);
     }
+
+    private static byte[] Allocate(int length, ArrayPool<byte>? pool) => pool is null ? new byte[length] : pool.Rent(length);
 }

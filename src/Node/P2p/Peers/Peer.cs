@@ -386,7 +386,7 @@ internal sealed class Peer : IPeer
         {
             while (!ct.IsCancellationRequested)
             {
-                var (status, bytes, length) = await DelimitedMessage.ReadAsync(channel.Stream.Input, descriptor.MaxMessageBytes, ct);
+                var (status, bytes, length) = await DelimitedMessage.ReadAsync(channel.Stream.Input, descriptor.MaxMessageBytes, ct, ArrayPool<byte>.Shared);
                 switch (status)
                 {
                     case DelimitedReadStatus.End:
@@ -403,12 +403,17 @@ internal sealed class Peer : IPeer
                 Envelope envelope;
                 try
                 {
-                    envelope = Envelope.Parser.ParseFrom(bytes);
+                    // The parsed message copies what it keeps (protobuf's bytes fields), so the array goes back at once.
+                    envelope = Envelope.Parser.ParseFrom(new ReadOnlySpan<byte>(bytes, 0, length));
                 }
                 catch (InvalidProtocolBufferException e)
                 {
                     Disconnect($"sent a message on channel {descriptor.Name} that does not parse: {e.Message}", ban: true);
                     return;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(bytes);
                 }
 
                 if (!descriptor.Accepts.Contains(envelope.SumCase))
