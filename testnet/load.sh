@@ -19,6 +19,8 @@
 #   --html FILE         write the HTML page here instead (also without --json)
 #   --gas G, --fee F    gas limit [100000] and fee in uchn [gas x 0.01] per tx
 #   --max-in-flight N   BroadcastTx calls in flight at most [4000]
+#   --batch N           most txs per call: 1 sends one BroadcastTx per tx, more sends BroadcastTxs batches with
+#                       one call in flight per node [1]; docs/benchmarks.md measures with --batch 1000
 #   --drain S           stop waiting for commits after S s without one [30]
 #
 # A full measurement from scratch:

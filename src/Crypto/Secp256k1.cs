@@ -79,15 +79,7 @@ public static unsafe class Secp256k1
     }
 
     /// <summary>Whether bytes parse as a compressed (33-byte) point on the curve.</summary>
-    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey)
-    {
-        if (publicKey.Length != CompressedPublicKeySize)
-        {
-            return false;
-        }
-
-        return TryParsePublicKey(publicKey, out _);
-    }
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) => TryParsePublicKey(publicKey, out _);
 
     /// <summary>
     /// Parses a 33-byte compressed key once, for <see cref="Verify(in ParsedPublicKey, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>;
