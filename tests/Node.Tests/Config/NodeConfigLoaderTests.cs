@@ -32,7 +32,7 @@ public sealed class NodeConfigLoaderTests
         Assert.Equal(32L << 20, config.State.BlockCacheBytes);
         Assert.Equal(32L << 20, config.State.WriteBufferBytes);
         Assert.Equal(8L << 20, config.State.ValueCacheBytes);
-        Assert.Equal(TimeSpan.FromSeconds(2), config.Mempool.ClientBacklog);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), config.Mempool.ClientBacklog);
         Assert.Equal(1_000, config.Mempool.ClientBacklogMinTxs);
         Assert.Equal(LogEventLevel.Information, config.Log.Level);
         Assert.Equal(LogFormat.Plain, config.Log.Format);
@@ -50,7 +50,7 @@ public sealed class NodeConfigLoaderTests
             Consensus = new ConsensusOptions { TimeoutCommit = TimeSpan.FromSeconds(90) },
             Log = new LogOptions { Level = LogEventLevel.Debug, Format = LogFormat.Json, File = "logs/node.json" },
             State = new StateOptions { Backend = StateBackend.Memory, KeepVersions = 100, BlockCacheBytes = 8 << 20, WriteBufferBytes = 16 << 20 },
-            Mempool = new MempoolOptions { ClientBacklog = TimeSpan.FromMilliseconds(1500), ClientBacklogMinTxs = 300 },
+            Mempool = new MempoolOptions { ClientBacklog = TimeSpan.FromMilliseconds(2500), ClientBacklogMinTxs = 300 },
             Testing = new TestingOptions { DoubleSignAtHeight = 12 },
         };
 
