@@ -90,9 +90,9 @@ public sealed class BlockStore
 
     /// <summary>
     /// What the next header and a status answer need of committed block <paramref name="height"/>: kept in memory
-    /// for the last block staged and committed here, read back (block and results, once) for any other. A block of
-    /// many txs is large: reading and parsing it for its header's hash took as much as the block's own staging.
-    /// Null when the block is not in the store.
+    /// for the last block staged and committed here; for any other read back from the store (block and results) and,
+    /// when it is the latest (after a restart), kept. Reading a block of many txs back for its header's hash took 3% of
+    /// a testnet node's CPU at 1,700 tx/s. Null when the block is not in the store.
     /// </summary>
     public CommittedBlockSummary? Summary(ulong height)
     {
