@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Chain.Crypto;
 
 /// <summary>
@@ -113,9 +115,20 @@ public static class MerkleTree
 
     public static byte[] LeafHash(ReadOnlySpan<byte> item)
     {
-        var buffer = new byte[item.Length + 1];
-        item.CopyTo(buffer.AsSpan(1));
-        return Hashes.Sha256(buffer);
+        // A block's data hash takes a leaf per tx: small items are framed on the stack, large ones in a pooled array.
+        const int stackBytes = 1024;
+        var rented = item.Length + 1 > stackBytes ? ArrayPool<byte>.Shared.Rent(item.Length + 1) : null;
+        Span<byte> buffer = rented ?? stackalloc byte[stackBytes];
+        buffer = buffer[..(item.Length + 1)];
+        buffer[0] = 0;
+        item.CopyTo(buffer[1..]);
+        var hash = Hashes.Sha256(buffer);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
     }
 
     public static byte[] InnerHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)

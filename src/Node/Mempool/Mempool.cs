@@ -199,6 +199,40 @@ public sealed class Mempool : IDecodedTxs
     }
 
     /// <summary>
+    /// Admits txs relayed by a peer, each with its hash (computed by the caller, which already needed it): like
+    /// <see cref="CheckBatchAsync"/> with <see cref="TxOrigin.Peer"/>, but nobody reads the answers, so a known tx is
+    /// skipped before it is decoded and an admitted one keeps no events. Completes when every tx has been checked.
+    /// </summary>
+    public async Task AdmitRelayedAsync(IReadOnlyList<(byte[] Hash, byte[] Bytes)> batch)
+    {
+        if (_paused is { } paused)
+        {
+            await paused.Task;
+        }
+
+        var decoded = new List<DecodedTx>(batch.Count);
+        foreach (var (hash, bytes) in batch)
+        {
+            if (KnownReason(hash) is null && Prepare(bytes, hash).Tx is { } tx)
+            {
+                decoded.Add(tx);
+            }
+        }
+
+        _executor.Processor.PreVerify(decoded, _executor.Committed);
+        var checks = new Task[decoded.Count];
+        for (var i = 0; i < decoded.Count; i++)
+        {
+            checks[i] = Enqueue(decoded[i], answered: false);
+        }
+
+        await Task.WhenAll(checks);
+    }
+
+    /// <summary>Whether a tx with this hash is in the pool or was committed recently. Lock-free.</summary>
+    public bool IsKnown(byte[] hash) => KnownReason(hash) is not null;
+
+    /// <summary>
     /// Holds new admissions (their decode and signature check included) until the returned handle is disposed: the
     /// node calls it while it executes and commits a block, so that work gets the cores first. Callers wait without
     /// holding a thread; txs already past their signature check still reach the pool.
@@ -222,10 +256,10 @@ public sealed class Mempool : IDecodedTxs
     }
 
     /// <summary>The stateless part of admission: a known tx is answered before decoding it again. Lock-free.</summary>
-    private (DecodedTx? Tx, TxResult? Refused) Prepare(byte[] bytes)
+    private (DecodedTx? Tx, TxResult? Refused) Prepare(byte[] bytes, byte[]? knownHash = null)
     {
         // Peers gossip the same tx to each other: answer a known one before decoding and verifying it again.
-        var hash = TxFactory.Hash(bytes);
+        var hash = knownHash ?? TxFactory.Hash(bytes);
         if (KnownReason(hash) is { } reason)
         {
             var known = TxProcessor.Result(null, ExecResult.Error(TxCodes.Codespace, TxCodes.TxInMempoolCache, reason), 0, []);
@@ -233,7 +267,7 @@ public sealed class Mempool : IDecodedTxs
             return (null, known);
         }
 
-        var tx = _executor.Processor.Decoder.Decode(bytes, out var error);
+        var tx = _executor.Processor.Decoder.Decode(bytes, out var error, hash);
         if (tx is null)
         {
             var r = TxProcessor.Result(null, error, 0, []);
@@ -254,7 +288,7 @@ public sealed class Mempool : IDecodedTxs
     /// Queues a prepared tx for the pool check. Past <see cref="MempoolOptions.MaxPending"/> queued txs the tx is refused
     /// at once as "mempool is full": an overloaded node answers the excess in microseconds instead of queueing it.
     /// </summary>
-    private Task<TxResult> Enqueue(DecodedTx tx)
+    private Task<TxResult> Enqueue(DecodedTx tx, bool answered = true)
     {
         if (Interlocked.Increment(ref _pending) > _options.MaxPending)
         {
@@ -263,7 +297,7 @@ public sealed class Mempool : IDecodedTxs
                 $"mempool is full: {_options.MaxPending} txs are already waiting for their check (the node admits txs more slowly than they arrive)"));
         }
 
-        var waiting = new WaitingTx(tx);
+        var waiting = new WaitingTx(tx, answered);
         _queue.Enqueue(waiting);
         Drain();
         return waiting.Done.Task;
@@ -289,7 +323,7 @@ public sealed class Mempool : IDecodedTxs
             {
                 while (done.Count < DrainBatch && _queue.TryDequeue(out var waiting))
                 {
-                    done.Add((waiting, Admit(waiting.Tx)));
+                    done.Add((waiting, Admit(waiting.Tx, waiting.Answered)));
                 }
             }
 
@@ -320,8 +354,11 @@ public sealed class Mempool : IDecodedTxs
         }
     }
 
-    /// <summary>Checks one prepared tx against the check state and adds it. Under the lock.</summary>
-    private TxResult Admit(DecodedTx tx)
+    /// <summary>
+    /// Checks one prepared tx against the check state and adds it. Under the lock. The result carries the ante's events
+    /// only when someone reads it (<paramref name="answered"/>).
+    /// </summary>
+    private TxResult Admit(DecodedTx tx, bool answered)
     {
         if (KnownReason(tx.Hash) is { } reason)
         {
@@ -332,7 +369,7 @@ public sealed class Mempool : IDecodedTxs
         var price = Price(tx);
         var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
         var beforeCheck = _checkState.Snapshot();
-        var admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount);
+        var admitted = _executor.Processor.Check(_checkState, tx, next, _minGasPrice.Amount, events: answered);
         if (admitted.Code != 0)
         {
             _checkState.DiscardJournal(); // a failed check wrote nothing
@@ -566,7 +603,7 @@ public sealed class Mempool : IDecodedTxs
         {
             foreach (var entry in list.Values.ToList())
             {
-                if (_executor.Processor.Check(_checkState, entry.Tx, next, _minGasPrice.Amount).Code != 0)
+                if (_executor.Processor.Check(_checkState, entry.Tx, next, _minGasPrice.Amount, events: false).Code != 0)
                 {
                     Remove(entry);
                     dropped++;
@@ -581,9 +618,12 @@ public sealed class Mempool : IDecodedTxs
 
     private sealed record MempoolEntry(DecodedTx Tx, double Price, long Arrival);
 
-    private sealed class WaitingTx(DecodedTx tx)
+    private sealed class WaitingTx(DecodedTx tx, bool answered)
     {
         public DecodedTx Tx { get; } = tx;
+
+        /// <summary>Whether the caller reads the result (a relayed tx's result is dropped).</summary>
+        public bool Answered { get; } = answered;
 
         // Continuations run on the pool, not on the draining thread.
         public TaskCompletionSource<TxResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

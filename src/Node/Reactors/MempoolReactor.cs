@@ -92,16 +92,23 @@ public sealed class MempoolReactor : BackgroundService, IReactor
             {
                 _backlog.Release(peer.Id, batchBytes);
                 RecentHashes? known = _known.GetValueOrDefault(peer.Id);
-                var txs = new List<byte[]>(batch.Txs.Count);
+                var txs = new List<(byte[] Hash, byte[] Bytes)>(batch.Txs.Count);
                 foreach (ByteString tx in batch.Txs)
                 {
-                    byte[] bytes = tx.ToByteArray();
-                    known?.Add(TxFactory.Hash(bytes));
-                    txs.Add(bytes);
+                    // Most relayed txs reach a node from several peers: a known one costs its hash and a lookup, no copy.
+                    byte[] hash = TxFactory.Hash(tx.Span);
+                    known?.Add(hash);
+                    if (!_mempool.IsKnown(hash))
+                    {
+                        txs.Add((hash, tx.ToByteArray()));
+                    }
                 }
 
                 // The batch's signatures are verified on all cores; the next batch waits for this one's answers.
-                await _mempool.CheckBatchAsync(txs, TxOrigin.Peer);
+                if (txs.Count > 0)
+                {
+                    await _mempool.AdmitRelayedAsync(txs);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -166,7 +173,8 @@ public sealed class MempoolReactor : BackgroundService, IReactor
                 bytes = 0;
             }
 
-            batch.Txs.Add(ByteString.CopyFrom(tx));
+            // A pooled tx's bytes are never changed: the batch refers to them instead of copying.
+            batch.Txs.Add(UnsafeByteOperations.UnsafeWrap(tx));
             bytes += tx.Length;
         }
 

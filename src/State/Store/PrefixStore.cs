@@ -11,7 +11,24 @@ public sealed class PrefixStore(IStateStore inner, byte[] prefix) : IStateStore
         return full;
     }
 
-    public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(Full(key));
+    /// <summary>Keys up to this long are prefixed on the stack: the inner store copies any key it keeps.</summary>
+    private const int StackKeyBytes = 256;
+
+    /// <summary>The prefixed key, written into <paramref name="buffer"/> when it fits, else into a new array.</summary>
+    private ReadOnlySpan<byte> Full(ReadOnlySpan<byte> key, Span<byte> buffer)
+    {
+        var length = prefix.Length + key.Length;
+        if (length > buffer.Length)
+        {
+            return Full(key);
+        }
+
+        prefix.CopyTo(buffer);
+        key.CopyTo(buffer[prefix.Length..]);
+        return buffer[..length];
+    }
+
+    public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(Full(key, stackalloc byte[StackKeyBytes]));
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> IteratePrefix(byte[] keyPrefix)
     {
@@ -21,7 +38,7 @@ public sealed class PrefixStore(IStateStore inner, byte[] prefix) : IStateStore
         }
     }
 
-    public void Set(ReadOnlySpan<byte> key, byte[] value) => inner.Set(Full(key), value);
+    public void Set(ReadOnlySpan<byte> key, byte[] value) => inner.Set(Full(key, stackalloc byte[StackKeyBytes]), value);
 
-    public void Delete(ReadOnlySpan<byte> key) => inner.Delete(Full(key));
+    public void Delete(ReadOnlySpan<byte> key) => inner.Delete(Full(key, stackalloc byte[StackKeyBytes]));
 }

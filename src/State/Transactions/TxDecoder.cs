@@ -1,3 +1,4 @@
+using System.Buffers;
 using Chain.Crypto;
 using Chain.Proto.Types;
 using Chain.State.Modules;
@@ -22,7 +23,11 @@ public sealed class TxDecoder
         _options = options;
     }
 
-    public DecodedTx? Decode(byte[] bytes, out ExecResult error)
+    /// <summary>
+    /// Decodes and checks a tx's bytes; null with <paramref name="error"/> when they are not a well-formed tx.
+    /// <paramref name="hash"/>, when the caller already has it, must be <see cref="TxFactory.Hash"/> of the bytes.
+    /// </summary>
+    public DecodedTx? Decode(byte[] bytes, out ExecResult error, byte[]? hash = null)
     {
         error = ExecResult.Ok;
         if ((ulong)bytes.Length > _options.MaxTxBytes)
@@ -48,7 +53,7 @@ public sealed class TxDecoder
             return null;
         }
 
-        if (!tx.ToByteString().Span.SequenceEqual(bytes))
+        if (!ReEncodesTo(tx, bytes))
         {
             error = Fail(TxCodes.TxDecode, NotCanonical(bytes, Tx.Descriptor, "tx is not canonically encoded"));
             return null;
@@ -180,7 +185,7 @@ public sealed class TxDecoder
         return new DecodedTx
         {
             Bytes = bytes,
-            Hash = TxFactory.Hash(bytes),
+            Hash = hash ?? TxFactory.Hash(bytes),
             Tx = tx,
             Messages = messages,
             Handlers = handlers,
@@ -192,6 +197,27 @@ public sealed class TxDecoder
     }
 
     private static ExecResult Fail(uint code, string log) => ExecResult.Error(TxCodes.Codespace, code, log);
+
+    /// <summary>Whether <paramref name="tx"/> serializes to exactly <paramref name="bytes"/>, written into a pooled buffer.</summary>
+    private static bool ReEncodesTo(Tx tx, byte[] bytes)
+    {
+        if (tx.CalculateSize() != bytes.Length)
+        {
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        try
+        {
+            var encoded = buffer.AsSpan(0, bytes.Length);
+            tx.WriteTo(encoded);
+            return encoded.SequenceEqual(bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Why bytes did not parse, by field path (<see cref="WireFormatDiagnosis"/>); the parser's own text only when the walk finds nothing.</summary>
     private static string NotDecodable(ReadOnlySpan<byte> bytes, MessageDescriptor descriptor, string what, InvalidProtocolBufferException e)

@@ -84,7 +84,8 @@ public sealed class TxProcessor
     /// on failure it is unchanged. The journal is left to the caller: it may still revert a success to a snapshot it
     /// took before (the mempool does when the tx finds no room), and discards the journal when it keeps the result.
     /// </summary>
-    public TxResult Check(CacheState checkState, DecodedTx tx, BlockInfo next, decimal minGasPrice)
+    /// <param name="events">False when nobody reads the result's events (a relayed tx, a recheck): the ante builds none.</param>
+    public TxResult Check(CacheState checkState, DecodedTx tx, BlockInfo next, decimal minGasPrice, bool events = true)
     {
         var required = decimal.Ceiling(minGasPrice * tx.GasLimit);
         if (tx.FeeAmount < required)
@@ -93,16 +94,16 @@ public sealed class TxProcessor
                 $"fee {tx.FeeAmount}{_options.FeeDenom} is below the minimum {required}{_options.FeeDenom} (gas limit {tx.GasLimit} x min gas price {minGasPrice}{_options.FeeDenom})"), 0, []);
         }
 
-        var (ante, ctx) = RunAnte(checkState, tx, next);
+        var (ante, ctx) = RunAnte(checkState, tx, next, events);
         return Result(tx, ante, ctx.Gas.Consumed, ante.IsOk ? ctx.Events.Events : []);
     }
 
     /// <summary>Runs the ante checks in a fresh gas-metered context; on failure every write they made is undone.</summary>
-    private (ExecResult Result, MsgContext Context) RunAnte(CacheState state, DecodedTx tx, BlockInfo block)
+    private (ExecResult Result, MsgContext Context) RunAnte(CacheState state, DecodedTx tx, BlockInfo block, bool events = true)
     {
         var snapshot = state.Snapshot();
         var meter = new GasMeter(tx.GasLimit);
-        var ctx = new MsgContext(new GasMeteredStore(state, meter, _options.Gas), block, meter, new EventSink());
+        var ctx = new MsgContext(new GasMeteredStore(state, meter, _options.Gas), block, meter, new EventSink(events));
         ExecResult result;
         try
         {
@@ -224,7 +225,11 @@ public sealed class TxProcessor
         }
 
         _accounts.SetAccount(ctx.Store, tx.Signer, account);
-        ctx.Events.Emit("tx", ("signer", Address.ToBech32(tx.Signer)), ("sequence", tx.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fee", tx.FeeAmount + _options.FeeDenom));
+        if (ctx.Events.Recording)
+        {
+            ctx.Events.Emit("tx", ("signer", Address.ToBech32(tx.Signer)), ("sequence", tx.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("fee", tx.FeeAmount + _options.FeeDenom));
+        }
+
         return ExecResult.Ok;
     }
 

@@ -49,7 +49,7 @@ public sealed class BankKeeper : IAccountKeeper, IBankKeeper
     /// <summary>Creates the account of <paramref name="address"/> with the next account number when it has none.</summary>
     private void EnsureAccount(IStateStore store, byte[] address)
     {
-        if (GetAccount(store, address) is null)
+        if (Scoped(store).Get(BankKeys.Account(address)) is null) // whether it exists, without parsing it
         {
             CreateAccount(store, address);
         }

@@ -17,7 +17,13 @@ public static class BankKeys
 
     public static byte[] Account(ReadOnlySpan<byte> address) => Concat((byte)'a', address, []);
 
-    public static byte[] Balance(ReadOnlySpan<byte> address, string denom) => Concat((byte)'b', address, Encoding.ASCII.GetBytes(denom));
+    public static byte[] Balance(ReadOnlySpan<byte> address, string denom)
+    {
+        // Denoms are ASCII (Coins.IsValidDenom), and encode as before: a non-ASCII char would be '?' either way: written straight into the key, with no array of their own.
+        var key = Concat((byte)'b', address, [], Encoding.ASCII.GetByteCount(denom));
+        Encoding.ASCII.GetBytes(denom, key.AsSpan(1 + address.Length));
+        return key;
+    }
 
     public static byte[] BalancesOf(ReadOnlySpan<byte> address) => Concat((byte)'b', address, []);
 
@@ -29,9 +35,9 @@ public static class BankKeys
 
     public static readonly byte[] AllAccounts = "a"u8.ToArray();
 
-    private static byte[] Concat(byte kind, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    private static byte[] Concat(byte kind, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int room = 0)
     {
-        var key = new byte[1 + a.Length + b.Length];
+        var key = new byte[1 + a.Length + b.Length + room];
         key[0] = kind;
         a.CopyTo(key.AsSpan(1));
         b.CopyTo(key.AsSpan(1 + a.Length));
