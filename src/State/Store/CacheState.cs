@@ -6,7 +6,7 @@ namespace Chain.State.Store;
 /// A write cache over a parent reader with a journal: <see cref="Snapshot"/> marks a point and
 /// <see cref="RevertTo"/> undoes every write after it, so a failed tx rolls back only itself.
 /// One cache holds a whole block (or the mempool's check state); its sorted writes go to the commitment.
-/// <see cref="IteratePrefix"/> merges the written keys (kept sorted) with the parent's entries one entry at a time,
+/// <see cref="IteratePrefix"/> merges the written keys (sorted once it is first called) with the parent's entries one entry at a time,
 /// so a gas-metered reader pays for each entry before the next is read, and writes made while iterating are safe.
 /// Not thread-safe: one block executes on one thread.
 /// </summary>
@@ -14,7 +14,9 @@ public sealed class CacheState : IStateStore
 {
     private readonly IStateReader _parent;
     private readonly Dictionary<byte[], byte[]?> _dirty = new(ByteArrayComparer.Instance);
-    private readonly SortedSet<byte[]> _dirtyKeys = new(ByteArrayComparer.Instance);
+    // The written keys in order, made on the first IteratePrefix and kept from then on: most caches (a block of
+    // transfers, the mempool's check state) are never iterated, and keeping every write sorted cost them a tree insert each.
+    private SortedSet<byte[]>? _dirtyKeys;
     private readonly List<JournalEntry> _journal = new();
 
     public CacheState(IStateReader parent) => _parent = parent;
@@ -39,7 +41,7 @@ public sealed class CacheState : IStateStore
         _dirty[key] = value;
         if (!existed)
         {
-            _dirtyKeys.Add(key);
+            _dirtyKeys?.Add(key);
         }
     }
 
@@ -57,7 +59,7 @@ public sealed class CacheState : IStateStore
             else
             {
                 _dirty.Remove(e.Key);
-                _dirtyKeys.Remove(e.Key);
+                _dirtyKeys?.Remove(e.Key);
             }
         }
 
@@ -113,18 +115,19 @@ public sealed class CacheState : IStateStore
     /// <summary>The smallest written key at or after <paramref name="from"/> and before <paramref name="end"/> (null: no end).</summary>
     private byte[]? NextWrittenKey(byte[] from, byte[]? end)
     {
-        if (_dirtyKeys.Count == 0)
+        var dirtyKeys = _dirtyKeys ??= new SortedSet<byte[]>(_dirty.Keys, ByteArrayComparer.Instance);
+        if (dirtyKeys.Count == 0)
         {
             return null;
         }
 
-        var upper = end ?? _dirtyKeys.Max!;
+        var upper = end ?? dirtyKeys.Max!;
         if (ByteArrayComparer.Instance.Compare(from, upper) > 0)
         {
             return null;
         }
 
-        var next = _dirtyKeys.GetViewBetween(from, upper).Min;
+        var next = dirtyKeys.GetViewBetween(from, upper).Min;
         return next is null || (end is not null && ByteArrayComparer.Instance.Compare(next, end) >= 0) ? null : next;
     }
 
