@@ -14,9 +14,11 @@ public sealed class CacheState : IStateStore
 {
     private readonly IStateReader _parent;
     private readonly Dictionary<byte[], byte[]?> _dirty = new(ByteArrayComparer.Instance);
-    // The written keys in order, made on the first IteratePrefix and kept from then on: most caches (a block of
-    // transfers, the mempool's check state) are never iterated, and keeping every write sorted cost them a tree insert each.
-    private SortedSet<byte[]>? _dirtyKeys;
+    // The written keys in order as of the last IteratePrefix step (null before the first), and the keys first written
+    // since, sorted in at the next step: a block of transfers writes thousands of keys between its phases' iterations,
+    // and keeping every write sorted cost each a tree insert.
+    private List<byte[]>? _sortedKeys;
+    private readonly List<byte[]> _unsortedKeys = new();
     private readonly List<JournalEntry> _journal = new();
 
     public CacheState(IStateReader parent) => _parent = parent;
@@ -39,9 +41,9 @@ public sealed class CacheState : IStateStore
         var existed = _dirty.TryGetValue(key, out var previous);
         _journal.Add(new JournalEntry(key, existed, previous));
         _dirty[key] = value;
-        if (!existed)
+        if (!existed && _sortedKeys is not null)
         {
-            _dirtyKeys?.Add(key);
+            _unsortedKeys.Add(key);
         }
     }
 
@@ -59,11 +61,76 @@ public sealed class CacheState : IStateStore
             else
             {
                 _dirty.Remove(e.Key);
-                _dirtyKeys?.Remove(e.Key);
+                ForgetWrittenKey(e.Key);
             }
         }
 
         _journal.RemoveRange(snapshot, _journal.Count - snapshot);
+    }
+
+    /// <summary>Takes a key that is no longer written out of the ordered keys (a revert undid its only write).</summary>
+    private void ForgetWrittenKey(byte[] key)
+    {
+        if (_sortedKeys is null)
+        {
+            return;
+        }
+
+        // A reverted key was most likely written after the last iteration step: look there first, newest first.
+        var i = _unsortedKeys.LastIndexOf(key);
+        if (i >= 0)
+        {
+            _unsortedKeys.RemoveAt(i);
+            return;
+        }
+
+        i = _sortedKeys.BinarySearch(key, ByteArrayComparer.Instance);
+        if (i >= 0)
+        {
+            _sortedKeys.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Every written key in order: sorted whole the first time, then the keys written since are merged in.</summary>
+    private List<byte[]> SortedKeys()
+    {
+        if (_sortedKeys is null)
+        {
+            _sortedKeys = new List<byte[]>(_dirty.Keys);
+            _sortedKeys.Sort(ByteArrayComparer.Instance);
+            return _sortedKeys;
+        }
+
+        if (_unsortedKeys.Count == 0)
+        {
+            return _sortedKeys;
+        }
+
+        if (_unsortedKeys.Count <= 8)
+        {
+            // A few writes between steps (a loop that writes as it iterates): each goes in at its place.
+            foreach (var key in _unsortedKeys)
+            {
+                _sortedKeys.Insert(~_sortedKeys.BinarySearch(key, ByteArrayComparer.Instance), key);
+            }
+        }
+        else
+        {
+            _unsortedKeys.Sort(ByteArrayComparer.Instance);
+            var merged = new List<byte[]>(_sortedKeys.Count + _unsortedKeys.Count);
+            int a = 0, b = 0;
+            while (a < _sortedKeys.Count || b < _unsortedKeys.Count)
+            {
+                var takeSorted = b == _unsortedKeys.Count ||
+                    (a < _sortedKeys.Count && ByteArrayComparer.Instance.Compare(_sortedKeys[a], _unsortedKeys[b]) < 0);
+                merged.Add(takeSorted ? _sortedKeys[a++] : _unsortedKeys[b++]);
+            }
+
+            _sortedKeys = merged;
+        }
+
+        _unsortedKeys.Clear();
+        return _sortedKeys;
     }
 
     /// <summary>Forgets the journal (the writes stay); call between txs so it does not grow all block.</summary>
@@ -71,7 +138,8 @@ public sealed class CacheState : IStateStore
 
     /// <summary>
     /// Entries under <paramref name="prefix"/> in key order: the parent's, overridden by this cache's writes (a delete hides
-    /// the entry). Lazy: each step reads at most one more parent entry and finds the next written key in O(log n), so
+    /// the entry). Lazy: each step reads at most one more parent entry and finds the next written key by binary search (keys
+    /// written since the last step are merged in first), so
     /// the work done is proportional to what the caller consumes. A write made while iterating is seen if its key lies
     /// after the last one returned.
     /// </summary>
@@ -115,20 +183,20 @@ public sealed class CacheState : IStateStore
     /// <summary>The smallest written key at or after <paramref name="from"/> and before <paramref name="end"/> (null: no end).</summary>
     private byte[]? NextWrittenKey(byte[] from, byte[]? end)
     {
-        var dirtyKeys = _dirtyKeys ??= new SortedSet<byte[]>(_dirty.Keys, ByteArrayComparer.Instance);
-        if (dirtyKeys.Count == 0)
+        var keys = SortedKeys();
+        var i = keys.BinarySearch(from, ByteArrayComparer.Instance);
+        if (i < 0)
+        {
+            i = ~i;
+        }
+
+        if (i >= keys.Count)
         {
             return null;
         }
 
-        var upper = end ?? dirtyKeys.Max!;
-        if (ByteArrayComparer.Instance.Compare(from, upper) > 0)
-        {
-            return null;
-        }
-
-        var next = dirtyKeys.GetViewBetween(from, upper).Min;
-        return next is null || (end is not null && ByteArrayComparer.Instance.Compare(next, end) >= 0) ? null : next;
+        var next = keys[i];
+        return end is not null && ByteArrayComparer.Instance.Compare(next, end) >= 0 ? null : next;
     }
 
     /// <summary>The smallest key greater than <paramref name="key"/>: the key followed by a zero byte.</summary>

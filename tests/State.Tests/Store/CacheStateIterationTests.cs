@@ -80,6 +80,67 @@ public sealed class CacheStateIterationTests
     }
 
     [Fact]
+    public void Iterations_between_writes_and_reverts_see_exactly_the_cache_as_it_is_then()
+    {
+        // op: 0 delete, 1-2 set, 3 snapshot, 4 revert to the last snapshot, 5 iterate and compare; many writes between
+        // iterations (the ordered keys are merged in bulk) and few (inserted one by one) both occur.
+        var ops = Gen.Select(Gen.Int[0, 60], Gen.Int[0, 5], Gen.Int[1, 20]).Array[0, 80];
+        Gen.Select(Gen.Int[0, 60].Array[0, 30], ops).Sample((committedKeys, steps) =>
+        {
+            var committed = new SortedDictionary<byte[], byte[]>(ByteArrayComparer.Instance);
+            foreach (var i in committedKeys)
+            {
+                committed[Key("a/", i)] = [(byte)i];
+            }
+
+            var cache = new CacheState(new CountingReader(committed.Select(kv => (kv.Key, kv.Value))));
+            var model = new SortedDictionary<byte[], byte[]>(committed, ByteArrayComparer.Instance);
+            var snapshots = new Stack<(int Mark, SortedDictionary<byte[], byte[]> Model)>();
+            foreach (var (i, op, burst) in steps)
+            {
+                switch (op)
+                {
+                    case 0:
+                        cache.Delete(Key("a/", i));
+                        model.Remove(Key("a/", i));
+                        break;
+                    case 1 or 2:
+                        for (var j = 0; j < burst; j++)
+                        {
+                            var key = Key(j % 2 == 0 ? "a/" : "b/", (i + (j * 7)) % 61);
+                            cache.Set(key, [(byte)(op + j)]);
+                            model[key] = [(byte)(op + j)];
+                        }
+
+                        break;
+                    case 3:
+                        snapshots.Push((cache.Snapshot(), new SortedDictionary<byte[], byte[]>(model, ByteArrayComparer.Instance)));
+                        break;
+                    case 4 when snapshots.Count > 0:
+                        var (mark, before) = snapshots.Pop();
+                        cache.RevertTo(mark);
+                        model = before;
+                        break;
+                    case 5:
+                        foreach (var prefix in new[] { "a/", "b/", "" })
+                        {
+                            var p = Encoding.ASCII.GetBytes(prefix);
+                            Assert.Equal(
+                                model.Where(kv => kv.Key.AsSpan().StartsWith(p)).Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)),
+                                cache.IteratePrefix(p).Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)));
+                        }
+
+                        break;
+                }
+            }
+
+            Assert.Equal(
+                model.Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)),
+                cache.IteratePrefix([]).Select(kv => Convert.ToHexString(kv.Key) + "=" + Convert.ToHexString(kv.Value)));
+        }, iter: 1_000);
+    }
+
+    [Fact]
     public void Writes_made_while_iterating_do_not_break_the_iteration()
     {
         var parent = new CountingReader(Enumerable.Range(0, 10).Select(i => (Key("q/", i), new byte[] { 1 })));

@@ -96,19 +96,24 @@ public sealed class BankKeeper : IAccountKeeper, IBankKeeper
     public ExecResult Send(IStateStore store, byte[] from, byte[] to, IReadOnlyList<Coin> amount)
     {
         var toSelf = from.AsSpan().SequenceEqual(to);
+        var s = Scoped(store);
         var have = new ulong[amount.Count];
         var received = new ulong[amount.Count];
+        var fromKeys = new byte[amount.Count][];
+        var toKeys = new byte[amount.Count][];
         for (var i = 0; i < amount.Count; i++)
         {
             var coin = amount[i];
-            have[i] = GetBalance(store, from, coin.Denom);
+            fromKeys[i] = BankKeys.Balance(from, coin.Denom);
+            toKeys[i] = BankKeys.Balance(to, coin.Denom);
+            have[i] = ReadU64(s.Get(fromKeys[i]));
             if (have[i] < coin.Amount)
             {
                 return BankErrors.Error(BankErrors.InsufficientFunds,
                     $"{Address.ToBech32(from)} has {have[i]}{coin.Denom}, needs {coin.Amount}{coin.Denom}");
             }
 
-            received[i] = toSelf ? 0 : GetBalance(store, to, coin.Denom);
+            received[i] = toSelf ? 0 : ReadU64(s.Get(toKeys[i]));
             if (received[i] + coin.Amount < received[i])
             {
                 return BankErrors.Error(BankErrors.SupplyOverflow, $"balance of {coin.Denom} would overflow");
@@ -122,21 +127,19 @@ public sealed class BankKeeper : IAccountKeeper, IBankKeeper
             return ExecResult.Ok; // the balances are what they were
         }
 
-        var s = Scoped(store);
         for (var i = 0; i < amount.Count; i++)
         {
             var coin = amount[i];
-            var fromKey = BankKeys.Balance(from, coin.Denom);
             if (have[i] == coin.Amount)
             {
-                s.Delete(fromKey);
+                s.Delete(fromKeys[i]);
             }
             else
             {
-                s.Set(fromKey, U64(have[i] - coin.Amount));
+                s.Set(fromKeys[i], U64(have[i] - coin.Amount));
             }
 
-            s.Set(BankKeys.Balance(to, coin.Denom), U64(received[i] + coin.Amount));
+            s.Set(toKeys[i], U64(received[i] + coin.Amount));
         }
 
         return ExecResult.Ok;
