@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 
 namespace Chain.Crypto;
 
@@ -31,8 +30,8 @@ public static class Address
     /// </summary>
     public const int CacheSize = 16_384;
 
-    private static readonly RecentValues<string, byte[]> Decoded = new(StringComparer.Ordinal);
-    private static readonly RecentValues<(ulong, ulong, uint), string> Encoded = new(EqualityComparer<(ulong, ulong, uint)>.Default);
+    private static readonly RecentValues<string, byte[]> Decoded = new(StringComparer.Ordinal, CacheSize);
+    private static readonly RecentValues<(ulong, ulong, uint), string> Encoded = new(EqualityComparer<(ulong, ulong, uint)>.Default, CacheSize);
 
     public static string ToBech32(ReadOnlySpan<byte> address, string prefix = AccountPrefix)
     {
@@ -78,26 +77,6 @@ public static class Address
         }
 
         return data;
-    }
-
-    /// <summary>At most <see cref="CacheSize"/> entries, emptied when full; its own count (ConcurrentDictionary.Count takes every lock).</summary>
-    private sealed class RecentValues<TKey, TValue>(IEqualityComparer<TKey> comparer)
-        where TKey : notnull
-    {
-        private int _count;
-
-        public ConcurrentDictionary<TKey, TValue> Map { get; } = new(comparer);
-
-        public void Remember(TKey key, TValue value)
-        {
-            if (Interlocked.Increment(ref _count) > CacheSize)
-            {
-                Map.Clear();
-                Interlocked.Exchange(ref _count, 1);
-            }
-
-            Map.TryAdd(key, value);
-        }
     }
 
     /// <summary>Like <see cref="FromBech32"/> but reports failure instead of throwing.</summary>

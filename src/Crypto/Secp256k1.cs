@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Chain.Crypto.Native;
 
@@ -93,18 +94,42 @@ public static unsafe class Secp256k1
             return false;
         }
 
+        var key = CompressedKey.Of(publicKey);
+        if (RecentlyParsed.Map.TryGetValue(key, out parsed))
+        {
+            return true;
+        }
+
         Span<byte> output = parsed;
         fixed (byte* i = publicKey)
         fixed (byte* p = output)
         {
             if (Secp256k1Native.PubKeyParse(Context, p, i, CompressedPublicKeySize) == 1)
             {
+                RecentlyParsed.Remember(key, parsed);
                 return true;
             }
         }
 
         parsed = default;
         return false;
+    }
+
+    /// <summary>
+    /// How many parsed keys are remembered. Every node parses each tx's signer key when it decodes the tx, and the same
+    /// accounts sign again and again: a parse (decompressing the point, a field square root) costs several microseconds,
+    /// a lookup a small fraction of that. Only keys that parsed are kept, at most this many (about 2 MB).
+    /// </summary>
+    public const int ParsedKeyCacheSize = 16_384;
+
+    private static readonly RecentValues<CompressedKey, ParsedPublicKey> RecentlyParsed = new(EqualityComparer<CompressedKey>.Default, ParsedKeyCacheSize);
+
+    /// <summary>A 33-byte compressed key as a value, for the cache's lookups.</summary>
+    private readonly record struct CompressedKey(ulong A, ulong B, ulong C, ulong D, byte E)
+    {
+        public static CompressedKey Of(ReadOnlySpan<byte> k) => new(
+            BinaryPrimitives.ReadUInt64LittleEndian(k), BinaryPrimitives.ReadUInt64LittleEndian(k[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(k[16..]), BinaryPrimitives.ReadUInt64LittleEndian(k[24..]), k[32]);
     }
 
     /// <summary>Deterministic (RFC 6979) ECDSA over a 32-byte hash; returns the 64-byte compact, low-S signature.</summary>

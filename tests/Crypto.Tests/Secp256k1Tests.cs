@@ -109,6 +109,35 @@ public class Secp256k1Tests
     }
 
     [Fact]
+    public void A_key_parsed_again_is_the_same_key_and_a_key_differing_in_one_byte_is_another()
+    {
+        var key = PrivateKey.Generate();
+        var hash = Hashes.Sha256("parsed twice"u8);
+        var sig = key.Sign(hash);
+        var negated = (byte[])key.PublicKey.Clone();
+        negated[0] ^= 0x01; // 02 <-> 03: the same x, the other y, always on the curve
+        for (var round = 0; round < 2; round++)
+        {
+            // The second round is answered from the parsed-key cache.
+            Assert.True(Secp256k1.TryParsePublicKey(key.PublicKey, out var parsed));
+            Assert.True(Secp256k1.TryParsePublicKey(negated, out var parsedNegated));
+            Assert.False(((ReadOnlySpan<byte>)parsed).SequenceEqual(parsedNegated));
+            Assert.Equal(SignatureCheck.Valid, Secp256k1.Verify(parsed, hash, sig));
+            Assert.Equal(SignatureCheck.Invalid, Secp256k1.Verify(parsedNegated, hash, sig));
+        }
+
+        // Past the cache's size it is emptied and refills: keys still parse to themselves.
+        for (var i = 0; i <= Secp256k1.ParsedKeyCacheSize; i++)
+        {
+            Assert.True(Secp256k1.TryParsePublicKey(PrivateKey.Generate().PublicKey, out _));
+        }
+
+        Assert.True(Secp256k1.TryParsePublicKey(key.PublicKey, out var again));
+        Assert.Equal(SignatureCheck.Valid, Secp256k1.Verify(again, hash, sig));
+        Assert.False(Secp256k1.TryParsePublicKey(new byte[33], out _));
+    }
+
+    [Fact]
     public void Keys_off_the_curve_do_not_parse_and_no_key_never_verifies()
     {
         var key = PrivateKey.Generate();

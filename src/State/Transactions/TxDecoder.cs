@@ -158,7 +158,7 @@ public sealed class TxDecoder
                 return null;
             }
 
-            if (!message.ToByteString().Equals(any.Value))
+            if (!ReEncodesTo(message, any.Value.Span))
             {
                 error = Fail(TxCodes.TxDecode, NotCanonical(any.Value.Span, message.Descriptor, $"message {i} ({any.TypeUrl}) is not canonically encoded"));
                 return null;
@@ -198,10 +198,10 @@ public sealed class TxDecoder
 
     private static ExecResult Fail(uint code, string log) => ExecResult.Error(TxCodes.Codespace, code, log);
 
-    /// <summary>Whether <paramref name="tx"/> serializes to exactly <paramref name="bytes"/>, written into a pooled buffer.</summary>
-    private static bool ReEncodesTo(Tx tx, byte[] bytes)
+    /// <summary>Whether <paramref name="message"/> serializes to exactly <paramref name="bytes"/>, written into a pooled buffer.</summary>
+    private static bool ReEncodesTo(IMessage message, ReadOnlySpan<byte> bytes)
     {
-        if (tx.CalculateSize() != bytes.Length)
+        if (message.CalculateSize() != bytes.Length)
         {
             return false;
         }
@@ -210,7 +210,7 @@ public sealed class TxDecoder
         try
         {
             var encoded = buffer.AsSpan(0, bytes.Length);
-            tx.WriteTo(encoded);
+            message.WriteTo(encoded);
             return encoded.SequenceEqual(bytes);
         }
         finally
