@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
-using Chain.State.Storage;
 
 namespace Chain.State.Transactions;
 
 /// <summary>
 /// Remembers which tx hashes had a valid signature for which account number, so a tx verified at
 /// CheckTx (or in the parallel pre-pass of a block) is not verified again when it executes.
-/// Bounded: the oldest entries go first.
+/// Bounded: the oldest entries go first. Keyed by the whole hash (<see cref="TxHashKey"/>), never a prefix of it.
 /// </summary>
 public sealed class SignatureCache
 {
-    private readonly ConcurrentDictionary<byte[], ulong> _verified = new(ByteArrayComparer.Instance);
-    private readonly ConcurrentQueue<byte[]> _order = new();
+    private readonly ConcurrentDictionary<TxHashKey, ulong> _verified = new();
+    private readonly ConcurrentQueue<TxHashKey> _order = new();
     private readonly int _capacity;
     private int _count;
 
@@ -23,18 +22,19 @@ public sealed class SignatureCache
     /// Whether the tx's signature was verified for some account number. A signer's account number never changes once
     /// its account exists, so this says a later <see cref="IsVerified"/> will most likely hit; it proves nothing itself.
     /// </summary>
-    public bool Contains(byte[] txHash) => _verified.ContainsKey(txHash);
+    public bool Contains(byte[] txHash) => _verified.ContainsKey(TxHashKey.Of(txHash));
 
     public bool IsVerified(byte[] txHash, ulong accountNumber) =>
-        _verified.TryGetValue(txHash, out var n) && n == accountNumber;
+        _verified.TryGetValue(TxHashKey.Of(txHash), out var n) && n == accountNumber;
 
     public void Add(byte[] txHash, ulong accountNumber)
     {
         // ConcurrentDictionary.Count takes every bucket lock, which made Add cost microseconds under the
         // parallel pre-verification; the count is kept here instead.
-        if (_verified.TryAdd(txHash, accountNumber))
+        var key = TxHashKey.Of(txHash);
+        if (_verified.TryAdd(key, accountNumber))
         {
-            _order.Enqueue(txHash);
+            _order.Enqueue(key);
             Interlocked.Increment(ref _count);
             while (Volatile.Read(ref _count) > _capacity && _order.TryDequeue(out var old))
             {
@@ -48,7 +48,7 @@ public sealed class SignatureCache
 
     public void Remove(byte[] txHash)
     {
-        if (_verified.TryRemove(txHash, out _))
+        if (_verified.TryRemove(TxHashKey.Of(txHash), out _))
         {
             Interlocked.Decrement(ref _count);
         }
