@@ -1,3 +1,4 @@
+using System.Buffers;
 using Chain.Proto.Consensus;
 
 namespace Chain.Consensus.Wal;
@@ -52,13 +53,13 @@ public sealed class FileWriteAheadLog : IWriteAheadLog, IDisposable
     /// <summary>Hands the record to the OS (it survives the process dying, not a power cut, until the next sync).</summary>
     public void Append(WalRecord record)
     {
-        _stream.Write(WalFraming.Encode(record));
+        Write(record);
         _stream.Flush(flushToDisk: false);
     }
 
     public void AppendSync(WalRecord record)
     {
-        _stream.Write(WalFraming.Encode(record));
+        Write(record);
         _stream.Flush(flushToDisk: true);
         if (record.SumCase == WalRecord.SumOneofCase.EndHeight && _stream.Length > CompactAfterBytes)
         {
@@ -71,6 +72,22 @@ public sealed class FileWriteAheadLog : IWriteAheadLog, IDisposable
     public IReadOnlyList<WalRecord> ReadAll() => _recordsAtOpen;
 
     public void Dispose() => _stream.Dispose();
+
+    /// <summary>Frames the record in a pooled buffer and writes it: a proposal's frame holds its whole block.</summary>
+    private void Write(WalRecord record)
+    {
+        int size = WalFraming.FrameSize(record);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            WalFraming.EncodeInto(record, buffer.AsSpan(0, size));
+            _stream.Write(buffer, 0, size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private void Compact(WalRecord marker)
     {

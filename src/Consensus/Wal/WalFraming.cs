@@ -18,22 +18,36 @@ public static class WalFraming
 
     public static byte[] Encode(WalRecord record)
     {
+        byte[] frame = new byte[FrameSize(record)];
+        EncodeInto(record, frame);
+        return frame;
+    }
+
+    /// <summary>The bytes <paramref name="record"/> takes framed: header and payload. Throws past <see cref="MaxPayloadSize"/>.</summary>
+    public static int FrameSize(WalRecord record)
+    {
         int size = record.CalculateSize();
         if (size > MaxPayloadSize)
         {
             throw new ArgumentException($"WAL record of {size} bytes exceeds the {MaxPayloadSize}-byte limit", nameof(record));
         }
 
-        // The record is written straight into the frame: a proposal carries its whole block, and a second copy of it
-        // was the WAL's largest allocation.
-        byte[] frame = new byte[HeaderSize + size];
-        Span<byte> payload = frame.AsSpan(HeaderSize);
+        return HeaderSize + size;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="record"/>'s frame into <paramref name="frame"/>, exactly <see cref="FrameSize"/> bytes long.
+    /// The record is written straight into the frame: a proposal carries its whole block, and a second copy of it was
+    /// the WAL's largest allocation.
+    /// </summary>
+    public static void EncodeInto(WalRecord record, Span<byte> frame)
+    {
+        Span<byte> payload = frame[HeaderSize..];
         record.WriteTo(payload);
-        BinaryPrimitives.WriteInt32LittleEndian(frame, size);
+        BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
         Span<byte> checksum = stackalloc byte[Chain.Crypto.Hashes.Sha256Size];
         Chain.Crypto.Hashes.Sha256(payload, checksum);
-        checksum[..8].CopyTo(frame.AsSpan(4));
-        return frame;
+        checksum[..8].CopyTo(frame[4..]);
     }
 
     /// <summary>Decodes records from the start of <paramref name="data"/> until the first torn or corrupt

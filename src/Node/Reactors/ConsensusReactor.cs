@@ -152,24 +152,24 @@ public sealed class ConsensusReactor(ConsensusInbox inbox, IPeerSet peers, ILogg
 
     public void BroadcastProposal(Proposal proposal, Block block)
     {
-        var envelope = new Envelope { Proposal = new ProposalMessage { Proposal = proposal, Block = block } };
+        var message = new SharedMessage(new Envelope { Proposal = new ProposalMessage { Proposal = proposal, Block = block } });
         foreach (IPeer peer in peers.Peers)
         {
             if (State(peer).MarkProposal(proposal.Height, proposal.Round))
             {
-                peer.TrySend(ChannelId.Consensus, envelope);
+                peer.TrySend(ChannelId.Consensus, message);
             }
         }
     }
 
     public void BroadcastVote(Vote vote)
     {
-        var envelope = new Envelope { Vote = vote };
+        var message = new SharedMessage(new Envelope { Vote = vote });
         foreach (IPeer peer in peers.Peers)
         {
             if (State(peer).MarkVote(vote))
             {
-                peer.TrySend(ChannelId.Consensus, envelope);
+                peer.TrySend(ChannelId.Consensus, message);
             }
         }
     }

@@ -134,11 +134,26 @@ public sealed class MempoolReactor : BackgroundService, IReactor
                     continue;
                 }
 
+                // Peers that miss the same txs (most often all of them: the txs came from clients) share the encoded batches.
+                var encoded = new List<(List<int> Missing, List<SharedMessage> Batches)>();
                 foreach (IPeer peer in _peers.Peers)
                 {
-                    if (_known.TryGetValue(peer.Id, out RecentHashes? known))
+                    if (!_known.TryGetValue(peer.Id, out RecentHashes? known))
                     {
-                        SendMissing(peer, known, pending);
+                        continue;
+                    }
+
+                    var missing = Missing(known, pending);
+                    var batches = encoded.Find(e => e.Missing.SequenceEqual(missing)).Batches;
+                    if (batches is null)
+                    {
+                        batches = Batches(missing, pending);
+                        encoded.Add((missing, batches));
+                    }
+
+                    foreach (var batch in batches)
+                    {
+                        peer.TrySend(ChannelId.Mempool, batch);
                     }
                 }
 
@@ -150,25 +165,37 @@ public sealed class MempoolReactor : BackgroundService, IReactor
         }
     }
 
-    private static void SendMissing(IPeer peer, RecentHashes known, List<(byte[] Hash, byte[] Bytes)> txs)
+    /// <summary>The indexes of the txs this peer does not have yet; they are marked as its from here on.</summary>
+    private static List<int> Missing(RecentHashes known, List<(byte[] Hash, byte[] Bytes)> txs)
     {
+        var missing = new List<int>(txs.Count);
+        lock (known)
+        {
+            for (var i = 0; i < txs.Count; i++)
+            {
+                if (!known.Contains(txs[i].Hash))
+                {
+                    known.Add(txs[i].Hash);
+                    missing.Add(i);
+                }
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>Those txs in batches of at most <see cref="MaxBatchTxs"/> txs and <see cref="MaxBatchBytes"/> bytes.</summary>
+    private static List<SharedMessage> Batches(List<int> missing, List<(byte[] Hash, byte[] Bytes)> txs)
+    {
+        var batches = new List<SharedMessage>();
         var batch = new TxBatch();
         int bytes = 0;
-        foreach ((byte[] hash, byte[] tx) in txs)
+        foreach (var i in missing)
         {
-            lock (known)
+            byte[] tx = txs[i].Bytes;
+            if (batch.Txs.Count >= MaxBatchTxs || (batch.Txs.Count > 0 && bytes + tx.Length > MaxBatchBytes))
             {
-                if (known.Contains(hash))
-                {
-                    continue;
-                }
-
-                known.Add(hash);
-            }
-
-            if (batch.Txs.Count >= MaxBatchTxs || bytes + tx.Length > MaxBatchBytes)
-            {
-                peer.TrySend(ChannelId.Mempool, new Envelope { Txs = batch });
+                batches.Add(new SharedMessage(new Envelope { Txs = batch }));
                 batch = new TxBatch();
                 bytes = 0;
             }
@@ -180,7 +207,9 @@ public sealed class MempoolReactor : BackgroundService, IReactor
 
         if (batch.Txs.Count > 0)
         {
-            peer.TrySend(ChannelId.Mempool, new Envelope { Txs = batch });
+            batches.Add(new SharedMessage(new Envelope { Txs = batch }));
         }
+
+        return batches;
     }
 }

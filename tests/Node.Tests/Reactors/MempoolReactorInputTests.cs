@@ -68,6 +68,43 @@ public sealed class MempoolReactorInputTests : IDisposable
         await _reactor.StopAsync(CancellationToken.None);
     }
 
+    private byte[] Transfer(ulong sequence)
+    {
+        var account = _app.Modules.Keeper<BankKeeper>().GetAccount(new ReadOnlyStateStore(_app.Executor.Committed), _sender.Address)!;
+        return TxFactory.Sign(_sender, ChainId, account.AccountNumber, sequence,
+            new Fee { Amount = { new Coin { Denom = "uchn", Amount = 2_000 } }, GasLimit = 200_000 },
+            [new MsgSend { FromAddress = Address.ToBech32(_sender.Address), ToAddress = Address.ToBech32(PrivateKey.Generate().Address), Amount = { new Coin { Denom = "uchn", Amount = 1 } } }]).ToByteArray();
+    }
+
+    private static List<byte[]> Relayed(FakePeer peer) =>
+        peer.Sent.Where(s => s.Channel == ChannelId.Mempool).SelectMany(s => s.Message.Txs.Txs).Select(t => t.ToByteArray()).ToList();
+
+    [Fact]
+    public async Task A_tx_goes_once_to_each_peer_that_does_not_have_it_and_a_copy_from_another_peer_costs_nothing()
+    {
+        FakePeer a = new(), b = new(), c = new();
+        using var reactor = new MempoolReactor(_pool, new FakePeerSet(a, b, c));
+        foreach (var peer in new[] { a, b, c })
+        {
+            reactor.OnPeerAdded(peer);
+        }
+
+        var fromPeer = Transfer(0);
+        var fromClient = Transfer(1);
+        await reactor.StartAsync(CancellationToken.None);
+        reactor.OnMessage(a, ChannelId.Mempool, new Envelope { Txs = new TxBatch { Txs = { ByteString.CopyFrom(fromPeer) } } });
+        Assert.True(await Loopback.EventuallyAsync(() => b.Sent.Count > 0 && c.Sent.Count > 0), "the peer's tx was not relayed");
+        reactor.OnMessage(b, ChannelId.Mempool, new Envelope { Txs = new TxBatch { Txs = { ByteString.CopyFrom(fromPeer) } } });
+        Assert.Equal(0u, (await _pool.CheckTxAsync(fromClient)).Code);
+        Assert.True(await Loopback.EventuallyAsync(() => a.Sent.Count > 0 && b.Sent.Count > 1 && c.Sent.Count > 1), "the client's tx was not relayed");
+        await reactor.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, _pool.Count);
+        Assert.Equal([fromClient], Relayed(a)); // a sent the first tx: it never gets it back
+        Assert.Equal([fromPeer, fromClient], Relayed(b)); // b's copy came after the relay: nothing more is sent
+        Assert.Equal([fromPeer, fromClient], Relayed(c));
+    }
+
     [Fact]
     public void Waiting_batches_are_capped_in_bytes_per_peer_and_in_total()
     {

@@ -28,6 +28,9 @@ public interface IPeer
     /// </summary>
     bool TrySend(ChannelId channel, Envelope message);
 
+    /// <summary>Like <see cref="TrySend(ChannelId, Envelope)"/> for a message several peers get, encoded once for all of them.</summary>
+    bool TrySend(ChannelId channel, SharedMessage message) => TrySend(channel, message.Envelope);
+
     /// <summary>Queues <paramref name="message"/>, waiting for room in the send queue; false when the peer is gone or the message too large.</summary>
     ValueTask<bool> SendAsync(ChannelId channel, Envelope message, CancellationToken ct);
 

@@ -181,6 +181,8 @@ internal sealed class Peer : IPeer
 
     public bool TrySend(ChannelId channel, Envelope message) => TrySendEncoded(channel, DelimitedMessage.Encode(message));
 
+    public bool TrySend(ChannelId channel, SharedMessage message) => TrySendEncoded(channel, message.Delimited);
+
     public async ValueTask<bool> SendAsync(ChannelId channel, Envelope message, CancellationToken ct)
     {
         var open = Find(channel);
