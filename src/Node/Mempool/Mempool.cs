@@ -213,7 +213,7 @@ public sealed class Mempool : IDecodedTxs
         var decoded = new List<DecodedTx>(batch.Count);
         foreach (var (hash, bytes) in batch)
         {
-            if (KnownReason(hash) is null && Prepare(bytes, hash).Tx is { } tx)
+            if (KnownReason(hash) is null && Decode(bytes, hash).Tx is { } tx)
             {
                 decoded.Add(tx);
             }
@@ -229,7 +229,7 @@ public sealed class Mempool : IDecodedTxs
         await Task.WhenAll(checks);
     }
 
-    /// <summary>Whether a tx with this hash is in the pool or was committed recently. Lock-free.</summary>
+    /// <summary>Whether a tx with this hash is in the pool or was committed recently. Never takes the pool's lock.</summary>
     public bool IsKnown(byte[] hash) => KnownReason(hash) is not null;
 
     /// <summary>
@@ -256,10 +256,10 @@ public sealed class Mempool : IDecodedTxs
     }
 
     /// <summary>The stateless part of admission: a known tx is answered before decoding it again. Lock-free.</summary>
-    private (DecodedTx? Tx, TxResult? Refused) Prepare(byte[] bytes, byte[]? knownHash = null)
+    private (DecodedTx? Tx, TxResult? Refused) Prepare(byte[] bytes)
     {
         // Peers gossip the same tx to each other: answer a known one before decoding and verifying it again.
-        var hash = knownHash ?? TxFactory.Hash(bytes);
+        var hash = TxFactory.Hash(bytes);
         if (KnownReason(hash) is { } reason)
         {
             var known = TxProcessor.Result(null, ExecResult.Error(TxCodes.Codespace, TxCodes.TxInMempoolCache, reason), 0, []);
@@ -267,6 +267,12 @@ public sealed class Mempool : IDecodedTxs
             return (null, known);
         }
 
+        return Decode(bytes, hash);
+    }
+
+    /// <summary>Decodes a tx not known to the pool and checks what needs no state; <paramref name="hash"/> is its hash.</summary>
+    private (DecodedTx? Tx, TxResult? Refused) Decode(byte[] bytes, byte[] hash)
+    {
         var tx = _executor.Processor.Decoder.Decode(bytes, out var error, hash);
         if (tx is null)
         {

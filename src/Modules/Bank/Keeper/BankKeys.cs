@@ -19,7 +19,8 @@ public static class BankKeys
 
     public static byte[] Balance(ReadOnlySpan<byte> address, string denom)
     {
-        // Denoms are ASCII (Coins.IsValidDenom), and encode as before: a non-ASCII char would be '?' either way: written straight into the key, with no array of their own.
+        // Denoms are ASCII (Coins.IsValidDenom): written straight into the key, with no array of their own (a non-ASCII
+        // char still encodes as '?', as it did through Encoding.ASCII.GetBytes).
         var key = Concat((byte)'b', address, [], Encoding.ASCII.GetByteCount(denom));
         Encoding.ASCII.GetBytes(denom, key.AsSpan(1 + address.Length));
         return key;
