@@ -51,6 +51,12 @@ public sealed class ProviderAgent : IDisposable
             {
                 await StepAsync(ct);
             }
+            catch (Exception e) when (ct.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                // Stopping: whatever the step hit once the stop came (its call cancelled, or refused by a node that is
+                // down at that moment) ends the run as a stop, not an error.
+                break;
+            }
             catch (RpcException e) when (!ct.IsCancellationRequested)
             {
                 Metrics.Errors.WithLabels("node").Inc();

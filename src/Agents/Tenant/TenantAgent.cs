@@ -71,8 +71,10 @@ public sealed class TenantAgent
                         failing = false;
                     }
                 }
-                catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+                catch (Exception e) when (ct.IsCancellationRequested && e is not OutOfMemoryException)
                 {
+                    // Stopping: whatever the step hit once the stop came (its call cancelled, or refused by a node that
+                    // is down at that moment) ends the run as a stop, not an error.
                     break;
                 }
                 catch (RpcException e) when (!ct.IsCancellationRequested)
