@@ -100,7 +100,7 @@ public sealed record GenTx(byte[] Bytes, MsgCreateValidator Message, byte[] Oper
             return null;
         }
 
-        if (bytes.Length == 0 || !tx.ToByteString().Span.SequenceEqual(bytes))
+        if (bytes.Length == 0 || !CanonicalEncoding.Matches(tx, bytes))
         {
             error = bytes.Length == 0 ? "is empty" : "is not a canonically encoded Tx (unknown fields, or fields out of order or repeated)";
             return null;
@@ -129,7 +129,7 @@ public sealed record GenTx(byte[] Bytes, MsgCreateValidator Message, byte[] Oper
             return null;
         }
 
-        if (!message.ToByteString().Equals(tx.Body.Messages[0].Value))
+        if (!CanonicalEncoding.Matches(message, tx.Body.Messages[0].Value.Span))
         {
             error = "holds a MsgCreateValidator that is not canonically encoded (unknown fields?)";
             return null;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Chain.Crypto;
 using Chain.Proto.Types;
 using Chain.State.Modules;
@@ -53,7 +52,7 @@ public sealed class TxDecoder
             return null;
         }
 
-        if (!ReEncodesTo(tx, bytes))
+        if (!CanonicalEncoding.Matches(tx, bytes))
         {
             error = Fail(TxCodes.TxDecode, NotCanonical(bytes, Tx.Descriptor, "tx is not canonically encoded"));
             return null;
@@ -158,7 +157,7 @@ public sealed class TxDecoder
                 return null;
             }
 
-            if (!ReEncodesTo(message, any.Value.Span))
+            if (!CanonicalEncoding.Matches(message, any.Value.Span))
             {
                 error = Fail(TxCodes.TxDecode, NotCanonical(any.Value.Span, message.Descriptor, $"message {i} ({any.TypeUrl}) is not canonically encoded"));
                 return null;
@@ -197,27 +196,6 @@ public sealed class TxDecoder
     }
 
     private static ExecResult Fail(uint code, string log) => ExecResult.Error(TxCodes.Codespace, code, log);
-
-    /// <summary>Whether <paramref name="message"/> serializes to exactly <paramref name="bytes"/>, written into a pooled buffer.</summary>
-    private static bool ReEncodesTo(IMessage message, ReadOnlySpan<byte> bytes)
-    {
-        if (message.CalculateSize() != bytes.Length)
-        {
-            return false;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
-        try
-        {
-            var encoded = buffer.AsSpan(0, bytes.Length);
-            message.WriteTo(encoded);
-            return encoded.SequenceEqual(bytes);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 
     /// <summary>Why bytes did not parse, by field path (<see cref="WireFormatDiagnosis"/>); the parser's own text only when the walk finds nothing.</summary>
     private static string NotDecodable(ReadOnlySpan<byte> bytes, MessageDescriptor descriptor, string what, InvalidProtocolBufferException e)
