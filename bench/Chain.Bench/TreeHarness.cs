@@ -11,7 +11,7 @@ namespace Chain.Bench;
 /// <see cref="StateTreeBenchmarks"/> (a 1,000,000-key tree, versions of 10,000 updates of random existing keys,
 /// each staged and written to RocksDB as one batch), timing staging and writing apart. Prints medians over the
 /// versions of wall time and of the process's processor time per leaf update; processor time is steadier on a
-/// shared machine. Usage: --tree [--versions N] [--keys N] [--store rocksdb|memory] [--cached-nodes N]
+/// shared machine. Usage: --tree [--versions N] [--keys N] [--store rocksdb|memory] [--cached-bytes N]
 /// </summary>
 public static class TreeHarness
 {
@@ -20,7 +20,7 @@ public static class TreeHarness
         var versions = 30;
         var keys = 1_000_000;
         var storeName = "rocksdb";
-        int? cachedNodes = null;
+        long? cachedBytes = null;
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -28,7 +28,7 @@ public static class TreeHarness
                 case "--versions": versions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--keys": keys = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--store": storeName = args[i + 1]; break;
-                case "--cached-nodes": cachedNodes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--cached-bytes": cachedBytes = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
             }
         }
 
@@ -36,7 +36,7 @@ public static class TreeHarness
         using var store = new TimedReads(storeName == "memory" ? new MemoryKeyValueStore() : new RocksDbKeyValueStore(path));
         try
         {
-            var options = cachedNodes is { } n ? new StateTreeOptions { CachedNodes = n } : StateTreeOptions.KeepAll;
+            var options = cachedBytes is { } n ? new StateTreeOptions { CachedNodeBytes = n } : StateTreeOptions.KeepAll;
             var tree = new JellyfishMerkleTree(store, options);
             var random = new Random(42);
             ulong version = 0;
@@ -89,6 +89,7 @@ public static class TreeHarness
             Console.WriteLine($"  total  median {Median(total) * perUpdate,6:F2} us/update (min {total.Min() * perUpdate:F2}) => {StateTreeBenchmarks.BatchSize / (Median(total) / 1000):N0} updates/s");
             Console.WriteLine($"  cpu    median {Median(cpu) * perUpdate,6:F2} us/update (all threads)");
             Console.WriteLine($"  batch entries per update {Median(entries) / StateTreeBenchmarks.BatchSize:F2}");
+            Console.WriteLine($"  node cache {tree.CachedNodeCount:N0} nodes, {tree.CachedNodeBytes / 1048576.0:F1} MiB; process working set {Environment.WorkingSet / 1048576.0:F0} MiB");
             Console.WriteLine($"  store reads per update {Median(reads) / StateTreeBenchmarks.BatchSize:F2}, {Median(readMs) * perUpdate:F2} us/update in them (part of stage)");
         }
         finally

@@ -90,16 +90,37 @@ internal sealed class InternalNode
         _dirty |= (ushort)(1 << nibble);
     }
 
-    /// <summary>Makes <paramref name="target"/> (a node no one else holds) an exact copy of this one.</summary>
-    public void CopyTo(InternalNode target)
+    /// <summary>The size of <see cref="CopyPositionsTo"/>'s output: binary positions 1..15 of 32 bytes.</summary>
+    public const int PositionsSize = 15 * HashSize;
+
+    /// <summary>Makes this node (one no one else holds) a node without children, as <c>new InternalNode()</c> is.</summary>
+    public void Reset()
     {
-        target.Existence = Existence;
-        target.Leaves = Leaves;
-        target._dirty = _dirty;
-        Versions.CopyTo(target.Versions, 0);
-        Hashes.CopyTo(target.Hashes, 0);
-        LeafKeyHashes.CopyTo(target.LeafKeyHashes, 0);
-        _positions.CopyTo(target._positions, 0);
+        Existence = 0;
+        Leaves = 0;
+        _dirty = 0xFFFF;
+        Array.Clear(Versions);
+    }
+
+    /// <summary>Copies the node's binary positions 1..15 (brought up to date) into <paramref name="destination"/> (<see cref="PositionsSize"/> bytes).</summary>
+    public void CopyPositionsTo(Span<byte> destination)
+    {
+        if (_dirty != 0)
+        {
+            Refresh();
+        }
+
+        _positions.AsSpan(HashSize, PositionsSize).CopyTo(destination);
+    }
+
+    /// <summary>
+    /// Takes binary positions 1..15 that <see cref="CopyPositionsTo"/> gave for a node with exactly these children
+    /// (the caller's guarantee), so the node's hash needs no SHA-256 until a child changes.
+    /// </summary>
+    public void SetPositions(ReadOnlySpan<byte> positions)
+    {
+        positions.CopyTo(_positions.AsSpan(HashSize, PositionsSize));
+        _dirty = 0;
     }
 
     /// <summary>Whether the node's hash (brought up to date) is <paramref name="hash"/>.</summary>
@@ -244,9 +265,21 @@ internal sealed class InternalNode
     public byte[] Encode()
     {
         var bytes = new byte[EncodedSize(Existence, Leaves)];
+        EncodeInto(bytes);
+        return bytes;
+    }
+
+    /// <summary>The longest encoding: 16 children, all leaves.</summary>
+    public const int MaxEncodedSize = 5 + (16 * (ChildRecordSize + HashSize));
+
+    /// <summary>Writes <see cref="Encode"/>'s bytes at the start of <paramref name="bytes"/> (<see cref="MaxEncodedSize"/> always suffices); returns their length.</summary>
+    public int EncodeInto(Span<byte> bytes)
+    {
+        var size = EncodedSize(Existence, Leaves);
+        bytes = bytes[..size];
         bytes[0] = Tag;
-        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), Existence);
-        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(3), Leaves);
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[1..], Existence);
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[3..], Leaves);
         var offset = 5;
         for (var i = 0; i < 16; i++)
         {
@@ -255,17 +288,17 @@ internal sealed class InternalNode
                 continue;
             }
 
-            BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(offset), Versions[i]);
-            ChildHash(i).CopyTo(bytes.AsSpan(offset + 8));
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[offset..], Versions[i]);
+            ChildHash(i).CopyTo(bytes[(offset + 8)..]);
             offset += ChildRecordSize;
             if (IsLeaf(i))
             {
-                LeafKeyHash(i).CopyTo(bytes.AsSpan(offset));
+                LeafKeyHash(i).CopyTo(bytes[offset..]);
                 offset += HashSize;
             }
         }
 
-        return bytes;
+        return size;
     }
 
     private static int EncodedSize(ushort existence, ushort leaves) =>
@@ -273,6 +306,25 @@ internal sealed class InternalNode
 
     /// <summary>Decodes <see cref="Encode"/>'s output; throws only <see cref="NodeFormatException"/>.</summary>
     public static InternalNode Decode(ReadOnlySpan<byte> bytes)
+    {
+        var (existence, leaves) = ReadHeader(bytes);
+        var node = new InternalNode();
+        node.Load(bytes, existence, leaves);
+        return node;
+    }
+
+    /// <summary>
+    /// Makes this node (one no one else holds) the node <paramref name="bytes"/> encodes, as <see cref="Decode"/> would
+    /// give it, without allocating; throws only <see cref="NodeFormatException"/>.
+    /// </summary>
+    public void DecodeInto(ReadOnlySpan<byte> bytes)
+    {
+        var (existence, leaves) = ReadHeader(bytes);
+        Array.Clear(Versions);
+        Load(bytes, existence, leaves);
+    }
+
+    private static (ushort Existence, ushort Leaves) ReadHeader(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 5 || bytes[0] != Tag)
         {
@@ -293,7 +345,14 @@ internal sealed class InternalNode
             throw new NodeFormatException($"an internal node with {count} children ({BitOperations.PopCount(leaves)} leaves) must be {size} bytes and have a child; got {bytes.Length}");
         }
 
-        var node = new InternalNode { Existence = existence, Leaves = leaves };
+        return (existence, leaves);
+    }
+
+    private void Load(ReadOnlySpan<byte> bytes, ushort existence, ushort leaves)
+    {
+        Existence = existence;
+        Leaves = leaves;
+        _dirty = 0xFFFF;
         var offset = 5;
         for (var i = 0; i < 16; i++)
         {
@@ -302,16 +361,14 @@ internal sealed class InternalNode
                 continue;
             }
 
-            node.Versions[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes[offset..]);
-            bytes.Slice(offset + 8, HashSize).CopyTo(node.Hashes.AsSpan(i * HashSize));
+            Versions[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes[offset..]);
+            bytes.Slice(offset + 8, HashSize).CopyTo(Hashes.AsSpan(i * HashSize));
             offset += ChildRecordSize;
             if ((leaves & (1 << i)) != 0)
             {
-                bytes.Slice(offset, HashSize).CopyTo(node.LeafKeyHashes.AsSpan(i * HashSize));
+                bytes.Slice(offset, HashSize).CopyTo(LeafKeyHashes.AsSpan(i * HashSize));
                 offset += HashSize;
             }
         }
-
-        return node;
     }
 }

@@ -29,11 +29,14 @@ public sealed class JellyfishMerkleTree
         _store = store;
         _options = options;
         _reader = new TreeNodeReader(store);
-        _cache = new TreeNodeCache(options.CachedNodes);
+        _cache = new TreeNodeCache(options.CachedNodeBytes);
     }
 
     /// <summary>How many internal nodes the writer's cache holds (for tests and metrics).</summary>
     public int CachedNodeCount => _cache.Count;
+
+    /// <summary>How many bytes the writer's cache holds in memory (its entries are bounded by <see cref="StateTreeOptions.CachedNodeBytes"/>; freed slots are kept for reuse).</summary>
+    public long CachedNodeBytes => _cache.BytesHeld;
 
     /// <summary>The root hash of the empty tree (a fresh copy).</summary>
     public static byte[] EmptyRootHash => TreeHasher.Placeholder.ToArray();

@@ -10,10 +10,12 @@ public sealed record StateTreeOptions
     public ulong KeepVersions { get; init; }
 
     /// <summary>
-    /// How many internal nodes of the latest version the writer keeps in memory with their intermediate hashes
-    /// (about 1.8 KB each, never more than the latest tree has; a tree of n random keys has about n / 3 internal nodes). 0 turns the cache off.
+    /// How many bytes of the latest version's internal nodes the writer keeps in memory (their encodings, hashes and,
+    /// for nodes of five or more children, intermediate hashes: ~0.3 KB for a node of two leaves, ~1.5 KB for a full
+    /// one). Never more than the latest tree has: a tree of n random keys has about n / 3 internal nodes, ~130 bytes
+    /// per key in all, so the default holds a tree of about 1,000,000 keys. 0 turns the cache off.
     /// </summary>
-    public int CachedNodes { get; init; } = 131_072;
+    public long CachedNodeBytes { get; init; } = 160L * 1024 * 1024;
 
     /// <summary>Keep every version.</summary>
     public static StateTreeOptions KeepAll => new();

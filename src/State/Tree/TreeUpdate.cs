@@ -280,6 +280,7 @@ internal sealed class TreeUpdate : IDisposable
 
         if (touched == 0)
         {
+            _cache.Return(node);
             return Result.Unchanged;
         }
 
@@ -315,6 +316,7 @@ internal sealed class TreeUpdate : IDisposable
         {
             MarkNodeStale(nodeVersion, pathSource, depth);
             _cache.Removed(NodePath.Of(pathSource, depth));
+            _cache.Return(node);
             return Result.Empty;
         }
 
@@ -324,12 +326,11 @@ internal sealed class TreeUpdate : IDisposable
             MarkNodeStale(nodeVersion, pathSource, depth);
             _cache.Removed(NodePath.Of(pathSource, depth));
             var only = System.Numerics.BitOperations.TrailingZeroCount(remaining);
-            if ((touched & (1 << only)) != 0)
-            {
-                return pending[only];
-            }
-
-            return Result.ForLeaf(LeafRef.Child(node, only), node.Versions[only], childDepth);
+            var risen = (touched & (1 << only)) != 0
+                ? pending[only]
+                : Result.ForLeaf(LeafRef.Child(node, only), node.Versions[only], childDepth);
+            _cache.Return(node);
+            return risen;
         }
 
         for (var i = 0; i < 16; i++)
@@ -367,7 +368,7 @@ internal sealed class TreeUpdate : IDisposable
             return Result.ForLeaf(NewLeaf(FirstPut(lo, hi)), 0, -1);
         }
 
-        var node = new InternalNode();
+        var node = _cache.Rent();
         var childDepth = depth + 1;
         var carriedNibble = carried is null ? -1 : TreeHasher.Nibble(carried.KeyHash, depth);
         var start = lo;
@@ -445,16 +446,24 @@ internal sealed class TreeUpdate : IDisposable
         node.ComputeHash(hash);
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, pathSource, depth);
-        _batch.Put(ColumnFamily.State, key[..length], node.Encode());
-        _cache.Written(NodePath.Of(pathSource, depth), _version, node);
+        Span<byte> encoded = stackalloc byte[InternalNode.MaxEncodedSize];
+        encoded = encoded[..node.EncodeInto(encoded)];
+        _batch.Put(ColumnFamily.State, key[..length], encoded);
+        _cache.Written(NodePath.Of(pathSource, depth), _version, node, encoded, hash);
         return Result.ForInternal(_version, hash);
     }
 
     /// <summary>A committed internal node to modify: a copy of the cached one, or a fresh decode from the store.</summary>
     private InternalNode LoadForUpdate(ulong version, ReadOnlySpan<byte> pathSource, int depth, ReadOnlySpan<byte> hash)
     {
-        return (_cache.Enabled ? _cache.Copy(version, NodePath.Of(pathSource, depth), hash) : null)
-            ?? _reader.LoadInternal(version, pathSource, depth);
+        if (_cache.Enabled && _cache.Copy(version, NodePath.Of(pathSource, depth), hash) is { } cached)
+        {
+            return cached;
+        }
+
+        var node = _cache.Rent();
+        node.DecodeInto(_reader.LoadNodeBytes(version, pathSource, depth));
+        return node;
     }
 
     private LeafRef NewLeaf(int index)

@@ -11,18 +11,18 @@ namespace Chain.State.Tests.Tree;
 public sealed class JellyfishMerkleTreeModelTests
 {
     [Theory]
-    [InlineData(1, 150, 1200, 0ul, 131_072)]
-    [InlineData(2, 40, 1500, 0ul, 131_072)]
-    [InlineData(3, 150, 1200, 5ul, 131_072)]
-    [InlineData(4, 3000, 100, 3ul, 131_072)]
-    [InlineData(5, 12, 2000, 1ul, 131_072)]
-    [InlineData(6, 400, 800, 2ul, 0)]
-    [InlineData(7, 400, 800, 0ul, 5)]
-    public void Tree_matches_a_from_scratch_model_at_every_version(int seed, int keySpace, int versions, ulong keep, int cachedNodes)
+    [InlineData(1, 150, 1200, 0ul, 160L << 20)]
+    [InlineData(2, 40, 1500, 0ul, 160L << 20)]
+    [InlineData(3, 150, 1200, 5ul, 160L << 20)]
+    [InlineData(4, 3000, 100, 3ul, 160L << 20)]
+    [InlineData(5, 12, 2000, 1ul, 160L << 20)]
+    [InlineData(6, 400, 800, 2ul, 0L)]
+    [InlineData(7, 400, 800, 0ul, 2_000L)]
+    public void Tree_matches_a_from_scratch_model_at_every_version(int seed, int keySpace, int versions, ulong keep, long cachedNodeBytes)
     {
         var random = new Random(seed);
         using var store = new MemoryKeyValueStore();
-        var tree = new JellyfishMerkleTree(store, new StateTreeOptions { KeepVersions = keep, CachedNodes = cachedNodes });
+        var tree = new JellyfishMerkleTree(store, new StateTreeOptions { KeepVersions = keep, CachedNodeBytes = cachedNodeBytes });
         var model = new Dictionary<string, byte[]>();
         var history = new List<(Dictionary<string, byte[]> State, ReferenceSparseMerkleTree Reference)>();
 

@@ -114,6 +114,49 @@ public sealed class TreeNodeCodecTests
     }
 
     [Fact]
+    public void A_node_decoded_into_a_used_one_with_its_kept_hashes_matches_a_fresh_decode()
+    {
+        Gen.Select(Gen.Byte.Array[32 * 41], Gen.Int[0, 15].Array[41], Gen.Bool.Array[41]).Sample((hashes, slots, leaf) =>
+        {
+            // The writer's cache decodes nodes into objects that held other nodes and hands them their kept hashes.
+            var node = new InternalNode();
+            var reused = new InternalNode();
+            var positions = new byte[InternalNode.PositionsSize];
+            var a = new byte[32];
+            var b = new byte[32];
+            for (var step = 0; step < 40; step++)
+            {
+                Set(node, slots[step], (ulong)step, hashes.AsSpan(step * 32, 32), leaf[step]);
+                node.CopyPositionsTo(positions);
+                reused.DecodeInto(node.Encode());
+                reused.SetPositions(positions);
+                Assert.Equal(node.Encode(), reused.Encode());
+
+                // A change made after that re-hashes from the kept hashes, as a fresh decode hashes from scratch.
+                Set(reused, slots[step + 1], 99, hashes.AsSpan((step + 1) * 32, 32), leaf[step + 1]);
+                reused.ComputeHash(a);
+                InternalNode.Decode(reused.Encode()).ComputeHash(b);
+                Assert.Equal(b, a);
+            }
+
+            reused.Reset();
+            Assert.Equal(0, reused.ChildCount);
+        }, iter: 300);
+
+        static void Set(InternalNode node, int slot, ulong version, ReadOnlySpan<byte> hash, bool leaf)
+        {
+            if (leaf)
+            {
+                node.SetLeafChild(slot, version, hash, hash);
+            }
+            else
+            {
+                node.SetInternalChild(slot, version, hash);
+            }
+        }
+    }
+
+    [Fact]
     public void Empty_root_is_the_documented_constant()
     {
         Assert.Equal("EE76FA1C71D99175291E9F25FAD8686117DD8B74547731DE12325328AD47816A", Convert.ToHexString(JellyfishMerkleTree.EmptyRootHash));
