@@ -89,7 +89,7 @@ public static class TreeHarness
             Console.WriteLine($"  total  median {Median(total) * perUpdate,6:F2} us/update (min {total.Min() * perUpdate:F2}) => {StateTreeBenchmarks.BatchSize / (Median(total) / 1000):N0} updates/s");
             Console.WriteLine($"  cpu    median {Median(cpu) * perUpdate,6:F2} us/update (all threads)");
             Console.WriteLine($"  batch entries per update {Median(entries) / StateTreeBenchmarks.BatchSize:F2}");
-            Console.WriteLine($"  node cache {tree.CachedNodeCount:N0} nodes, {tree.CachedNodeBytes / 1048576.0:F1} MiB; process working set {Environment.WorkingSet / 1048576.0:F0} MiB");
+            Console.WriteLine($"  node cache {tree.CachedNodeCount:N0} nodes, {tree.CachedNodeBytes / 1048576.0:F1} MiB ({tree.CachedNodeBytesHeld / 1048576.0:F1} MiB held); process working set {Environment.WorkingSet / 1048576.0:F0} MiB");
             Console.WriteLine($"  store reads per update {Median(reads) / StateTreeBenchmarks.BatchSize:F2}, {Median(readMs) * perUpdate:F2} us/update in them (part of stage)");
         }
         finally

@@ -21,6 +21,7 @@ public sealed class JellyfishMerkleTree
     private readonly StateTreeOptions _options;
     private readonly TreeNodeReader _reader;
     private readonly TreeNodeCache _cache;
+    private readonly SortedNodeWrites _writes = new();
 
     public JellyfishMerkleTree(IKeyValueStore store, StateTreeOptions options)
     {
@@ -35,8 +36,15 @@ public sealed class JellyfishMerkleTree
     /// <summary>How many internal nodes the writer's cache holds (for tests and metrics).</summary>
     public int CachedNodeCount => _cache.Count;
 
-    /// <summary>How many bytes the writer's cache holds in memory (its entries are bounded by <see cref="StateTreeOptions.CachedNodeBytes"/>; freed slots are kept for reuse).</summary>
-    public long CachedNodeBytes => _cache.BytesHeld;
+    /// <summary>How many bytes the writer's cache's entries take (bounded by <see cref="StateTreeOptions.CachedNodeBytes"/>).</summary>
+    public long CachedNodeBytes => _cache.Bytes;
+
+    /// <summary>
+    /// How many bytes the writer's cache holds in memory: its entries, and slots freed for reuse. A version that
+    /// rewrites most of the cached nodes holds both copies until the next version starts, so this may reach about
+    /// twice <see cref="CachedNodeBytes"/>.
+    /// </summary>
+    public long CachedNodeBytesHeld => _cache.BytesHeld;
 
     /// <summary>The root hash of the empty tree (a fresh copy).</summary>
     public static byte[] EmptyRootHash => TreeHasher.Placeholder.ToArray();
@@ -87,8 +95,10 @@ public sealed class JellyfishMerkleTree
         }
 
         _cache.Begin(version, latest, previous.Hash);
-        using var update = new TreeUpdate(_reader, _cache, nodes, version, changes);
+        _writes.Clear();
+        using var update = new TreeUpdate(_reader, _cache, _writes, version, changes);
         var root = update.Run(previous);
+        _writes.WriteTo(nodes, ColumnFamily.State);
         if (latest is { } previousVersion)
         {
             // Version v stays readable while it is retained; its root record goes once v + 1 is pruned past.

@@ -1,7 +1,7 @@
 namespace Chain.State.Tree;
 
 /// <summary>
-/// Byte slots carved from 1 MiB arrays, one set of arrays per size class (multiples of 128 bytes up to 2,048), with
+/// Byte slots carved from 256 KiB arrays, one set of arrays per size class (multiples of 128 bytes up to 2,048), with
 /// freed slots reused within their class. The node cache keeps hundreds of thousands of small records here, so the
 /// garbage collector sees a few hundred large arrays without references (never scanned, never moved) instead of that
 /// many small objects copied through its generations as each block replaces them. Single-threaded, like its cache.
@@ -13,7 +13,7 @@ internal sealed class SlotArena
     public const int MaxLength = ClassBytes * Classes;
 
     private const int Classes = 16;
-    private const int ChunkBytes = 1 << 20;
+    private const int ChunkBytes = 256 << 10;
 
     private readonly List<byte[]>[] _chunks = new List<byte[]>[Classes];
     private readonly Stack<int>[] _free = new Stack<int>[Classes];

@@ -8,8 +8,8 @@ namespace Chain.State.Tree;
 /// An entry is compact: the node's hash and encoding (the bytes written to the store, 5 + 40 per child + 32 per leaf
 /// child); for a node of <see cref="PositionsFrom"/> or more children also its 15 intermediate binary hashes. A node
 /// with fewer children re-hashes from its children in as few SHA-256 as the intermediate hashes would save. Entries
-/// live in a <see cref="SlotArena"/>, so the collector never walks or moves them. A 1,000,000-key tree's ~300,000
-/// internal nodes take about 180 MB this way: most are nodes of two or three leaves just above the leaves (~0.3 KB
+/// live in a <see cref="SlotArena"/>, so the collector never walks or moves them. A 1,000,000-key tree's ~360,000
+/// internal nodes take about 180 MiB this way: most are nodes of two or three leaves just above the leaves (~0.35 KB
 /// each), ~70,000 are full ones (~1.5 KB each).
 /// </para>
 /// <para>

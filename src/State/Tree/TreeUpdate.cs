@@ -5,8 +5,9 @@ namespace Chain.State.Tree;
 
 /// <summary>
 /// One version's update of the tree: the changes sorted by key hash (last write of a key wins), applied by a
-/// single recursive descent that visits every touched node once and stages new nodes into the caller's write
-/// batch and the keys it replaces into one stale-index record. Nothing is read back from the batch; only
+/// single recursive descent that visits every touched node once and stages new nodes (<see cref="SortedNodeWrites"/>,
+/// which the tree hands to the caller's batch in key order) and the keys it replaces into one stale-index record.
+/// Nothing staged is read back; only
 /// committed nodes are read (internal nodes from <see cref="TreeNodeCache"/> when it has them). Its hash arrays
 /// (32 bytes per change, large-object-heap sizes for a block of thousands of txs) come from the shared array pool
 /// and go back on <see cref="Dispose"/>.
@@ -20,7 +21,7 @@ internal sealed class TreeUpdate : IDisposable
 
     private readonly TreeNodeReader _reader;
     private readonly TreeNodeCache _cache;
-    private readonly IWriteBatch _batch;
+    private readonly SortedNodeWrites _writes;
     private readonly ulong _version;
     private readonly byte[] _keyHashes;
     private readonly byte[] _valueHashes;
@@ -39,11 +40,11 @@ internal sealed class TreeUpdate : IDisposable
 
     private bool _disposed;
 
-    public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, IWriteBatch batch, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
+    public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, SortedNodeWrites writes, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
     {
         _reader = reader;
         _cache = cache;
-        _batch = batch;
+        _writes = writes;
         _version = version;
 
         var n = changes.Count;
@@ -436,7 +437,7 @@ internal sealed class TreeUpdate : IDisposable
 
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
         var length = StateTreeKeys.WriteNodeKey(key, _version, leaf.KeyHash, depth);
-        _batch.Put(ColumnFamily.State, key[..length], encoded);
+        _writes.Add(key[..length], encoded);
         return _version;
     }
 
@@ -448,7 +449,7 @@ internal sealed class TreeUpdate : IDisposable
         var length = StateTreeKeys.WriteNodeKey(key, _version, pathSource, depth);
         Span<byte> encoded = stackalloc byte[InternalNode.MaxEncodedSize];
         encoded = encoded[..node.EncodeInto(encoded)];
-        _batch.Put(ColumnFamily.State, key[..length], encoded);
+        _writes.Add(key[..length], encoded);
         _cache.Written(NodePath.Of(pathSource, depth), _version, node, encoded, hash);
         return Result.ForInternal(_version, hash);
     }

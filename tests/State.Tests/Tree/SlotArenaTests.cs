@@ -48,7 +48,7 @@ public sealed class SlotArenaTests
         var again = arena.Allocate(129);
         Assert.Equal((first.Class, first.Index), (again.Class, again.Index));
         Assert.Equal(256, SlotArena.SlotSize(129));
-        Assert.Equal(1L << 20, arena.BytesHeld);
+        Assert.Equal(256L << 10, arena.BytesHeld);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => arena.Allocate(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => arena.Allocate(SlotArena.MaxLength + 1));
