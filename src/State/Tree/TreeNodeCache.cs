@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Chain.State.Tree;
 
 /// <summary>
@@ -84,20 +86,26 @@ internal sealed class TreeNodeCache
                     Release(removed);
                 }
             }
-            else if (_nodes.TryGetValue(path, out var replaced))
-            {
-                _bytes += entry.Size - replaced.Size;
-                Release(replaced);
-                _nodes[path] = entry;
-            }
-            else if (_bytes + entry.Size <= _capacity)
-            {
-                _bytes += entry.Size;
-                _nodes[path] = entry;
-            }
             else
             {
-                Release(entry);
+                // One lookup per node; a new position that does not fit (only once the cache is full) is taken out again.
+                ref var cached = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, path, out var exists);
+                if (exists)
+                {
+                    _bytes += entry.Size - cached.Size;
+                    Release(cached);
+                    cached = entry;
+                }
+                else if (_bytes + entry.Size <= _capacity)
+                {
+                    _bytes += entry.Size;
+                    cached = entry;
+                }
+                else
+                {
+                    _nodes.Remove(path);
+                    Release(entry);
+                }
             }
         }
 

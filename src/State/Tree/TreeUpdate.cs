@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Chain.State.Storage;
 
 namespace Chain.State.Tree;
@@ -70,17 +71,38 @@ internal sealed class TreeUpdate : IDisposable
             i++;
         }
 
+        // Sorted by the hashes' first 8 bytes as numbers (a primitive sort); where those are equal (the same key given
+        // twice, or a 64-bit prefix shared), by the whole hash and then the order given.
         var order = new int[n];
+        var heads = ArrayPool<ulong>.Shared.Rent(n);
         for (var j = 0; j < n; j++)
         {
             order[j] = j;
+            heads[j] = BinaryPrimitives.ReadUInt64BigEndian(hashes.AsSpan(j * HashSize));
         }
 
-        Array.Sort(order, (a, b) =>
+        Array.Sort(heads, order, 0, n);
+        for (var start = 0; start < n;)
         {
-            var c = hashes.AsSpan(a * HashSize, HashSize).SequenceCompareTo(hashes.AsSpan(b * HashSize, HashSize));
-            return c != 0 ? c : a.CompareTo(b);
-        });
+            var end = start + 1;
+            while (end < n && heads[end] == heads[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start, Comparer<int>.Create((a, b) =>
+                {
+                    var c = hashes.AsSpan(a * HashSize, HashSize).SequenceCompareTo(hashes.AsSpan(b * HashSize, HashSize));
+                    return c != 0 ? c : a.CompareTo(b);
+                }));
+            }
+
+            start = end;
+        }
+
+        ArrayPool<ulong>.Shared.Return(heads);
 
         // Keep the last change of each key (the highest original index in a run of equal hashes).
         _keyHashes = ArrayPool<byte>.Shared.Rent(n * HashSize);
