@@ -59,6 +59,7 @@ public static class TreeHarness
             var entries = new List<double>();
             var reads = new List<double>();
             var readMs = new List<double>();
+            var allocated = new List<double>();
             for (var v = 0; v < versions + 2; v++)
             {
                 var changes = new List<KeyValuePair<byte[], byte[]?>>(StateTreeBenchmarks.BatchSize);
@@ -69,14 +70,17 @@ public static class TreeHarness
 
                 var readsBefore = (store.Reads, store.ReadTicks);
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 var count = Commit(store, tree, version++, changes, out var stageMs, out var writeMs);
                 var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+                var allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 if (v >= 2)
                 {
                     stage.Add(stageMs);
                     write.Add(writeMs);
                     cpu.Add(cpuMs);
                     entries.Add(count);
+                    allocated.Add(allocatedBytes);
                     reads.Add(store.Reads - readsBefore.Reads);
                     readMs.Add(Stopwatch.GetElapsedTime(0, store.ReadTicks - readsBefore.ReadTicks).TotalMilliseconds);
                 }
@@ -88,7 +92,7 @@ public static class TreeHarness
             var total = stage.Zip(write, (a, b) => a + b).ToList();
             Console.WriteLine($"  total  median {Median(total) * perUpdate,6:F2} us/update (min {total.Min() * perUpdate:F2}) => {StateTreeBenchmarks.BatchSize / (Median(total) / 1000):N0} updates/s");
             Console.WriteLine($"  cpu    median {Median(cpu) * perUpdate,6:F2} us/update (all threads)");
-            Console.WriteLine($"  batch entries per update {Median(entries) / StateTreeBenchmarks.BatchSize:F2}");
+            Console.WriteLine($"  batch entries per update {Median(entries) / StateTreeBenchmarks.BatchSize:F2}; managed allocation {Median(allocated) / StateTreeBenchmarks.BatchSize:F0} bytes per update");
             Console.WriteLine($"  node cache {tree.CachedNodeCount:N0} nodes, {tree.CachedNodeBytes / 1048576.0:F1} MiB ({tree.CachedNodeBytesHeld / 1048576.0:F1} MiB held); process working set {Environment.WorkingSet / 1048576.0:F0} MiB");
             Console.WriteLine($"  store reads per update {Median(reads) / StateTreeBenchmarks.BatchSize:F2}, {Median(readMs) * perUpdate:F2} us/update in them (part of stage)");
         }

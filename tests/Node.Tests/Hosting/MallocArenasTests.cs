@@ -25,4 +25,17 @@ public class MallocArenasTests
         Assert.False(applied);
         Assert.Equal("malloc arenas: MALLOC_ARENA_MAX=4 from the environment", message);
     }
+
+    [Fact]
+    public void The_mmap_threshold_is_fixed_through_glibc_on_linux_unless_the_environment_sets_it()
+    {
+        var (applied, message) = MallocArenas.ApplyMmapThreshold(MallocArenas.DefaultMmapThreshold, _ => null);
+        Assert.Equal(OperatingSystem.IsLinux(), applied);
+        Assert.Contains(applied ? "fixed at 131072 bytes" : "the allocator's own", message);
+
+        var (fromEnvironment, said) = MallocArenas.ApplyMmapThreshold(MallocArenas.DefaultMmapThreshold, name => name == "MALLOC_MMAP_THRESHOLD_" ? "262144" : null);
+        Assert.False(fromEnvironment);
+        Assert.Equal("malloc mmap threshold: MALLOC_MMAP_THRESHOLD_=262144 from the environment", said);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MallocArenas.ApplyMmapThreshold(100, _ => null));
+    }
 }
