@@ -58,26 +58,7 @@ public static partial class MallocArenas
     public static (bool Applied, string Message) ApplyMmapThreshold(int bytes, Func<string, string?> environment)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 4096);
-        if (environment(MmapThresholdVariable) is { Length: > 0 } set)
-        {
-            return (false, $"malloc mmap threshold: {MmapThresholdVariable}={set} from the environment");
-        }
-
-        if (!OperatingSystem.IsLinux())
-        {
-            return (false, "malloc mmap threshold: not Linux, the allocator's own");
-        }
-
-        try
-        {
-            return Mallopt(MMmapThreshold, bytes) == 1
-                ? (true, $"malloc mmap threshold: fixed at {bytes} bytes")
-                : (false, $"malloc mmap threshold: this libc refused M_MMAP_THRESHOLD = {bytes}");
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return (false, "malloc mmap threshold: this libc has no mallopt (not glibc), the allocator's own");
-        }
+        return Set("malloc mmap threshold", MmapThresholdVariable, MMmapThreshold, "M_MMAP_THRESHOLD", bytes, $"fixed at {bytes} bytes", "the allocator's own", environment);
     }
 
     /// <summary>
@@ -88,25 +69,35 @@ public static partial class MallocArenas
     public static (bool Applied, string Message) Apply(int max, Func<string, string?> environment)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        if (environment(EnvironmentVariable) is { Length: > 0 } set)
+        return Set("malloc arenas", EnvironmentVariable, MArenaMax, "M_ARENA_MAX", max, $"at most {max} made from here on ({EnvironmentVariable} also limits the ones made before)", "the allocator's own limit", environment);
+    }
+
+    /// <summary>
+    /// Sets glibc's <c>mallopt</c> <paramref name="parameter"/> (named <paramref name="name"/>) to <paramref name="value"/>
+    /// unless <paramref name="variable"/> is in the environment; <paramref name="otherwise"/> says what applies where
+    /// nothing is set. Messages start with <paramref name="what"/>.
+    /// </summary>
+    private static (bool Applied, string Message) Set(string what, string variable, int parameter, string name, int value, string applied, string otherwise, Func<string, string?> environment)
+    {
+        if (environment(variable) is { Length: > 0 } set)
         {
-            return (false, $"malloc arenas: {EnvironmentVariable}={set} from the environment");
+            return (false, $"{what}: {variable}={set} from the environment");
         }
 
         if (!OperatingSystem.IsLinux())
         {
-            return (false, "malloc arenas: not Linux, the allocator's own limit");
+            return (false, $"{what}: not Linux, {otherwise}");
         }
 
         try
         {
-            return Mallopt(MArenaMax, max) == 1
-                ? (true, $"malloc arenas: at most {max} made from here on ({EnvironmentVariable} also limits the ones made before)")
-                : (false, $"malloc arenas: this libc refused M_ARENA_MAX = {max}");
+            return Mallopt(parameter, value) == 1
+                ? (true, $"{what}: {applied}")
+                : (false, $"{what}: this libc refused {name} = {value}");
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            return (false, "malloc arenas: this libc has no mallopt (not glibc), its own limit");
+            return (false, $"{what}: this libc has no mallopt (not glibc), {otherwise}");
         }
     }
 
