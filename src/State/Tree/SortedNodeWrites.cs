@@ -61,27 +61,12 @@ internal sealed class SortedNodeWrites
     /// <summary>Puts every buffered record into <paramref name="batch"/> in key order and empties the buffer.</summary>
     public void WriteTo(IWriteBatch batch, ColumnFamily cf)
     {
-        Array.Sort(_sortKeys, _order, 0, _count);
-        for (var start = 0; start < _count;)
+        // Same depth and first 14 nibbles (deep nodes, or one position written twice): full keys decide, then the order given.
+        HeadSort.Sort(_sortKeys, _order, _count, (a, b) =>
         {
-            var end = start + 1;
-            while (end < _count && _sortKeys[end] == _sortKeys[start])
-            {
-                end++;
-            }
-
-            if (end - start > 1)
-            {
-                // Same depth and first 14 nibbles (deep nodes, or one position written twice): full keys decide, then the order given.
-                Array.Sort(_order, start, end - start, Comparer<int>.Create((a, b) =>
-                {
-                    var c = Key(a).SequenceCompareTo(Key(b));
-                    return c != 0 ? c : a.CompareTo(b);
-                }));
-            }
-
-            start = end;
-        }
+            var c = Key(a).SequenceCompareTo(Key(b));
+            return c != 0 ? c : a.CompareTo(b);
+        });
 
         for (var i = 0; i < _count; i++)
         {

@@ -81,26 +81,11 @@ internal sealed class TreeUpdate : IDisposable
             heads[j] = BinaryPrimitives.ReadUInt64BigEndian(hashes.AsSpan(j * HashSize));
         }
 
-        Array.Sort(heads, order, 0, n);
-        for (var start = 0; start < n;)
+        HeadSort.Sort(heads, order, n, (a, b) =>
         {
-            var end = start + 1;
-            while (end < n && heads[end] == heads[start])
-            {
-                end++;
-            }
-
-            if (end - start > 1)
-            {
-                Array.Sort(order, start, end - start, Comparer<int>.Create((a, b) =>
-                {
-                    var c = hashes.AsSpan(a * HashSize, HashSize).SequenceCompareTo(hashes.AsSpan(b * HashSize, HashSize));
-                    return c != 0 ? c : a.CompareTo(b);
-                }));
-            }
-
-            start = end;
-        }
+            var c = hashes.AsSpan(a * HashSize, HashSize).SequenceCompareTo(hashes.AsSpan(b * HashSize, HashSize));
+            return c != 0 ? c : a.CompareTo(b);
+        });
 
         ArrayPool<ulong>.Shared.Return(heads);
 
