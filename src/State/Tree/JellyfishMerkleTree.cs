@@ -102,11 +102,11 @@ public sealed class JellyfishMerkleTree
         if (latest is { } previousVersion)
         {
             // Version v stays readable while it is retained; its root record goes once v + 1 is pruned past.
-            update.MarkStale(StateTreeKeys.RootKey(previousVersion));
+            update.Stale.Add(StateTreeKeys.RootKey(previousVersion));
         }
 
         // Always written, even empty: a version staged again after a crash replaces whatever an earlier attempt left.
-        nodes.Put(ColumnFamily.State, StateTreeKeys.StaleKey(version), update.StaleRecord);
+        nodes.Put(ColumnFamily.State, StateTreeKeys.StaleKey(version), update.Stale.Bytes);
         roots.Put(ColumnFamily.State, StateTreeKeys.RootKey(version), root.Encode());
         Span<byte> latestBytes = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(latestBytes, version);
@@ -263,7 +263,7 @@ public sealed class JellyfishMerkleTree
         var end = StateTreeKeys.StaleBound(oldestKept);
         foreach (var entry in _store.Iterate(ColumnFamily.State, [StateTreeKeys.StalePrefix], end))
         {
-            foreach (var key in TreeUpdate.ParseStaleRecord(entry.Value))
+            foreach (var key in StaleIndexRecord.Parse(entry.Value))
             {
                 batch.Delete(ColumnFamily.State, key);
             }

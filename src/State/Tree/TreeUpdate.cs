@@ -30,7 +30,6 @@ internal sealed class TreeUpdate : IDisposable
     private readonly byte[]?[] _values;
     private readonly byte[] _ops;
     private readonly int _count;
-    private readonly ArrayBufferWriter<byte> _stale = new(4096);
 
     /// <summary>Leaf hash of change i once computed (when <see cref="_leafHashKnown"/>[i]).</summary>
     private readonly byte[] _leafHashes;
@@ -40,6 +39,9 @@ internal sealed class TreeUpdate : IDisposable
     private readonly Result[][] _pendingByDepth = new Result[65][];
 
     private bool _disposed;
+
+    /// <summary>The version's stale-index record: every node and record this update replaces.</summary>
+    public StaleIndexRecord Stale { get; } = new();
 
     public TreeUpdate(TreeNodeReader reader, TreeNodeCache cache, SortedNodeWrites writes, ulong version, IReadOnlyCollection<KeyValuePair<byte[], byte[]?>> changes)
     {
@@ -180,38 +182,6 @@ internal sealed class TreeUpdate : IDisposable
         }
     }
 
-    /// <summary>Marks a store key (at most 255 bytes) as not needed by any version from this one on.</summary>
-    public void MarkStale(ReadOnlySpan<byte> key)
-    {
-        var destination = _stale.GetSpan(1 + key.Length);
-        destination[0] = (byte)key.Length;
-        key.CopyTo(destination[1..]);
-        _stale.Advance(1 + key.Length);
-    }
-
-    /// <summary>The version's stale-index record: each key <see cref="MarkStale"/> was given, as length (1) + key.</summary>
-    public ReadOnlySpan<byte> StaleRecord => _stale.WrittenSpan;
-
-    /// <summary>The store keys listed in a stale-index record; throws only <see cref="NodeFormatException"/>.</summary>
-    public static List<byte[]> ParseStaleRecord(ReadOnlySpan<byte> record)
-    {
-        var keys = new List<byte[]>();
-        var offset = 0;
-        while (offset < record.Length)
-        {
-            var length = record[offset];
-            if (length == 0 || offset + 1 + length > record.Length)
-            {
-                throw new NodeFormatException($"a stale-index record has a key of {length} bytes at offset {offset} of {record.Length}");
-            }
-
-            keys.Add(record.Slice(offset + 1, length).ToArray());
-            offset += 1 + length;
-        }
-
-        return keys;
-    }
-
     private ReadOnlySpan<byte> KeyHash(int index) => _keyHashes.AsSpan(index * HashSize, HashSize);
 
     /// <summary>Updates the subtree that is the leaf <paramref name="leaf"/> stored at (<paramref name="leafVersion"/>, <paramref name="depth"/>); reads the leaf only if it has to move.</summary>
@@ -223,7 +193,7 @@ internal sealed class TreeUpdate : IDisposable
         {
             if (_ops[index] == OpDelete)
             {
-                MarkNodeStale(leafVersion, leaf.KeyHash, depth);
+                Stale.AddNode(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
             else if (LeafHashOf(index).SequenceEqual(leaf.Hash))
@@ -232,7 +202,7 @@ internal sealed class TreeUpdate : IDisposable
             }
             else
             {
-                MarkNodeStale(leafVersion, leaf.KeyHash, depth);
+                Stale.AddNode(leafVersion, leaf.KeyHash, depth);
                 carried = null;
             }
         }
@@ -322,7 +292,7 @@ internal sealed class TreeUpdate : IDisposable
         var pathSource = KeyHash(lo);
         if (remaining == 0)
         {
-            MarkNodeStale(nodeVersion, pathSource, depth);
+            Stale.AddNode(nodeVersion, pathSource, depth);
             _cache.Removed(NodePath.Of(pathSource, depth));
             _cache.Return(node);
             return Result.Empty;
@@ -331,7 +301,7 @@ internal sealed class TreeUpdate : IDisposable
         if (System.Numerics.BitOperations.PopCount((uint)remaining) == 1 && leaves == remaining)
         {
             // A single leaf left below this node: the node goes and the leaf rises to the parent's slot.
-            MarkNodeStale(nodeVersion, pathSource, depth);
+            Stale.AddNode(nodeVersion, pathSource, depth);
             _cache.Removed(NodePath.Of(pathSource, depth));
             var only = System.Numerics.BitOperations.TrailingZeroCount(remaining);
             var risen = (touched & (1 << only)) != 0
@@ -349,7 +319,7 @@ internal sealed class TreeUpdate : IDisposable
             }
         }
 
-        MarkNodeStale(nodeVersion, pathSource, depth);
+        Stale.AddNode(nodeVersion, pathSource, depth);
         return WriteInternal(node, pathSource, depth);
     }
 
@@ -439,7 +409,7 @@ internal sealed class TreeUpdate : IDisposable
         var encoded = leaf.Node?.Encode() ?? _reader.LoadNodeBytes(r.Version, leaf.KeyHash, r.OriginDepth);
         if (r.OriginDepth >= 0)
         {
-            MarkNodeStale(r.Version, leaf.KeyHash, r.OriginDepth);
+            Stale.AddNode(r.Version, leaf.KeyHash, r.OriginDepth);
         }
 
         Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
@@ -511,13 +481,6 @@ internal sealed class TreeUpdate : IDisposable
             node.ComputeHash(hash);
             return new LeafRef(node.KeyHash, hash, node);
         }
-    }
-
-    private void MarkNodeStale(ulong version, ReadOnlySpan<byte> pathSource, int depth)
-    {
-        Span<byte> key = stackalloc byte[StateTreeKeys.MaxNodeKeySize];
-        var length = StateTreeKeys.WriteNodeKey(key, version, pathSource, depth);
-        MarkStale(key[..length]);
     }
 
     private int Find(ReadOnlySpan<byte> keyHash, int lo, int hi)
