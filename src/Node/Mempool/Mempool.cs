@@ -29,7 +29,7 @@ public sealed class Mempool : IDecodedTxs
     private const int DrainBatch = 256;
     private readonly ConcurrentDictionary<byte[], MempoolEntry> _byHash = new(ByteArrayComparer.Instance);
     private readonly ConcurrentQueue<WaitingTx> _queue = new();
-    private readonly Dictionary<byte[], SortedList<ulong, MempoolEntry>> _bySender = new(ByteArrayComparer.Instance);
+    private readonly PoolOrder _order = new();
     private readonly RecentHashes _recent;
     private CacheState _checkState;
     private long _bytes;
@@ -40,8 +40,6 @@ public sealed class Mempool : IDecodedTxs
     private int _draining;
     private readonly ClientBacklogBound _clientBound;
     /// <summary>How many pooled txs pay each fee per gas, under the lock; its lowest key is published as <see cref="LowestPrice"/>.</summary>
-    private readonly SortedDictionary<double, int> _prices = new();
-    private double _lowestPrice = double.PositiveInfinity;
 
     public Mempool(BlockExecutor executor, MempoolOptions options, GasPrice minGasPrice, ILogger<Mempool> logger, TimeProvider? clock = null)
     {
@@ -72,19 +70,7 @@ public sealed class Mempool : IDecodedTxs
     }
 
     /// <summary>Lowest fee per gas of a pooled tx (+infinity when the pool is empty). Read without the lock.</summary>
-    public double LowestPrice => Volatile.Read(ref _lowestPrice);
-
-    private void PublishLowestPrice()
-    {
-        var lowest = double.PositiveInfinity;
-        foreach (var price in _prices.Keys)
-        {
-            lowest = price;
-            break;
-        }
-
-        Volatile.Write(ref _lowestPrice, lowest);
-    }
+    public double LowestPrice => _order.LowestPrice;
 
     /// <summary>Txs in the pool. Read without the pool's lock (status and metrics must not wait behind admission).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -384,7 +370,7 @@ public sealed class Mempool : IDecodedTxs
 
         if (!Fits(_count, _bytes, tx.Bytes.Length))
         {
-            var victims = CheapestToEvict(tx, price);
+            var victims = _order.CheapestToEvict(tx, price, _count, _bytes, Fits);
             if (victims is null)
             {
                 _checkState.RevertTo(beforeCheck);
@@ -422,7 +408,7 @@ public sealed class Mempool : IDecodedTxs
         {
             var picked = new List<DecodedTx>(Math.Min(_count, maxTxs <= 0 ? int.MaxValue : maxTxs));
             var queue = new PriorityQueue<(SortedList<ulong, MempoolEntry> List, int Index), (double, long)>();
-            foreach (var list in _bySender.Values)
+            foreach (var list in _order.Senders)
             {
                 var head = list.Values[0];
                 queue.Enqueue((list, 0), (-head.Price, head.Arrival));
@@ -500,17 +486,9 @@ public sealed class Mempool : IDecodedTxs
     private void Add(MempoolEntry entry)
     {
         _byHash[entry.Tx.Hash] = entry;
-        if (!_bySender.TryGetValue(entry.Tx.Signer, out var list))
-        {
-            list = new SortedList<ulong, MempoolEntry>();
-            _bySender[entry.Tx.Signer] = list;
-        }
-
-        list[entry.Tx.Sequence] = entry;
+        _order.Add(entry);
         Interlocked.Add(ref _bytes, entry.Tx.Bytes.Length);
         Volatile.Write(ref _count, _count + 1);
-        _prices[entry.Price] = _prices.GetValueOrDefault(entry.Price) + 1;
-        PublishLowestPrice();
     }
 
     private void Remove(MempoolEntry entry)
@@ -522,73 +500,10 @@ public sealed class Mempool : IDecodedTxs
 
         Interlocked.Add(ref _bytes, -entry.Tx.Bytes.Length);
         Volatile.Write(ref _count, _count - 1);
-        if (_prices[entry.Price] == 1)
-        {
-            _prices.Remove(entry.Price);
-        }
-        else
-        {
-            _prices[entry.Price]--;
-        }
-
-        PublishLowestPrice();
-        if (_bySender.TryGetValue(entry.Tx.Signer, out var list))
-        {
-            list.Remove(entry.Tx.Sequence);
-            if (list.Count == 0)
-            {
-                _bySender.Remove(entry.Tx.Signer);
-            }
-        }
+        _order.Remove(entry);
     }
 
     private bool Fits(int count, long bytes, int size) => count < _options.MaxTxs && bytes + size <= _options.MaxBytes;
-
-    /// <summary>
-    /// The txs to evict so that <paramref name="tx"/> fits: repeatedly the cheapest last tx of a sender (a sender's later
-    /// txs go before its earlier ones, which they depend on), never one of <paramref name="tx"/>'s own sender (it builds on
-    /// them), each cheaper per gas than <paramref name="tx"/>. Null when no such set makes room; nothing is removed here.
-    /// </summary>
-    private List<MempoolEntry>? CheapestToEvict(DecodedTx tx, double price)
-    {
-        _bySender.TryGetValue(tx.Signer, out var own);
-        var victims = new List<MempoolEntry>();
-        var taken = new Dictionary<SortedList<ulong, MempoolEntry>, int>(ReferenceEqualityComparer.Instance);
-        var count = _count;
-        var bytes = _bytes;
-        while (!Fits(count, bytes, tx.Bytes.Length))
-        {
-            MempoolEntry? cheapest = null;
-            SortedList<ulong, MempoolEntry>? from = null;
-            foreach (var list in _bySender.Values)
-            {
-                var left = list.Count - taken.GetValueOrDefault(list);
-                if (ReferenceEquals(list, own) || left == 0)
-                {
-                    continue;
-                }
-
-                var last = list.Values[left - 1];
-                if (cheapest is null || last.Price < cheapest.Price || (last.Price == cheapest.Price && last.Arrival > cheapest.Arrival))
-                {
-                    cheapest = last;
-                    from = list;
-                }
-            }
-
-            if (cheapest is null || cheapest.Price >= price)
-            {
-                return null;
-            }
-
-            victims.Add(cheapest);
-            taken[from!] = taken.GetValueOrDefault(from!) + 1;
-            count--;
-            bytes -= cheapest.Tx.Bytes.Length;
-        }
-
-        return victims;
-    }
 
     private void Evict(List<MempoolEntry> victims)
     {
@@ -605,7 +520,7 @@ public sealed class Mempool : IDecodedTxs
         _checkState = new CacheState(_executor.Committed);
         var next = new BlockInfo(_executor.ChainId, _executor.LastHeight + 1, 0, []);
         var dropped = 0;
-        foreach (var list in _bySender.Values.ToList())
+        foreach (var list in _order.Senders.ToList())
         {
             foreach (var entry in list.Values.ToList())
             {
@@ -621,8 +536,6 @@ public sealed class Mempool : IDecodedTxs
 
         return dropped;
     }
-
-    private sealed record MempoolEntry(DecodedTx Tx, double Price, long Arrival);
 
     private sealed class WaitingTx(DecodedTx tx, bool answered)
     {
